@@ -1,0 +1,48 @@
+"""The application factory: the only way to build the sandbox's Flask app."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask
+
+from . import config as settings
+from .services.context import ServiceContext
+from .store.db import default_database_url, make_engine, make_session_factory, prepare_schema, shared_secret
+from .web.errors import register_error_handlers
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build a sandbox: one database, four surfaces, one state."""
+    cfg = settings.resolve(config)
+    app = Flask(__name__, static_folder=None)
+    app.config.update(cfg)
+    url = cfg["DATABASE_URL"] or default_database_url()
+    app.config["DATABASE_URL"] = url
+    engine = make_engine(url)
+    memory = url in ("sqlite://", "sqlite:///:memory:")
+    prepare_schema(engine, migrate=cfg["MIGRATE"] and not memory)
+    if not cfg["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = shared_secret(engine, "secret_key", lambda: secrets.token_urlsafe(48))
+    app.extensions["engine"] = engine
+    app.extensions["services"] = ServiceContext(session_factory=make_session_factory(engine), real_now=cfg["REAL_NOW"])
+    app.url_map.strict_slashes = False
+
+    register_error_handlers(app)
+    _register_surfaces(app)
+    return app
+
+
+def _register_surfaces(app: Flask) -> None:
+    from .web import control
+
+    if app.config["CONTROL_API"]:
+        app.register_blueprint(control.bp)
+    for name in ("identity", "api", "portal", "admin_center"):
+        try:
+            module = __import__(f"sandbox.web.{name}", fromlist=["init_app"])
+        except ModuleNotFoundError as exc:
+            if exc.name != f"sandbox.web.{name}":
+                raise
+            continue
+        module.init_app(app)

@@ -1,0 +1,149 @@
+"""``mca-sandbox``: serve the sandbox, create tenants, reset; every command but serve prints JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+
+def _app(db: str | None, public_url: str | None = None):
+    from .app import create_app
+
+    config = {}
+    if db:
+        config["DATABASE_URL"] = db
+    if public_url:
+        config["PUBLIC_URL"] = public_url
+    return create_app(config)
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Prepare the database and the demo workspace, print the sign-ins, then run the production server."""
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    from . import seed
+
+    public_url = args.public_url or f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}"
+    app = _app(args.db, public_url)
+    demo, created = seed.ensure_demo_workspace(app.extensions["services"], seed=args.seed)
+    env = {
+        "MCA_SANDBOX_DATABASE_URL": app.config["DATABASE_URL"],
+        "MCA_SANDBOX_PUBLIC_URL": public_url,
+        "MCA_SANDBOX_MIGRATE": "false",  # done above, once
+    }
+    os.environ.update(env)
+    app.extensions["engine"].dispose()
+    _print_banner(public_url, demo, created, app.config["DATABASE_URL"])
+    server = Granian(
+        "sandbox.wsgi:app_from_environment",
+        factory=True,
+        address=args.host,
+        port=args.port,
+        interface=Interfaces.WSGI,
+        workers=args.workers,
+        blocking_threads=args.threads,
+        log_access=False,
+        websockets=False,
+    )
+    server.serve()
+    return 0
+
+
+def _print_banner(public_url: str, demo: dict, created: bool, db: str) -> None:
+    lines = [
+        f"mca-sandbox serving on {public_url}",
+        f"  database:            {db}",
+        f"  Partner Center:      {public_url}/dashboard",
+        f"  REST API:            {public_url}/v1   (OpenAPI: {public_url}/openapi.json, docs: {public_url}/docs)",
+        f"  Admin center:        {public_url}/AdminPortal/Home?ref=/BillingAccounts/agreement",
+        f"  Control API:         {public_url}/_sandbox   (sandbox only)",
+        f"Demo workspace {'created' if created else 'ready'}: {demo['name']} (tenant {demo['id']}, seed {demo['seed']})",
+    ]
+    for partner in demo.get("partners", [demo]):
+        lines.append(f"  {partner['name']} [{partner['kind']}]  app {partner['application']['clientId']}"
+                     f" / {partner['application']['clientSecret']}")
+        for user in partner["users"]:
+            lines.append(f"    {user['role']:<14} {user['userName']}  {user['password']}")
+    lines.append("Press Ctrl-C to stop.")
+    print("\n".join(lines), flush=True)
+
+
+def tenants_create(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from . import seed
+    from .domain.model import PartnerKind
+
+    app = _app(args.db)
+    clock_now = datetime.fromisoformat(args.now) if args.now else None
+    result = seed.create_tenant(
+        app.extensions["services"], kind=PartnerKind(args.kind), seed=args.seed, clock_now=clock_now,
+        clock_frozen=args.frozen, customers=args.customers,
+    )
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+def reset(args: argparse.Namespace) -> int:
+    from . import seed
+    from .services import tenants
+
+    app = _app(args.db)
+    ctx = app.extensions["services"]
+    if args.tenant:
+        print(json.dumps(seed.reset_tenant(ctx, args.tenant), indent=2))
+    else:
+        print(json.dumps({"deleted": tenants.delete_all_tenants(ctx)}))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mca-sandbox", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="serve the sandbox with the production server")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--db", help="database URL (default: a SQLite file in the user's data directory)")
+    p.add_argument("--seed", type=int, default=42, help="seed of the demo workspace")
+    p.add_argument("--public-url", help="URL that browsers use to reach the sandbox")
+    p.add_argument("--workers", type=int, default=1, help="server processes")
+    p.add_argument("--threads", type=int, default=8, help="threads per process")
+    p.set_defaults(func=serve)
+
+    t = sub.add_parser("tenants", help="manage tenants")
+    tsub = t.add_subparsers(dest="action", required=True)
+    c = tsub.add_parser("create", help="create a seeded partner tenant and print its sign-ins")
+    c.add_argument("--db")
+    c.add_argument("--kind", default="DirectBill", choices=["DirectBill", "IndirectProvider", "IndirectReseller"])
+    c.add_argument("--seed", type=int)
+    c.add_argument("--customers", type=int, default=3)
+    c.add_argument("--now", help="ISO-8601 instant for the tenant's clock")
+    c.add_argument("--frozen", action="store_true", help="freeze the tenant's clock")
+    c.set_defaults(func=tenants_create)
+
+    r = sub.add_parser("reset", help="delete every tenant, or re-seed one with --tenant")
+    r.add_argument("--db")
+    r.add_argument("--tenant")
+    r.set_defaults(func=reset)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from .domain.errors import PartnerCenterError
+
+    try:
+        return args.func(args)
+    except PartnerCenterError as error:
+        print(json.dumps({"code": error.code, "description": error.description}), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

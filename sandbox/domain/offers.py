@@ -1,0 +1,43 @@
+"""A small offer catalogue, enough to show the agreement gate on purchases.
+
+``category`` matters twice: the Azure plan needs the MCA even while the Microsoft Cloud Agreement is
+still accepted (R-TL-4), and earlier purchases of the categories in ``DIRECT_ACCEPTANCE_BLOCKING``
+keep a customer from accepting the MCA directly (R-OPT2-CANT).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Offer:
+    id: str
+    name: str
+    category: str  # LicenseBased (legacy seats), NewCommerce, AzurePlan, ReservedInstance, Software
+    seat_based: bool = True
+    requires_mca: bool = False
+
+
+OFFERS: dict[str, Offer] = {
+    offer.id.upper(): offer
+    for offer in (
+        Offer("031C9E47-4802-4248-838E-778FB1D2CC05", "Microsoft 365 Business Basic", "LicenseBased"),
+        Offer("796B6B5F-613C-4E24-A17C-EBA730D49C02", "Office 365 E3", "LicenseBased"),
+        Offer("CFQ7TTC0LH18:0001", "Microsoft 365 Business Standard", "NewCommerce"),
+        Offer("CFQ7TTC0LFLZ:0001", "Microsoft 365 E3", "NewCommerce"),
+        # R-TL-4: some new offers, like the Azure plan, need the MCA even before 2020-02-01.
+        Offer("DZH318Z0BPS6:0001", "Azure plan", "AzurePlan", seat_based=False, requires_mca=True),
+        Offer("DZH318Z0BQ35:0001", "Reserved VM Instance, Standard_D2s_v3", "ReservedInstance"),
+        Offer("DG7GMGF0FKZV:0001", "Windows Server 2022 Standard - 2 Core License Pack", "Software"),
+    )
+}
+
+# R-OPT2-CANT: "offers, software or software subscriptions, Reserved Instances, and Azure Plan".
+# Seats of the legacy license-based catalogue bought under the Microsoft Cloud Agreement do not count,
+# so an existing customer of that era can still accept directly (Option 2c).
+DIRECT_ACCEPTANCE_BLOCKING = frozenset({"NewCommerce", "AzurePlan", "ReservedInstance", "Software"})
+
+
+def find_offer(offer_id: str) -> Offer | None:
+    return OFFERS.get((offer_id or "").strip().upper())

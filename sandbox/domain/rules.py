@@ -1,0 +1,319 @@
+"""Every rule of spec/acceptance-flows.md that the domain holds, each citing its id.
+
+Functions take what they need (dates, roles, records) and either answer or raise a typed
+``PartnerCenterError``. Time is always passed in from the tenant's clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from .clock import as_utc
+from .errors import (
+    AccessDenied,
+    AgreementRequired,
+    DirectAcceptanceNotPossible,
+    InvalidProperty,
+    PartnerConfirmedAgreementAlreadyExists,
+    RoleNotAllowed,
+)
+from .model import AgreementType, Attestation, Contact, DirectAcceptance, PartnerKind, Role, Subscription
+from .offers import DIRECT_ACCEPTANCE_BLOCKING, Offer, find_offer
+from .template_countries import MCA_COUNTRIES
+
+# --- Agreement metadata (R-API-1) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgreementMetadata:
+    template_id: str
+    agreement_type: AgreementType
+    agreement_link: str
+    version_rank: int = 0
+
+
+MCA = AgreementMetadata(
+    "117a77b0-9360-443b-8795-c6dedc750cf9",
+    AgreementType.MICROSOFT_CUSTOMER_AGREEMENT,
+    "https://aka.ms/customeragreement",
+)
+CLOUD_AGREEMENT = AgreementMetadata(
+    "998b88de-aa99-4388-a42c-1b3517d49490",
+    AgreementType.MICROSOFT_CLOUD_AGREEMENT,
+    "https://docs.microsoft.com/partner-center/agreements",
+)
+AGREEMENTS = (MCA, CLOUD_AGREEMENT)
+
+
+def agreement_metadata(agreement_type: str | None) -> list[AgreementMetadata]:
+    """Metadata for ``agreementType``: one type, ``*`` for all; none means the Cloud Agreement (R-API-1)."""
+    if agreement_type is None or agreement_type == "":
+        return [CLOUD_AGREEMENT]
+    if agreement_type == "*":
+        return list(AGREEMENTS)
+    return [meta for meta in AGREEMENTS if meta.agreement_type.value.lower() == agreement_type.lower()]
+
+
+def parse_agreement_type(value: str | None, *, default: AgreementType | None) -> AgreementType | None:
+    """Read an agreement type the way Partner Center's enum parser does (case-insensitive); None for ``*``."""
+    if value is None or value == "":
+        return default
+    if value == "*":
+        return None
+    for member in AgreementType:
+        if member.value.lower() == value.lower():
+            return member
+    raise InvalidProperty(
+        f"Unable to parse enum: {value}. Use MicrosoftCustomerAgreement, MicrosoftCloudAgreement or *.",
+        field="agreementType",
+    )
+
+
+def metadata_for(agreement_type: AgreementType) -> AgreementMetadata:
+    return MCA if agreement_type is AgreementType.MICROSOFT_CUSTOMER_AGREEMENT else CLOUD_AGREEMENT
+
+
+# --- Timeline (R-TL-*) ------------------------------------------------------------------------
+
+PORTAL_ATTESTATION_FROM = date(2019, 8, 1)  # R-TL-1
+API_ATTESTATION_FROM = date(2019, 9, 3)  # R-TL-2
+DOTNET_SDK_FROM = date(2019, 9, 20)  # R-TL-3
+MCA_IN_PRODUCTION_FROM = date(2019, 10, 1)  # R-TL-4
+CLOUD_AGREEMENT_LAST_DAY = date(2020, 1, 31)  # R-TL-5: no longer accepted from 2020-02-01
+DIRECT_ACCEPTANCE_FROM = date(2020, 2, 3)  # R-TL-6
+
+
+class Channel:
+    PORTAL = "portal"
+    API = "api"
+    DOTNET_SDK = "dotnet-sdk"
+
+
+def ensure_attestation_available(channel: str, today: date) -> None:
+    """R-TL-1, R-TL-2, R-TL-3: the MCA attestation opened in the portal, then the API, then the .NET SDK."""
+    opens = {
+        Channel.PORTAL: (PORTAL_ATTESTATION_FROM, "R-TL-1", "in Partner Center"),
+        Channel.API: (API_ATTESTATION_FROM, "R-TL-2", "through the Partner Center API"),
+        Channel.DOTNET_SDK: (DOTNET_SDK_FROM, "R-TL-3", "through the Partner Center .NET SDK"),
+    }[channel]
+    if today < opens[0]:
+        raise AccessDenied(
+            f"Confirming acceptance of the Microsoft Customer Agreement {opens[2]} is available from "
+            f"{opens[0].isoformat()} ({opens[1]}); the tenant's date is {today.isoformat()}."
+        )
+
+
+def acceptable_agreements(today: date, offer: Offer | None, *, customer_since: date | None) -> frozenset:
+    """Which agreement types let a purchase or seat change go through on ``today``.
+
+    - before R-TL-4 (2019-10-01) only the Microsoft Cloud Agreement existed in production, but an MCA
+      confirmed in the preview counts too;
+    - R-TL-4: from 2019-10-01 to 2020-01-31, either agreement, except offers that need the MCA (Azure plan)
+      and customers added from 2019-10-01, who are new customers (R-NEW-BUY);
+    - R-TL-5: from 2020-02-01 only the MCA, for new and existing customers.
+    """
+    mca_only = frozenset({AgreementType.MICROSOFT_CUSTOMER_AGREEMENT})
+    either = frozenset(AgreementType)
+    if today > CLOUD_AGREEMENT_LAST_DAY:  # R-TL-5
+        return mca_only
+    if offer is not None and offer.requires_mca:  # R-TL-4: the Azure plan needs the MCA
+        return mca_only
+    if customer_since is not None and customer_since >= MCA_IN_PRODUCTION_FROM:  # R-NEW-BUY
+        return mca_only
+    return either  # R-TL-4
+
+
+def agreements_in_place(attestations: Iterable[Attestation], direct: DirectAcceptance | None) -> set:
+    """The agreement types the customer has: partner confirmations and its own direct acceptance (R-TL-6)."""
+    types = {a.type for a in attestations}
+    if direct is not None:
+        types.add(AgreementType.MICROSOFT_CUSTOMER_AGREEMENT)
+    return types
+
+
+def ensure_purchase_allowed(
+    today: date,
+    offer: Offer | None,
+    *,
+    customer_since: date,
+    attestations: Iterable[Attestation],
+    direct: DirectAcceptance | None,
+) -> None:
+    """R-NEW-BUY, R-TL-4, R-TL-5: refuse with 13605 until the agreement the date requires is in place."""
+    needed = acceptable_agreements(today, offer, customer_since=customer_since)
+    if not needed & agreements_in_place(attestations, direct):
+        raise AgreementRequired()
+
+
+# --- Template (R-TPL-*) -----------------------------------------------------------------------
+
+DEFAULT_COUNTRY = "US"
+DEFAULT_LANGUAGE = "en-US"
+
+
+def template_document(template_id: str, country: str | None, language: str | None) -> tuple[str, str]:
+    """The (country, language) of the MCA document asked for (R-TPL-1, R-TPL-2).
+
+    The template id and the country code are case-sensitive, as documented; a language the country
+    does not have falls back to en-US; an unknown country is refused.
+    """
+    if template_id != MCA.template_id:
+        raise InvalidProperty(
+            "The agreement document is only available for the Microsoft Customer Agreement template "
+            f"{MCA.template_id}.",
+            field="templateId",
+        )
+    country = DEFAULT_COUNTRY if not country else country
+    if country not in MCA_COUNTRIES:
+        raise InvalidProperty(
+            f"The country '{country}' is not supported. Use an ISO 3166 country code, in upper case.", field="country"
+        )
+    languages = MCA_COUNTRIES[country][1]
+    language = language if language in languages else DEFAULT_LANGUAGE
+    return country, language
+
+
+def country_name(country: str) -> str:
+    return MCA_COUNTRIES.get(country, (country, ()))[0]
+
+
+# --- Who may attest (R-RES-1 and roles) -------------------------------------------------------
+
+ATTESTING_ROLES = frozenset({Role.ADMIN_AGENT, Role.SALES_AGENT})
+
+
+def may_attest(role: Role | None, partner_kind: PartnerKind) -> bool:
+    return partner_kind is not PartnerKind.INDIRECT_RESELLER and role in ATTESTING_ROLES
+
+
+def ensure_may_attest(role: Role | None, partner_kind: PartnerKind) -> None:
+    """Only an Admin agent or a Sales agent attests; an indirect reseller never does (R-RES-1)."""
+    if partner_kind is PartnerKind.INDIRECT_RESELLER:  # R-RES-1
+        raise AccessDenied(
+            "Indirect resellers can't attest on behalf of their customers. Work with your indirect provider "
+            "to complete the attestation."
+        )
+    if role not in ATTESTING_ROLES:
+        raise RoleNotAllowed(
+            "The supplied role does not have the rights to perform the requested operation. "
+            "Only an Admin agent or a Sales agent can confirm customer acceptance."
+        )
+
+
+# --- Confirming acceptance (R-OPT1-*, R-API-2) ------------------------------------------------
+
+
+def ensure_valid_confirmation(
+    *,
+    template_id: str,
+    agreement_type: AgreementType,
+    date_agreed: datetime,
+    now: datetime,
+) -> None:
+    """The template must be the current one of its type and still accepted; the date not in the future."""
+    meta = metadata_for(agreement_type)
+    if template_id != meta.template_id:
+        raise InvalidProperty(
+            f"The templateId '{template_id}' is not the current template of the {agreement_type.value}; "
+            f"use {meta.template_id}.",
+            field="templateId",
+        )
+    today = as_utc(now).date()
+    if agreement_type is AgreementType.MICROSOFT_CLOUD_AGREEMENT and today > CLOUD_AGREEMENT_LAST_DAY:  # R-TL-5
+        raise InvalidProperty(
+            "The Microsoft Cloud Agreement is no longer accepted from 2020-02-01. Confirm the Microsoft "
+            "Customer Agreement instead.",
+            field="type",
+        )
+    # R-OPT1-NEW-4, R-OPT1-EX-4: the acceptance date can't be in the future (by the tenant's date).
+    if as_utc(date_agreed).date() > today:
+        raise InvalidProperty(
+            "The agreement acceptance date can't be in the future.",
+            field="dateAgreed",
+        )
+
+
+def ensure_not_duplicate(existing: Iterable[Attestation], agreement_type: AgreementType, contact: Contact) -> None:
+    """A new confirmation needs a changed first name, last name, email or phone number (600061)."""
+    key = contact.key()
+    for attestation in existing:
+        if attestation.type is agreement_type and attestation.contact_key == key:
+            raise PartnerConfirmedAgreementAlreadyExists()
+
+
+# --- Direct acceptance (Option 2, R-OPT2-*, R-TL-6) -------------------------------------------
+
+
+def ensure_direct_acceptance_open(today: date) -> None:
+    """R-TL-6: customers accept in the Microsoft 365 admin center from 2020-02-03."""
+    if today < DIRECT_ACCEPTANCE_FROM:
+        raise AccessDenied(
+            "Accepting the Microsoft Customer Agreement in the Microsoft 365 admin center is available from "
+            f"{DIRECT_ACCEPTANCE_FROM.isoformat()} (R-TL-6)."
+        )
+
+
+def has_blocking_purchases(subscriptions: Iterable[Subscription]) -> bool:
+    for subscription in subscriptions:
+        offer = find_offer(subscription.offer_id)
+        if offer is not None and offer.category in DIRECT_ACCEPTANCE_BLOCKING:
+            return True
+    return False
+
+
+def cannot_accept_directly(
+    subscriptions: Iterable[Subscription], *, attestations: Iterable[Attestation], direct: DirectAcceptance | None
+) -> bool:
+    """R-OPT2-CANT: a customer who already bought offers, software, Reserved Instances or an Azure plan
+    (scenario 1, on the agreement page; scenario 2, when accepting a new partner) cannot accept the MCA
+    directly; its partner must attest. Once the MCA is in place there is nothing left to block."""
+    if AgreementType.MICROSOFT_CUSTOMER_AGREEMENT in agreements_in_place(attestations, direct):
+        return False
+    return has_blocking_purchases(subscriptions)
+
+
+def ensure_can_accept_directly(
+    subscriptions: Iterable[Subscription], *, attestations: Iterable[Attestation], direct: DirectAcceptance | None
+) -> None:
+    if cannot_accept_directly(subscriptions, attestations=attestations, direct=direct):  # R-OPT2-CANT
+        raise DirectAcceptanceNotPossible()
+
+
+def is_signed_directly(direct: DirectAcceptance | None) -> bool:
+    """R-OPT2-STATUS: ``isSigned`` reflects the customer's own acceptance only, not a partner's confirmation."""
+    return direct is not None
+
+
+# --- Purchases --------------------------------------------------------------------------------
+
+
+def ensure_quantity(quantity: object, *, field: str = "quantity") -> int:
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= 10000:
+        raise InvalidProperty("The quantity must be a whole number from 1 to 10000.", field=field)
+    return quantity
+
+
+# --- Customer profile (create a customer) -----------------------------------------------------
+
+# Countries where Partner Center asks for a company registration id and a phone number.
+REGISTRATION_COUNTRIES = frozenset({"AM", "AZ", "BY", "HU", "KZ", "KG", "MD", "RU", "TJ", "UZ", "UA"})
+
+
+def ensure_customer_profile(country: str, registration_number: str | None, phone_number: str | None) -> None:
+    """600049 and 600051: some countries need a registration id and a phone number; 600002 elsewhere."""
+    from .errors import CustomerProfileError
+
+    if country not in MCA_COUNTRIES:
+        raise InvalidProperty(f"The country '{country}' is not supported.", field="country")
+    if country in REGISTRATION_COUNTRIES:
+        if not registration_number:
+            raise CustomerProfileError(600049, "OrganizationRegistrationIdMissing",
+                                       "Organization registration id information is missing", field="organizationRegistrationNumber")
+        if not phone_number:
+            raise CustomerProfileError(600051, "CustomerPhoneNumberMissing", "Customer phone number is missing",
+                                       field="phoneNumber")
+    elif registration_number:
+        raise CustomerProfileError(600002, "OrganizationRegistrationIdNotSupported",
+                                   "Organization registration id value is not supported", field="organizationRegistrationNumber")

@@ -1,0 +1,194 @@
+"""Agreements: metadata, the partner's confirmation (Option 1), documents, direct-sign status."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from sandbox.domain import rules
+from sandbox.domain.errors import NotFound, PartnerConfirmedAgreementAlreadyExists
+from sandbox.domain.model import (
+    AgreementType,
+    Attestation,
+    Contact,
+    Customer,
+    DirectAcceptance,
+    DocumentLink,
+    Partner,
+    PartnerKind,
+    Workspace,
+)
+
+from .context import Actor, ServiceContext, UnitOfWork, require_workspace
+
+
+def get_agreement_metadata(agreement_type: str | None) -> list[rules.AgreementMetadata]:
+    """R-API-1: the agreement metadata of one type, or of every type for ``*``."""
+    rules.parse_agreement_type(agreement_type, default=None)  # refuses an unknown type
+    return rules.agreement_metadata(agreement_type)
+
+
+def _customer_or_404(uow: UnitOfWork, actor: Actor, customer_id: str) -> Customer:
+    customer = uow.repo.customer_for_partner(actor.workspace_id, actor.partner_id, customer_id)
+    if customer is None:
+        raise NotFound(f"Customer {customer_id} was not found.")
+    return customer
+
+
+def _partner(uow: UnitOfWork, actor: Actor) -> Partner:
+    partner = uow.repo.partner(actor.workspace_id, actor.partner_id)
+    if partner is None:
+        raise NotFound("Partner not found.")
+    return partner
+
+
+def record_confirmation(
+    ctx: ServiceContext,
+    uow: UnitOfWork,
+    workspace: Workspace,
+    actor: Actor,
+    customer: Customer,
+    *,
+    template_id: str,
+    agreement_type: AgreementType,
+    date_agreed: datetime,
+    contact: Contact,
+) -> Attestation:
+    """Check and add one confirmation inside an open unit of work (shared by the API and the wizard)."""
+    partner = _partner(uow, actor)
+    rules.ensure_may_attest(actor.role, partner.kind)  # R-RES-1, roles
+    now = ctx.now_in(workspace)
+    rules.ensure_valid_confirmation(
+        template_id=template_id, agreement_type=agreement_type, date_agreed=date_agreed, now=now
+    )  # R-OPT1-NEW-4, R-OPT1-EX-4
+    rules.ensure_not_duplicate(uow.repo.attestations(customer.id), agreement_type, contact)  # 600061
+    attestation = Attestation(
+        id=ctx.new_id(),
+        workspace_id=workspace.id,
+        customer_id=customer.id,
+        partner_id=partner.id,
+        user_id=actor.user_id or "",
+        template_id=template_id,
+        type=agreement_type,
+        date_agreed=date_agreed,
+        first_name=contact.first_name.strip(),
+        last_name=contact.last_name.strip(),
+        email=contact.email.strip(),
+        phone_number=(contact.phone_number or None),
+        contact_key=contact.key(),
+        created_at=now,
+    )
+    uow.repo.add(attestation)
+    uow.repo.flush()
+    return attestation
+
+
+def confirm_customer_acceptance(
+    ctx: ServiceContext,
+    actor: Actor,
+    customer_id: str,
+    *,
+    template_id: str,
+    agreement_type: AgreementType,
+    date_agreed: datetime,
+    contact: Contact,
+) -> Attestation:
+    """R-API-2, R-OPT1-EX-*: the partner confirms (attests) that the customer accepted the agreement."""
+    try:
+        with ctx.unit_of_work() as uow:
+            workspace = require_workspace(uow, actor.workspace_id)
+            customer = _customer_or_404(uow, actor, customer_id)
+            rules.ensure_attestation_available(actor.channel, ctx.now_in(workspace).date())  # R-TL-1..3
+            return record_confirmation(
+                ctx, uow, workspace, actor, customer,
+                template_id=template_id, agreement_type=agreement_type, date_agreed=date_agreed, contact=contact,
+            )
+    except IntegrityError as exc:  # a concurrent twin won the race: same answer as the check above
+        raise PartnerConfirmedAgreementAlreadyExists() from exc
+
+
+def get_customer_agreements(
+    ctx: ServiceContext, actor: Actor, customer_id: str, agreement_type: str | None
+) -> list[Attestation]:
+    """R-API-3, R-OPT1-GET-1: the confirmations of one type (default the Cloud Agreement), ``*`` for all."""
+    wanted = rules.parse_agreement_type(agreement_type, default=AgreementType.MICROSOFT_CLOUD_AGREEMENT)
+    with ctx.unit_of_work() as uow:
+        customer = _customer_or_404(uow, actor, customer_id)
+        return [a for a in uow.repo.attestations(customer.id) if wanted is None or a.type is wanted]
+
+
+def get_agreement_document(
+    ctx: ServiceContext, actor: Actor, template_id: str, *, country: str | None, language: str | None
+) -> DocumentLink:
+    """R-API-4, R-TPL-1, R-TPL-2: a new link to the country's MCA document, valid five minutes."""
+    country, language = rules.template_document(template_id, country, language)
+    with ctx.unit_of_work() as uow:
+        workspace = require_workspace(uow, actor.workspace_id)
+        link = DocumentLink(
+            token=secrets.token_urlsafe(24),
+            workspace_id=workspace.id,
+            template_id=template_id,
+            country=country,
+            language=language,
+            expires_at=ctx.now_in(workspace) + DocumentLink.LIFETIME,
+        )
+        uow.repo.add(link)
+        return link
+
+
+def open_agreement_document(ctx: ServiceContext, token: str) -> DocumentLink:
+    """The document behind a link, while the link is alive on its tenant's clock."""
+    with ctx.unit_of_work() as uow:
+        link = uow.repo.document_link(token)
+        if link is None:
+            raise NotFound("The link to the agreement document was not found or has expired.")
+        workspace = require_workspace(uow, link.workspace_id)
+        if ctx.now_in(workspace) >= link.expires_at:
+            raise NotFound("The link to the agreement document was not found or has expired.")
+        return link
+
+
+def get_direct_sign_status(ctx: ServiceContext, actor: Actor, customer_id: str) -> bool:
+    """R-API-5, R-OPT2-STATUS: whether the customer accepted the MCA itself in the admin center."""
+    with ctx.unit_of_work() as uow:
+        customer = _customer_or_404(uow, actor, customer_id)
+        return rules.is_signed_directly(uow.repo.direct_acceptance(customer.id))
+
+
+@dataclass
+class AgreementStatus:
+    """What the portal's Account page shows in its Microsoft Customer Agreement section."""
+
+    customer: Customer
+    attestations: list[Attestation]
+    direct: DirectAcceptance | None
+    invited: bool
+    may_update: bool
+    partner_kind: PartnerKind
+    users: dict  # user id -> user name, for "confirmed by"
+
+    @property
+    def latest_mca_confirmation(self) -> Attestation | None:
+        mca = [a for a in self.attestations if a.type is AgreementType.MICROSOFT_CUSTOMER_AGREEMENT]
+        return mca[-1] if mca else None
+
+
+def get_agreement_status(ctx: ServiceContext, actor: Actor, customer_id: str) -> AgreementStatus:
+    """R-OPT1-GET-1, R-OPT2-STATUS: the confirmation(s) and the direct acceptance, for the Account page."""
+    with ctx.unit_of_work() as uow:
+        customer = _customer_or_404(uow, actor, customer_id)
+        partner = _partner(uow, actor)
+        attestations = uow.repo.attestations(customer.id)
+        users = {u.id: u.user_name for u in uow.repo.users(actor.workspace_id)}
+        return AgreementStatus(
+            customer=customer,
+            attestations=attestations,
+            direct=uow.repo.direct_acceptance(customer.id),
+            invited=any(i.accepted_at is None for i in uow.repo.invitations_of_customer(customer.id)),
+            may_update=rules.may_attest(actor.role, partner.kind),
+            partner_kind=partner.kind,
+            users=users,
+        )

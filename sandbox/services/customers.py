@@ -1,0 +1,222 @@
+"""Customers: create (with the portal's agreement choice), get, list with paging."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from dataclasses import dataclass
+
+from sandbox.domain import rules
+from sandbox.domain.errors import AccessDenied, InvalidProperty, NotFound
+from sandbox.domain.model import (
+    AgreementType,
+    Contact,
+    Customer,
+    Invitation,
+    InvitationKind,
+    PartnerKind,
+    Relationship,
+)
+
+from .agreements import record_confirmation
+from .context import Actor, ServiceContext, UnitOfWork, hash_secret, new_password, require_workspace
+
+
+@dataclass
+class NewCustomer:
+    """What creating a customer needs: the API's billing and company profile, flattened."""
+
+    domain: str
+    company_name: str
+    email: str
+    country: str
+    address_line1: str
+    city: str
+    postal_code: str
+    first_name: str
+    last_name: str
+    culture: str = "en-US"
+    language: str = "en"
+    state: str | None = None
+    address_line2: str | None = None
+    phone_number: str | None = None
+    organization_registration_number: str | None = None
+    associated_partner_id: str | None = None
+
+
+@dataclass
+class AgreementChoice:
+    """The portal wizard's **Customer agreement** section (R-OPT1-NEW-3..5, R-OPT2-NEW-3)."""
+
+    partner_attests: bool
+    date_agreed: object | None = None  # a datetime when attesting
+    contact: Contact | None = None  # who accepted; the primary contact when None
+
+
+@dataclass
+class CustomerView:
+    customer: Customer
+    relationship: Relationship | None
+
+
+@dataclass
+class CreatedCustomer:
+    customer: Customer
+    relationship: Relationship
+    password: str  # the admin's temporary password, shown once
+
+
+@dataclass
+class CustomerPage:
+    items: list[CustomerView]
+    total_count: int
+    continuation_token: str | None
+
+
+def _customer_or_404(uow: UnitOfWork, actor: Actor, customer_id: str) -> Customer:
+    customer = uow.repo.customer_for_partner(actor.workspace_id, actor.partner_id, customer_id)
+    if customer is None:
+        raise NotFound(f"Customer {customer_id} was not found.")
+    return customer
+
+
+def create_customer(ctx: ServiceContext, actor: Actor, new: NewCustomer, agreement: AgreementChoice | None = None) -> CreatedCustomer:
+    """Create a customer tenant, its admin user and the reseller relationship; in the portal, also the
+    agreement choice: the partner's confirmation (Option 1) or an invitation to accept (Option 2)."""
+    with ctx.unit_of_work() as uow:
+        workspace = require_workspace(uow, actor.workspace_id)
+        partner = uow.repo.partner(actor.workspace_id, actor.partner_id)
+        if partner is None:
+            raise NotFound("Partner not found.")
+        if partner.kind is PartnerKind.INDIRECT_RESELLER:
+            raise AccessDenied(
+                "Indirect resellers can't create customers here; your indirect provider adds them for you."
+            )
+        now = ctx.now_in(workspace)
+        domain = new.domain.strip().lower()
+        if uow.repo.domain_taken(domain):
+            raise InvalidProperty(f"The domain name {domain} isn't available. Try another one.", field="domain")
+        rules.ensure_customer_profile(new.country, new.organization_registration_number, new.phone_number)
+        associated = None
+        if new.associated_partner_id:
+            reseller = uow.repo.partner(actor.workspace_id, new.associated_partner_id)
+            if reseller is None or reseller.provider_id != partner.id:
+                raise InvalidProperty(
+                    "The indirect reseller must have a partnership with the indirect provider.", field="associatedPartnerId"
+                )
+            associated = reseller.id
+        password = new_password()
+        customer_id = ctx.new_id()
+        customer = Customer(
+            id=customer_id,
+            workspace_id=workspace.id,
+            commerce_id=ctx.new_id(),
+            billing_profile_id=ctx.new_id(),
+            domain=domain,
+            company_name=new.company_name.strip(),
+            email=new.email.strip(),
+            culture=_culture(new.culture),
+            language=(new.language or "en").strip().lower(),
+            country=new.country,
+            state=new.state,
+            address_line1=new.address_line1.strip(),
+            address_line2=new.address_line2,
+            city=new.city.strip(),
+            postal_code=new.postal_code.strip(),
+            first_name=new.first_name.strip(),
+            last_name=new.last_name.strip(),
+            phone_number=new.phone_number,
+            organization_registration_number=new.organization_registration_number,
+            admin_user_name=f"admin@{domain}",
+            admin_password_hash=hash_secret(password),
+            created_at=now,
+        )
+        relationship = Relationship(
+            id=ctx.new_id(),
+            workspace_id=workspace.id,
+            customer_id=customer_id,
+            partner_id=partner.id,
+            kind="reseller",
+            delegated_admin=True,
+            since=now,
+            associated_partner_id=associated,
+        )
+        uow.repo.add(customer, relationship)
+        uow.repo.flush()
+        if agreement is not None and agreement.partner_attests:
+            rules.ensure_attestation_available(actor.channel, now.date())  # R-TL-1
+            contact = agreement.contact or Contact(customer.first_name, customer.last_name, customer.email, customer.phone_number)
+            record_confirmation(
+                ctx, uow, workspace, actor, customer,
+                template_id=rules.MCA.template_id,
+                agreement_type=AgreementType.MICROSOFT_CUSTOMER_AGREEMENT,
+                date_agreed=agreement.date_agreed,
+                contact=contact,
+            )
+        elif agreement is not None:
+            # R-OPT2-NEW-3: the customer will be asked to accept in the Microsoft 365 admin center.
+            uow.repo.add(
+                Invitation(
+                    id=ctx.new_id(), workspace_id=workspace.id, partner_id=partner.id, kind=InvitationKind.AGREEMENT,
+                    delegated_admin=False, created_at=now, customer_id=customer_id,
+                )
+            )
+        return CreatedCustomer(customer=customer, relationship=relationship, password=password)
+
+
+def _culture(value: str | None) -> str:
+    """Partner Center normalises ``EN-US`` to ``en-US``."""
+    if not value:
+        return "en-US"
+    lang, _, region = value.strip().partition("-")
+    return f"{lang.lower()}-{region.upper()}" if region else lang.lower()
+
+
+def get_customer(ctx: ServiceContext, actor: Actor, customer_id: str) -> CustomerView:
+    with ctx.unit_of_work() as uow:
+        customer = _customer_or_404(uow, actor, customer_id)
+        return CustomerView(customer, _relationship_for(uow, customer.id, actor.partner_id))
+
+
+def _relationship_for(uow: UnitOfWork, customer_id: str, partner_id: str) -> Relationship | None:
+    for relationship in uow.repo.relationships_of_customer(customer_id):
+        if partner_id in (relationship.partner_id, relationship.associated_partner_id):
+            return relationship
+    return None
+
+
+def list_customers(
+    ctx: ServiceContext, actor: Actor, *, size: int = 200, continuation: str | None = None, search: str | None = None
+) -> CustomerPage:
+    """A page of the partner's customers, by company name; the token continues where this page ended."""
+    after = _decode_token(continuation) if continuation else None
+    with ctx.unit_of_work() as uow:
+        require_workspace(uow, actor.workspace_id)
+        rows = uow.repo.customers_for_partner(actor.workspace_id, actor.partner_id, search=search, after=after, limit=size + 1)
+        total = uow.repo.count_customers_for_partner(actor.workspace_id, actor.partner_id, search=search)
+        more = len(rows) > size
+        rows = rows[:size]
+        token = _encode_token(rows[-1]) if more and rows else None
+        return CustomerPage([CustomerView(c, _relationship_for(uow, c.id, actor.partner_id)) for c in rows], total, token)
+
+
+def _encode_token(last: Customer) -> str:
+    raw = f"{last.company_name}\x1f{last.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_token(token: str) -> str:
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        value = base64.urlsafe_b64decode(padded.encode()).decode()
+    except (ValueError, UnicodeError) as exc:
+        raise InvalidProperty("The continuation token is not valid.", field="MS-ContinuationToken") from exc
+    if "\x1f" not in value:
+        raise InvalidProperty("The continuation token is not valid.", field="MS-ContinuationToken")
+    return value
+
+
+def suggest_domain_prefix(company_name: str) -> str:
+    """A domain prefix from a company name, for the portal's Add customer form."""
+    prefix = "".join(ch for ch in company_name.lower() if ch.isascii() and ch.isalnum())[:20] or "customer"
+    return f"{prefix}{secrets.randbelow(9000) + 1000}"

@@ -1,0 +1,72 @@
+"""Who is calling: partner users and app registrations, checked against their hashed secrets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sandbox.domain.errors import NotFound, Unauthorized
+from sandbox.domain.model import Application, Partner, PartnerUser, Workspace
+
+from .context import Actor, ServiceContext, check_secret, require_workspace
+
+
+@dataclass
+class Principal:
+    workspace: Workspace
+    partner: Partner
+    user: PartnerUser | None
+    application: Application | None
+
+    def actor(self, channel: str) -> Actor:
+        return Actor(
+            workspace_id=self.workspace.id,
+            partner_id=self.partner.id,
+            user_id=self.user.id if self.user else None,
+            role=self.user.role if self.user else None,
+            app_id=self.application.client_id if self.application else None,
+            channel=channel,
+        )
+
+
+def authenticate_user(ctx: ServiceContext, user_name: str, password: str) -> Principal:
+    """A partner user's sign-in (portal) or the user half of an App+User token."""
+    with ctx.unit_of_work() as uow:
+        user = uow.repo.user_by_name(user_name or "")
+        if user is None or not check_secret(user.password_hash, password or ""):
+            raise Unauthorized("Your account or password is incorrect.")
+        partner = uow.repo.partner(user.workspace_id, user.partner_id)
+        return Principal(require_workspace(uow, user.workspace_id), partner, user, None)
+
+
+def authenticate_application(ctx: ServiceContext, client_id: str, client_secret: str | None) -> Principal:
+    """An app registration; the secret is checked when given (client credentials)."""
+    with ctx.unit_of_work() as uow:
+        app = uow.repo.application(client_id or "")
+        if app is None or (client_secret is not None and not check_secret(app.secret_hash, client_secret)):
+            raise Unauthorized("Invalid client id or client secret.")
+        partner = uow.repo.partner(app.workspace_id, app.partner_id)
+        return Principal(require_workspace(uow, app.workspace_id), partner, None, app)
+
+
+def principal_for(ctx: ServiceContext, *, user_id: str | None, client_id: str | None, partner_id: str) -> Principal:
+    """Rebuild the caller from a token's claims; anything deleted since then no longer signs in."""
+    with ctx.unit_of_work() as uow:
+        user = uow.repo.user(user_id) if user_id else None
+        app = uow.repo.application(client_id) if client_id else None
+        owner = user or app
+        if owner is None or owner.partner_id != partner_id or (user and app and user.partner_id != app.partner_id):
+            raise Unauthorized("The token does not belong to a known user or application.")
+        workspace = uow.repo.workspace(owner.workspace_id)
+        partner = uow.repo.partner(owner.workspace_id, partner_id)
+        if workspace is None or partner is None:
+            raise Unauthorized("The token's tenant no longer exists.")
+        return Principal(workspace, partner, user, app)
+
+
+def workspace_now(ctx: ServiceContext, workspace_id: str):
+    """The instant on a tenant's clock (token issue and expiry use it)."""
+    with ctx.unit_of_work() as uow:
+        try:
+            return ctx.now_in(require_workspace(uow, workspace_id))
+        except NotFound as exc:
+            raise Unauthorized("Unknown tenant.") from exc

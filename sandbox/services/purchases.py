@@ -1,0 +1,98 @@
+"""Purchases, enough to show the agreement gate: orders and seat changes (R-NEW-BUY, R-TL-4, R-TL-5)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sandbox.domain import rules
+from sandbox.domain.errors import InvalidProperty, NotFound
+from sandbox.domain.model import Customer, Order, Subscription
+from sandbox.domain.offers import find_offer
+
+from .context import Actor, ServiceContext, UnitOfWork, require_workspace
+
+
+@dataclass
+class LineItem:
+    offer_id: str
+    quantity: int
+
+
+def _customer_or_404(uow: UnitOfWork, actor: Actor, customer_id: str) -> Customer:
+    customer = uow.repo.customer_for_partner(actor.workspace_id, actor.partner_id, customer_id)
+    if customer is None:
+        raise NotFound(f"Customer {customer_id} was not found.")
+    return customer
+
+
+def _gate(ctx: ServiceContext, uow: UnitOfWork, customer: Customer, offer, today) -> None:
+    rules.ensure_purchase_allowed(  # R-NEW-BUY, R-TL-4, R-TL-5: 13605 until the agreement is in place
+        today,
+        offer,
+        customer_since=customer.created_at.date(),
+        attestations=uow.repo.attestations(customer.id),
+        direct=uow.repo.direct_acceptance(customer.id),
+    )
+
+
+def create_order(ctx: ServiceContext, actor: Actor, customer_id: str, line_items: list[LineItem]) -> tuple[Order, list[Subscription]]:
+    """Place an order: every line item's offer must exist and the agreement must be in place."""
+    if not line_items:
+        raise InvalidProperty("An order needs at least one line item.", field="lineItems")
+    with ctx.unit_of_work() as uow:
+        workspace = require_workspace(uow, actor.workspace_id)
+        customer = _customer_or_404(uow, actor, customer_id)
+        now = ctx.now_in(workspace)
+        offers = []
+        for index, item in enumerate(line_items):
+            offer = find_offer(item.offer_id)
+            if offer is None:
+                raise InvalidProperty(f"The offer '{item.offer_id}' was not found.", field=f"lineItems[{index}].offerId")
+            rules.ensure_quantity(item.quantity, field=f"lineItems[{index}].quantity")
+            offers.append(offer)
+        for offer in offers:
+            _gate(ctx, uow, customer, offer, now.date())
+        order = Order(
+            id=ctx.new_id(),
+            workspace_id=workspace.id,
+            customer_id=customer.id,
+            partner_id=actor.partner_id,
+            created_at=now,
+            line_items=[
+                {"lineItemNumber": n, "offerId": o.id, "quantity": i.quantity} for n, (o, i) in enumerate(zip(offers, line_items))
+            ],
+        )
+        uow.repo.add(order)
+        uow.repo.flush()
+        subscriptions = [
+            Subscription(
+                id=ctx.new_id(), workspace_id=workspace.id, customer_id=customer.id, partner_id=actor.partner_id,
+                offer_id=offer.id, offer_name=offer.name, quantity=item.quantity, created_at=now, order_id=order.id,
+            )
+            for offer, item in zip(offers, line_items)
+        ]
+        uow.repo.add(*subscriptions)
+        return order, subscriptions
+
+
+def update_subscription_quantity(
+    ctx: ServiceContext, actor: Actor, customer_id: str, subscription_id: str, quantity: int
+) -> Subscription:
+    """Change the seat count of a subscription: the same agreement gate as a new purchase (R-TL-4, R-TL-5)."""
+    rules.ensure_quantity(quantity)
+    with ctx.unit_of_work() as uow:
+        workspace = require_workspace(uow, actor.workspace_id)
+        customer = _customer_or_404(uow, actor, customer_id)
+        subscription = uow.repo.subscription(customer.id, subscription_id)
+        if subscription is None:
+            raise NotFound(f"Subscription {subscription_id} was not found.")
+        if quantity != subscription.quantity:
+            _gate(ctx, uow, customer, find_offer(subscription.offer_id), ctx.now_in(workspace).date())
+            subscription.quantity = quantity
+        return subscription
+
+
+def list_subscriptions(ctx: ServiceContext, actor: Actor, customer_id: str) -> list[Subscription]:
+    with ctx.unit_of_work() as uow:
+        customer = _customer_or_404(uow, actor, customer_id)
+        return uow.repo.subscriptions(customer.id)

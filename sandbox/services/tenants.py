@@ -1,0 +1,76 @@
+"""Tenants (isolated partner workspaces) and their clocks, for the control API and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sandbox.domain.clock import TenantClock
+from sandbox.domain.model import Application, Partner, PartnerUser, Workspace
+
+from .context import ServiceContext, require_workspace
+
+
+@dataclass
+class ClockReading:
+    now: datetime
+    frozen: bool
+
+
+@dataclass
+class TenantSummary:
+    workspace: Workspace
+    partners: list[Partner]
+    users: list[PartnerUser]
+    applications: list[Application]
+    customer_count: int
+    clock: ClockReading
+
+
+def read_clock(ctx: ServiceContext, workspace: Workspace) -> ClockReading:
+    return ClockReading(now=ctx.now_in(workspace), frozen=workspace.clock.frozen)
+
+
+def get_tenant(ctx: ServiceContext, workspace_id: str) -> TenantSummary:
+    with ctx.unit_of_work() as uow:
+        workspace = require_workspace(uow, workspace_id)
+        return TenantSummary(
+            workspace=workspace,
+            partners=uow.repo.partners(workspace_id),
+            users=uow.repo.users(workspace_id),
+            applications=uow.repo.applications(workspace_id),
+            customer_count=len(uow.repo.customers(workspace_id)),
+            clock=read_clock(ctx, workspace),
+        )
+
+
+def list_tenants(ctx: ServiceContext) -> list[Workspace]:
+    with ctx.unit_of_work() as uow:
+        return uow.repo.workspaces()
+
+
+def delete_tenant(ctx: ServiceContext, workspace_id: str) -> None:
+    with ctx.unit_of_work() as uow:
+        require_workspace(uow, workspace_id)
+        uow.repo.delete_workspace(workspace_id)
+
+
+def delete_all_tenants(ctx: ServiceContext) -> int:
+    with ctx.unit_of_work() as uow:
+        workspaces = uow.repo.workspaces()
+        for workspace in workspaces:
+            uow.repo.delete_workspace(workspace.id)
+        return len(workspaces)
+
+
+def get_clock(ctx: ServiceContext, workspace_id: str) -> ClockReading:
+    with ctx.unit_of_work() as uow:
+        return read_clock(ctx, require_workspace(uow, workspace_id))
+
+
+def set_clock(ctx: ServiceContext, workspace_id: str, *, now: datetime | None, frozen: bool) -> ClockReading:
+    """Freeze the tenant's clock at, or move it to, ``now`` (real time when None); other tenants are untouched."""
+    with ctx.unit_of_work() as uow:
+        workspace = require_workspace(uow, workspace_id)
+        workspace.set_clock(TenantClock.set_to(now, frozen=frozen, real_now=ctx.real_now()))
+        return read_clock(ctx, workspace)

@@ -1,0 +1,301 @@
+"""Tables and the imperative mapping of the domain's dataclasses onto them (the domain knows nothing)."""
+
+from __future__ import annotations
+
+from datetime import UTC, timedelta
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import registry
+
+from sandbox.domain import model
+from sandbox.domain.model import AgreementType, InvitationKind, PartnerKind, Role
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes in, aware UTC datetimes out, whatever the database keeps."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Seconds(TypeDecorator):
+    """A timedelta kept as float seconds (portable across SQLite and PostgreSQL)."""
+
+    impl = Float
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else value.total_seconds()
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else timedelta(seconds=value)
+
+
+def _enum(enum_cls, name):
+    return Enum(enum_cls, name=name, native_enum=False, values_callable=lambda e: [m.value for m in e], length=40)
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+GUID = String(36)
+
+
+def _workspace_fk():
+    return Column("workspace_id", GUID, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False, index=True)
+
+
+workspaces = Table(
+    "workspaces",
+    metadata,
+    Column("id", GUID, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", _enum(PartnerKind, "partner_kind"), nullable=False),
+    Column("seed", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("customer_count", Integer, nullable=False),
+    Column("demo", Boolean, nullable=False),
+    Column("clock_offset", Seconds, nullable=False, default=timedelta(0)),
+    Column("clock_frozen_at", UTCDateTime, nullable=True),
+)
+
+partners = Table(
+    "partners",
+    metadata,
+    Column("id", GUID, primary_key=True),
+    _workspace_fk(),
+    Column("name", String(200), nullable=False),
+    Column("kind", _enum(PartnerKind, "partner_kind"), nullable=False),
+    Column("domain", String(255), nullable=False),
+    Column("mpn_id", String(20), nullable=False),
+    Column("provider_id", GUID, ForeignKey("partners.id", ondelete="CASCADE"), nullable=True),
+)
+
+partner_users = Table(
+    "partner_users",
+    metadata,
+    Column("id", GUID, primary_key=True),
+    _workspace_fk(),
+    Column("partner_id", GUID, ForeignKey("partners.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("user_name", String(255), nullable=False, unique=True),
+    Column("display_name", String(200), nullable=False),
+    Column("role", _enum(Role, "partner_role"), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+)
+
+applications = Table(
+    "applications",
+    metadata,
+    Column("client_id", GUID, primary_key=True),
+    _workspace_fk(),
+    Column("partner_id", GUID, ForeignKey("partners.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("secret_hash", String(255), nullable=False),
+)
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("id", GUID, primary_key=True),
+    _workspace_fk(),
+    Column("commerce_id", GUID, nullable=False),
+    Column("billing_profile_id", GUID, nullable=False),
+    Column("domain", String(255), nullable=False, unique=True),
+    Column("company_name", String(255), nullable=False),
+    Column("email", String(255), nullable=False),
+    Column("culture", String(20), nullable=False),
+    Column("language", String(20), nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("state", String(100), nullable=True),
+    Column("address_line1", String(200), nullable=False),
+    Column("address_line2", String(200), nullable=True),
+    Column("city", String(100), nullable=False),
+    Column("postal_code", String(20), nullable=False),
+    Column("first_name", String(50), nullable=False),
+    Column("last_name", String(50), nullable=False),
+    Column("phone_number", String(40), nullable=True),
+    Column("organization_registration_number", String(40), nullable=True),
+    Column("admin_user_name", String(255), nullable=False, unique=True),
+    Column("admin_password_hash", String(255), nullable=False),
+    Column("admin_must_change_password", Boolean, nullable=False, default=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_customers_workspace_company", "workspace_id", "company_name"),
+)
+
+relationships = Table(
+    "relationships",
+    metadata,
+    Column("id", GUID, primary_key=True),
+    _workspace_fk(),
+    Column("customer_id", GUID, ForeignKey("customers.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("partner_id", GUID, ForeignKey("partners.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("kind", String(40), nullable=False),
+    Column("delegated_admin", Boolean, nullable=False),
+    Column("since", UTCDateTime, nullable=False),
+    Column("associated_partner_id", GUID, ForeignKey("partners.id", ondelete="CASCADE"), nullable=True, index=True),
+    UniqueConstraint("customer_id", "partner_id"),
+)
+
+attestations = Table(
+    "attestations",
+    metadata,
+    Column("id", GUID, primary_key=True),
+    _workspace_fk(),
+    Column("customer_id", GUID, ForeignKey("customers.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("partner_id", GUID, ForeignKey("partners.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", GUID, nullable=False),
+    Column("template_id", GUID, nullable=False),
+    Column("type", _enum(AgreementType, "agreement_type"), nullable=False),
+    Column("date_agreed", UTCDateTime, nullable=False),
+    Column("first_name", String(100), nullable=False),
+    Column("last_name", String(100), nullable=False),
+    Column("email", String(255), nullable=False),
+    Column("phone_number", String(40), nullable=True),
+    Column("contact_key", String(600), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    # 600061 also under concurrency: the same contact can't confirm the same agreement twice.
+    UniqueConstraint("customer_id", "type", "contact_key"),
+)
+
+direct_acceptances = Table(
+    "direct_acceptances",
+    metadata,
+    Column("id", GUID, primary_key=True),
+    _workspace_fk(),
+    Column("customer_id", GUID, ForeignKey("customers.id", ondelete="CASCADE"), nullable=False, unique=True),
+    Column("template_id", GUID, nullable=False),
+    Column("accepted_at", UTCDateTime, nullable=False),
+    Column("accepted_by", String(255), nullable=False),
+    Column("partner_id", GUID, ForeignKey("partners.id", ondelete="SET NULL"), nullable=True),
+)
+
+invitations = Table(
+    "invitations",
+    metadata,
+    Column("id", GUID, primary_key=True),
+    _workspace_fk(),
+    Column("partner_id", GUID, ForeignKey("partners.id", ondelete="CASCADE"), nullable=False),
+    Column("customer_id", GUID, ForeignKey("customers.id", ondelete="CASCADE"), nullable=True, index=True),
+    Column("kind", _enum(InvitationKind, "invitation_kind"), nullable=False),
+    Column("delegated_admin", Boolean, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("accepted_at", UTCDateTime, nullable=True),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", GUID, primary_key=True),
+    _workspace_fk(),
+    Column("customer_id", GUID, ForeignKey("customers.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("partner_id", GUID, ForeignKey("partners.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("line_items", JSON, nullable=False),
+)
+
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("id", GUID, primary_key=True),
+    _workspace_fk(),
+    Column("customer_id", GUID, ForeignKey("customers.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("partner_id", GUID, ForeignKey("partners.id", ondelete="CASCADE"), nullable=False),
+    Column("offer_id", String(64), nullable=False),
+    Column("offer_name", String(200), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("order_id", GUID, ForeignKey("orders.id", ondelete="SET NULL"), nullable=True),
+)
+
+document_links = Table(
+    "document_links",
+    metadata,
+    Column("token", String(64), primary_key=True),
+    _workspace_fk(),
+    Column("template_id", GUID, nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("language", String(20), nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+)
+
+# Replayed answers for retried requests (MS-RequestId idempotency) and the per-tenant journal
+# belong to the web layer; they live in the same database so that every process sees them.
+idempotency = Table(
+    "idempotency",
+    metadata,
+    Column("workspace_id", GUID, ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True),
+    Column("request_id", String(100), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# Instance-wide settings shared by every process on one database (the signing key, for one).
+settings = Table(
+    "sandbox_settings",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+mapper_registry = registry(metadata=metadata)
+_MAPPED = [
+    (model.Workspace, workspaces),
+    (model.Partner, partners),
+    (model.PartnerUser, partner_users),
+    (model.Application, applications),
+    (model.Customer, customers),
+    (model.Relationship, relationships),
+    (model.Attestation, attestations),
+    (model.DirectAcceptance, direct_acceptances),
+    (model.Invitation, invitations),
+    (model.Order, orders),
+    (model.Subscription, subscriptions),
+    (model.DocumentLink, document_links),
+]
+
+
+def start_mappers() -> None:
+    """Map the domain classes onto the tables, once per process."""
+    if getattr(start_mappers, "done", False):
+        return
+    for cls, table in _MAPPED:
+        mapper_registry.map_imperatively(cls, table)
+    start_mappers.done = True
+
+

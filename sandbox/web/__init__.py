@@ -1,0 +1,1 @@
+"""The web layers: REST API, identity, portal pages, admin-center pages and the control API."""

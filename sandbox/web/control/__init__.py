@@ -1,0 +1,156 @@
+"""The control API under /_sandbox: tenants, clocks, seeded customers, health (sandbox-only)."""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import Blueprint, current_app, jsonify, request
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from sandbox import seed
+from sandbox.domain.errors import AccessDenied, InvalidRequestInput
+from sandbox.domain.model import PartnerKind
+from sandbox.services import tenants
+from sandbox.web.errors import read_json_object
+
+bp = Blueprint("control", __name__, url_prefix="/_sandbox")
+
+
+def services():
+    return current_app.extensions["services"]
+
+
+@bp.before_request
+def _require_key():
+    key = current_app.config["CONTROL_API_KEY"]
+    if key and request.endpoint != "control.health":
+        given = request.headers.get("X-Sandbox-Key", "")
+        if not hmac.compare_digest(given.encode(), key.encode()):
+            raise AccessDenied("The control API needs the X-Sandbox-Key header of this sandbox.")
+
+
+class ClockSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    now = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=None)
+    frozen = fields.Boolean(load_default=False)
+    advance_seconds = fields.Float(data_key="advanceSeconds", load_default=None, allow_none=True,
+                                   validate=validate.Range(min=-10 * 365 * 86400, max=10 * 365 * 86400))
+
+
+class TenantSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    kind = fields.Enum(PartnerKind, by_value=True, load_default=PartnerKind.DIRECT_BILL)
+    seed = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(0, seed.MAX_SEED))
+    clock = fields.Nested(ClockSchema, load_default=None, allow_none=True)
+    customers = fields.Integer(strict=True, load_default=3, validate=validate.Range(0, 1000))
+
+
+class CustomerFactorySchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    state = fields.String(load_default="NoAgreement", validate=validate.OneOf(seed.CUSTOMER_STATES))
+    country = fields.String(load_default=None, allow_none=True, validate=validate.Length(equal=2))
+    partner_id = fields.String(data_key="partnerId", load_default=None, allow_none=True)
+
+
+def load(schema: Schema, *, required: bool = False) -> dict:
+    try:
+        return schema.load(read_json_object(required=required))
+    except ValidationError as exc:
+        raise InvalidRequestInput(_describe(exc.messages), data=[_describe(exc.messages)]) from exc
+
+
+def _describe(messages, prefix: str = "") -> str:
+    parts = []
+    for key, value in messages.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            parts.append(_describe(value, f"{name}."))
+        else:
+            parts.append(f"{name}: {' '.join(str(v) for v in value)}")
+    return "; ".join(parts)
+
+
+def clock_json(reading: tenants.ClockReading) -> dict:
+    return {"now": reading.now.isoformat(), "frozen": reading.frozen}
+
+
+@bp.get("/health")
+def health():
+    return jsonify(status="ok", service="mca-sandbox")
+
+
+@bp.post("/tenants")
+def create_tenant():
+    body = load(TenantSchema())
+    clock = body["clock"] or {}
+    created = seed.create_tenant(
+        services(), kind=body["kind"], seed=body["seed"], clock_now=clock.get("now"),
+        clock_frozen=clock.get("frozen", False), customers=body["customers"],
+    )
+    return jsonify(created), 201
+
+
+@bp.get("/tenants")
+def list_tenants():
+    return jsonify(items=[{"id": w.id, "name": w.name, "kind": w.kind.value, "seed": w.seed}
+                          for w in tenants.list_tenants(services())])
+
+
+@bp.get("/tenants/<tenant_id>")
+def get_tenant(tenant_id):
+    summary = tenants.get_tenant(services(), tenant_id)
+    ws = summary.workspace
+    return jsonify(
+        id=ws.id, name=ws.name, kind=ws.kind.value, seed=ws.seed,
+        partners=[{"id": p.id, "name": p.name, "kind": p.kind.value, "providerId": p.provider_id} for p in summary.partners],
+        users=[{"userName": u.user_name, "role": u.role.value, "partnerId": u.partner_id} for u in summary.users],
+        applications=[{"clientId": a.client_id, "partnerId": a.partner_id} for a in summary.applications],
+        customerCount=summary.customer_count,
+        clock=clock_json(summary.clock),
+    )
+
+
+@bp.delete("/tenants/<tenant_id>")
+def delete_tenant(tenant_id):
+    tenants.delete_tenant(services(), tenant_id)
+    return "", 204
+
+
+@bp.post("/tenants/<tenant_id>/reset")
+def reset_tenant(tenant_id):
+    return jsonify(seed.reset_tenant(services(), tenant_id))
+
+
+@bp.get("/tenants/<tenant_id>/clock")
+def get_clock(tenant_id):
+    return jsonify(clock_json(tenants.get_clock(services(), tenant_id)))
+
+
+@bp.put("/tenants/<tenant_id>/clock")
+def set_clock(tenant_id):
+    body = load(ClockSchema(), required=True)
+    now = body["now"]
+    if body["advance_seconds"] is not None:
+        from datetime import timedelta
+
+        base = now or tenants.get_clock(services(), tenant_id).now
+        now = base + timedelta(seconds=body["advance_seconds"])
+    return jsonify(clock_json(tenants.set_clock(services(), tenant_id, now=now, frozen=body["frozen"])))
+
+
+@bp.post("/tenants/<tenant_id>/customers")
+def add_customer(tenant_id):
+    body = load(CustomerFactorySchema())
+    made = seed.add_customer(services(), tenant_id, state=body["state"], partner_id=body["partner_id"], country=body["country"])
+    return jsonify(made), 201
+
+
+@bp.post("/reset")
+def reset_everything():
+    return jsonify(deleted=tenants.delete_all_tenants(services()))

@@ -1,0 +1,107 @@
+"""The one place where errors get their wire shape.
+
+Partner Center answers errors in two bodies: the classic ``{code, description, data, source}`` of
+the front door (PartnerFD), and the agreements service's extended body for 600xxx codes.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Flask, Request, Response, request
+from werkzeug.exceptions import HTTPException
+
+from sandbox.domain.errors import InvalidRequestInput, PartnerCenterError
+
+JSON_SURFACES = ("/v1/", "/_sandbox", "/openapi.json")
+# The identity endpoints answer in Entra ID's own error shape (see web/identity).
+
+
+def error_body(error: PartnerCenterError) -> dict:
+    if error.extended:
+        return {
+            "code": error.code,
+            "message": error.description,
+            "description": error.description,
+            "errorName": error.name,
+            "isRetryable": error.status in (429, 503),
+            "parameters": {"field": error.field} if error.field else {},
+            "errorMessageExtended": f"InternalErrorCode={error.code}",
+        }
+    return {"code": error.code, "description": error.description[:1024], "data": error.data, "source": "PartnerFD"}
+
+
+def error_response(error: PartnerCenterError, headers: dict | None = None) -> Response:
+    response = Response(json.dumps(error_body(error)), status=error.status, mimetype="application/json")
+    response.headers["Content-Type"] = "application/json; charset=utf-8"
+    if error.status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="mca-sandbox", error="invalid_token"'
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+_HTTP_ERRORS = {
+    400: (800002, "Invalid request input"),
+    404: (1000, "Not found"),
+    405: (405, "Method not allowed"),
+    413: (800002, "The request body is larger than the 1 MiB the service accepts."),
+    415: (800002, "Unsupported content type: send application/json."),
+    500: (800003, "Unexpected service error"),
+}
+
+
+class _HttpError(PartnerCenterError):
+    pass
+
+
+def http_error(status: int, description: str | None = None) -> PartnerCenterError:
+    code, default = _HTTP_ERRORS.get(status, (800002, "Invalid request input"))
+    error = _HttpError(description or default)
+    error.status, error.code, error.name = status, code, "HttpError"
+    return error
+
+
+def wants_json(req: Request) -> bool:
+    path = req.path.lower()
+    return path.startswith(JSON_SURFACES) or path.endswith("/oauth2/token") or path.endswith("/oauth2/v2.0/token")
+
+
+def read_json_object(req: Request | None = None, *, required: bool = True) -> dict:
+    """The request's JSON object, or a clear 4xx: wrong content type, malformed JSON, not an object."""
+    req = req or request
+    raw = req.get_data(cache=True)
+    if not raw.strip():
+        if required:
+            raise InvalidRequestInput("The request body is empty; send a JSON object.")
+        return {}
+    mimetype = (req.mimetype or "").lower()
+    if mimetype not in ("application/json", "text/json", "") and not mimetype.endswith("+json"):
+        raise http_error(415)
+    try:
+        text = raw.decode("utf-8-sig")
+        value = json.loads(text)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise InvalidRequestInput(f"The request body is not valid JSON: {exc}"[:300]) from exc
+    if not isinstance(value, dict):
+        raise InvalidRequestInput("The request body must be a JSON object.")
+    return value
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(PartnerCenterError)
+    def _domain_error(error: PartnerCenterError):
+        return error_response(error)
+
+    @app.errorhandler(HTTPException)
+    def _http_exception(error: HTTPException):
+        if not wants_json(request):
+            return error
+        return error_response(http_error(error.code or 500, None if error.code != 400 else error.description))
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):  # never a stack trace on the wire
+        app.logger.exception("Unexpected error on %s %s", request.method, request.path)
+        if wants_json(request):
+            return error_response(http_error(500))
+        return Response("<h1>Something went wrong</h1><p>The sandbox hit an unexpected error.</p>", 500, mimetype="text/html")
