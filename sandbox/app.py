@@ -10,6 +10,8 @@ from . import config as settings
 from .services.context import ServiceContext
 from .store.db import default_database_url, make_engine, make_session_factory, prepare_schema, shared_secret
 from .web.errors import register_error_handlers
+from .web.pages import init_pages
+from .web.paths import init_case_insensitive_paths
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -29,7 +31,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.strict_slashes = False
 
     register_error_handlers(app)
+    init_pages(app)
     _register_surfaces(app)
+    init_case_insensitive_paths(app)
     return app
 
 
