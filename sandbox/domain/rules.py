@@ -165,7 +165,7 @@ def template_document(template_id: str, country: str | None, language: str | Non
             f"{MCA.template_id}.",
             field="templateId",
         )
-    country = DEFAULT_COUNTRY if not country else country
+    country = country or DEFAULT_COUNTRY
     if country not in MCA_COUNTRIES:
         raise InvalidProperty(
             f"The country '{country}' is not supported. Use an ISO 3166 country code, in upper case.", field="country"

@@ -59,7 +59,7 @@ def create_order(ctx: ServiceContext, actor: Actor, customer_id: str, line_items
             partner_id=actor.partner_id,
             created_at=now,
             line_items=[
-                {"lineItemNumber": n, "offerId": o.id, "quantity": i.quantity} for n, (o, i) in enumerate(zip(offers, line_items))
+                {"lineItemNumber": n, "offerId": o.id, "quantity": i.quantity} for n, (o, i) in enumerate(zip(offers, line_items, strict=True))
             ],
         )
         uow.repo.add(order)

@@ -34,7 +34,7 @@ class ClockSchema(Schema):
         unknown = RAISE
 
     now = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=None)
-    frozen = fields.Boolean(load_default=False)
+    frozen = fields.Boolean(load_default=False, truthy={True}, falsy={False})
     advance_seconds = fields.Float(data_key="advanceSeconds", load_default=None, allow_none=True,
                                    validate=validate.Range(min=-10 * 365 * 86400, max=10 * 365 * 86400))
 

@@ -1,0 +1,153 @@
+"""The control API under /_sandbox: tenants, clocks, seeded customers, and its refusals."""
+
+from __future__ import annotations
+
+import pytest
+
+from sandbox.app import create_app
+
+ROLES = {"AdminAgent", "SalesAgent", "BillingAdmin", "HelpdeskAgent", "GlobalAdmin"}
+
+
+def test_health(client):
+    assert client.get("/_sandbox/health").get_json() == {"status": "ok", "service": "mca-sandbox"}
+
+
+def test_create_tenant_answers_everything_a_test_needs_in_one_call(client):
+    response = client.post("/_sandbox/tenants", json={"kind": "IndirectProvider", "customers": 2, "seed": 1234})
+    assert response.status_code == 201
+    body = response.get_json()
+    assert {"id", "name", "kind", "users", "application", "customers", "clock"} <= body.keys()
+    assert body["kind"] == "IndirectProvider"
+    assert {u["role"] for u in body["users"]} == ROLES
+    assert all(u["userName"] and u["password"] for u in body["users"])
+    assert body["application"]["clientId"] and body["application"]["clientSecret"]
+    assert [set(c) >= {"id", "companyName", "domain", "country", "userName", "password"} for c in body["customers"]] == [True] * 2
+    assert body["clock"]["frozen"] is False
+
+
+def test_an_indirect_reseller_comes_with_its_provider(client):
+    body = client.post("/_sandbox/tenants", json={"kind": "IndirectReseller"}).get_json()
+    assert body["kind"] == "IndirectReseller"
+    assert body["provider"]["kind"] == "IndirectProvider"
+    summary = client.get(f"/_sandbox/tenants/{body['id']}").get_json()
+    reseller = next(p for p in summary["partners"] if p["id"] == body["id"])
+    assert reseller["providerId"] == body["provider"]["id"]
+
+
+def test_the_body_is_optional(client):
+    response = client.post("/_sandbox/tenants")
+    assert response.status_code == 201
+    assert response.get_json()["kind"] == "DirectBill"
+
+
+def test_clock_frozen_at_creation_then_moved(client):
+    body = client.post("/_sandbox/tenants", json={"clock": {"now": "2019-09-02T10:00:00Z", "frozen": True}}).get_json()
+    assert body["clock"] == {"now": "2019-09-02T10:00:00+00:00", "frozen": True}
+    clock_url = f"/_sandbox/tenants/{body['id']}/clock"
+    assert client.get(clock_url).get_json() == body["clock"]
+    moved = client.put(clock_url, json={"now": "2020-02-03T00:00:00+00:00", "frozen": True}).get_json()
+    assert moved == {"now": "2020-02-03T00:00:00+00:00", "frozen": True}
+    advanced = client.put(clock_url, json={"advanceSeconds": 301, "frozen": True}).get_json()
+    assert advanced["now"] == "2020-02-03T00:05:01+00:00"
+    running = client.put(clock_url, json={"now": "2019-01-01T00:00:00Z"}).get_json()
+    assert running["frozen"] is False and running["now"].startswith("2019-01-01T00:00:0")
+
+
+def test_reset_and_delete(client, tenant):
+    extra = client.post(f"/_sandbox/tenants/{tenant['id']}/customers", json={"state": "MCAAttested", "country": "NL"})
+    assert extra.status_code == 201 and extra.get_json()["country"] == "NL"
+    assert client.get(f"/_sandbox/tenants/{tenant['id']}").get_json()["customerCount"] == 4
+    reset = client.post(f"/_sandbox/tenants/{tenant['id']}/reset")
+    assert reset.status_code == 200 and reset.get_json()["customers"] == tenant["customers"]
+    assert client.get(f"/_sandbox/tenants/{tenant['id']}").get_json()["customerCount"] == 3
+    assert client.delete(f"/_sandbox/tenants/{tenant['id']}").status_code == 204
+    assert client.get(f"/_sandbox/tenants/{tenant['id']}").status_code == 404
+
+
+def test_reset_everything(client, tenant):
+    client.post("/_sandbox/tenants")
+    assert client.post("/_sandbox/reset").get_json() == {"deleted": 2}
+    assert client.get("/_sandbox/tenants").get_json() == {"items": []}
+
+
+def test_the_same_seed_twice_is_a_conflict(client):
+    assert client.post("/_sandbox/tenants", json={"seed": 77}).status_code == 201
+    response = client.post("/_sandbox/tenants", json={"seed": 77})
+    assert response.status_code == 409
+    assert "seed 77" in response.get_json()["description"]
+
+
+BAD_BODIES = [
+    ("{not json", "application/json"),
+    ('{"kind": "DirectBill"', "application/json"),
+    ("[]", "application/json"),
+    ('"text"', "application/json"),
+    ('{"kind": "Reseller"}', "application/json"),
+    ('{"kind": 3}', "application/json"),
+    ('{"seed": "12"}', "application/json"),
+    ('{"seed": -1}', "application/json"),
+    ('{"seed": 1.5}', "application/json"),
+    ('{"customers": 100000}', "application/json"),
+    ('{"customers": true}', "application/json"),
+    ('{"clock": {"now": "2020-02-30T00:00:00Z"}}', "application/json"),
+    ('{"clock": {"now": "yesterday"}}', "application/json"),
+    ('{"clock": {"now": "2020-02-01T00:00:00"}}', "application/json"),  # no time zone
+    ('{"clock": "now"}', "application/json"),
+    ('{"unknown": 1}', "application/json"),
+    ("kind=DirectBill", "application/x-www-form-urlencoded"),
+]
+
+
+@pytest.mark.parametrize(("body", "content_type"), BAD_BODIES)
+def test_bad_tenant_bodies_get_a_clear_4xx_and_create_nothing(client, body, content_type):
+    response = client.post("/_sandbox/tenants", data=body, content_type=content_type)
+    assert 400 <= response.status_code < 500
+    error = response.get_json()
+    assert error["source"] == "PartnerFD" and error["description"]
+    assert client.get("/_sandbox/tenants").get_json() == {"items": []}
+
+
+@pytest.mark.parametrize(
+    "body",
+    ['{"now": "2020-13-01T00:00:00Z"}', '{"frozen": "yes"}', "{", '{"advanceSeconds": 1e20}', ""],
+)
+def test_bad_clock_bodies_leave_the_clock_alone(client, body):
+    created = client.post("/_sandbox/tenants", json={"clock": {"now": "2020-01-01T00:00:00Z", "frozen": True}}).get_json()
+    response = client.put(f"/_sandbox/tenants/{created['id']}/clock", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert client.get(f"/_sandbox/tenants/{created['id']}/clock").get_json() == created["clock"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("get", "/_sandbox/tenants/{x}"), ("delete", "/_sandbox/tenants/{x}"), ("post", "/_sandbox/tenants/{x}/reset"),
+     ("get", "/_sandbox/tenants/{x}/clock"), ("post", "/_sandbox/tenants/{x}/customers")],
+)
+@pytest.mark.parametrize("unknown", ["00000000-0000-0000-0000-000000000000", "not-a-guid", "%00%27;drop"])
+def test_unknown_tenants_are_404(client, method, path, unknown):
+    response = getattr(client, method)(path.format(x=unknown))
+    assert response.status_code == 404
+    assert response.get_json()["code"] == 1000
+
+
+def test_customer_factory_refuses_unknown_states(client, tenant):
+    response = client.post(f"/_sandbox/tenants/{tenant['id']}/customers", json={"state": "Happy"})
+    assert response.status_code == 400
+    assert client.get(f"/_sandbox/tenants/{tenant['id']}").get_json()["customerCount"] == 3
+
+
+def test_the_control_api_can_be_switched_off():
+    app = create_app({"DATABASE_URL": "sqlite://", "CONTROL_API": False})
+    client = app.test_client()
+    assert client.post("/_sandbox/tenants").status_code == 404
+    assert client.get("/_sandbox/health").status_code == 404
+
+
+def test_the_control_api_can_require_a_key():
+    app = create_app({"DATABASE_URL": "sqlite://", "CONTROL_API_KEY": "s3cret"})
+    client = app.test_client()
+    assert client.post("/_sandbox/tenants").status_code == 403
+    assert client.post("/_sandbox/tenants", headers={"X-Sandbox-Key": "wrong"}).status_code == 403
+    assert client.post("/_sandbox/tenants", headers={"X-Sandbox-Key": "s3cret"}).status_code == 201
+    assert client.get("/_sandbox/health").status_code == 200

@@ -1,0 +1,119 @@
+"""The store on file and memory SQLite: migrations, persistence, isolation, nothing half-written."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from sandbox import seed
+from sandbox.app import create_app
+from sandbox.domain.errors import InvalidProperty
+from sandbox.services import tenants
+from sandbox.store.db import head_revision, make_engine, prepare_schema
+from sandbox.store.orm import metadata
+from sandbox.store.repository import Repository
+
+
+@pytest.fixture(params=["file", "memory"])
+def database_url(request, tmp_path):
+    return f"sqlite:///{tmp_path / 'sandbox.db'}" if request.param == "file" else "sqlite://"
+
+
+def test_migrations_build_exactly_the_schema_the_code_maps(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'migrated.db'}")
+    prepare_schema(engine, migrate=True)
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), metadata)
+        version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    assert diff == []
+    assert version == head_revision() == "0001"
+
+
+def test_a_file_database_keeps_tenants_across_restarts(tmp_path):
+    url = f"sqlite:///{tmp_path / 'sandbox.db'}"
+    first = create_app({"DATABASE_URL": url})
+    created = seed.create_tenant(first.extensions["services"], seed=11, customers=2)
+    first.extensions["engine"].dispose()
+
+    second = create_app({"DATABASE_URL": url})
+    summary = tenants.get_tenant(second.extensions["services"], created["id"])
+    assert summary.customer_count == 2
+    assert {u.user_name for u in summary.users} == {u["userName"] for u in created["users"]}
+    # the signing key is kept in the database, so tokens and sessions survive a restart
+    assert second.config["SECRET_KEY"] == first.config["SECRET_KEY"]
+
+
+def test_same_seed_same_workspace(database_url, tmp_path):
+    app = create_app({"DATABASE_URL": database_url})
+    ctx = app.extensions["services"]
+    first = seed.create_tenant(ctx, seed=5, customers=4)
+    tenants.delete_tenant(ctx, first["id"])
+    again = seed.create_tenant(ctx, seed=5, customers=4)
+    assert again["customers"] == first["customers"]
+    assert again["users"] == first["users"]
+    assert again["application"] == first["application"]
+
+
+def test_reset_restores_the_seeded_state(database_url):
+    app = create_app({"DATABASE_URL": database_url})
+    ctx = app.extensions["services"]
+    created = seed.create_tenant(ctx, seed=9, customers=2)
+    seed.add_customer(ctx, created["id"], state="MCAAttested")
+    assert tenants.get_tenant(ctx, created["id"]).customer_count == 3
+    again = seed.reset_tenant(ctx, created["id"])
+    assert tenants.get_tenant(ctx, created["id"]).customer_count == 2
+    assert again["customers"] == created["customers"]
+
+
+def test_two_tenants_keep_their_own_clocks(database_url):
+    app = create_app({"DATABASE_URL": database_url})
+    ctx = app.extensions["services"]
+    a = seed.create_tenant(ctx, customers=0, clock_now=datetime(2019, 9, 1, tzinfo=UTC), clock_frozen=True)
+    b = seed.create_tenant(ctx, customers=0)
+    tenants.set_clock(ctx, b["id"], now=datetime(2021, 3, 4, 5, 6, tzinfo=UTC), frozen=True)
+    assert tenants.get_clock(ctx, a["id"]).now == datetime(2019, 9, 1, tzinfo=UTC)
+    assert tenants.get_clock(ctx, b["id"]).now == datetime(2021, 3, 4, 5, 6, tzinfo=UTC)
+
+
+def test_a_refused_seed_writes_nothing(database_url):
+    app = create_app({"DATABASE_URL": database_url})
+    ctx = app.extensions["services"]
+    with pytest.raises(InvalidProperty):
+        seed.create_tenant(ctx, customers=-1)
+    with pytest.raises(InvalidProperty):
+        seed.add_customer(ctx, seed.create_tenant(ctx, customers=0)["id"], state="Nonsense")
+    with ctx.unit_of_work() as uow:
+        assert len(uow.repo.workspaces()) == 1
+        assert uow.repo.customers(uow.repo.workspaces()[0].id) == []
+
+
+def test_demo_workspace_shows_every_state_in_several_countries(database_url):
+    app = create_app({"DATABASE_URL": database_url})
+    demo, created = seed.ensure_demo_workspace(app.extensions["services"], seed=42)
+    assert created
+    states = {c["state"] for c in demo["customers"]}
+    assert states == set(seed.CUSTOMER_STATES)
+    assert len(demo["customers"]) >= 20
+    assert len({c["country"] for c in demo["customers"]}) >= 4
+    assert {p["kind"] for p in demo["partners"]} == {"DirectBill", "IndirectProvider", "IndirectReseller"}
+    for partner in demo["partners"]:
+        assert {u["role"] for u in partner["users"]} == {
+            "AdminAgent", "SalesAgent", "BillingAdmin", "HelpdeskAgent", "GlobalAdmin"
+        }
+    again, created_again = seed.ensure_demo_workspace(app.extensions["services"], seed=42)
+    assert not created_again and again["customers"] == demo["customers"]
+
+
+def test_each_partner_sees_only_its_own_customers(database_url):
+    app = create_app({"DATABASE_URL": database_url})
+    ctx = app.extensions["services"]
+    a = seed.create_tenant(ctx, customers=2)
+    b = seed.create_tenant(ctx, customers=2)
+    with ctx.unit_of_work() as uow:
+        repo = Repository(uow.session)
+        assert {c.id for c in repo.customers_for_partner(a["id"], a["id"])} == {c["id"] for c in a["customers"]}
+        assert repo.customer_for_partner(a["id"], a["id"], b["customers"][0]["id"]) is None
+        assert repo.customer_for_partner(b["id"], a["id"], b["customers"][0]["id"]) is None
