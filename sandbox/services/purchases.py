@@ -69,7 +69,7 @@ def create_order(ctx: ServiceContext, actor: Actor, customer_id: str, line_items
                 id=ctx.new_id(), workspace_id=workspace.id, customer_id=customer.id, partner_id=actor.partner_id,
                 offer_id=offer.id, offer_name=offer.name, quantity=item.quantity, created_at=now, order_id=order.id,
             )
-            for offer, item in zip(offers, line_items)
+            for offer, item in zip(offers, line_items, strict=True)
         ]
         uow.repo.add(*subscriptions)
         return order, subscriptions
