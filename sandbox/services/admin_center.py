@@ -248,3 +248,40 @@ def get_customer_partner(ctx: ServiceContext, customer_id: str, partner_id: str)
         if relation.partner.id == partner_id:
             return relation
     raise NotFound("Partner not found.")
+
+
+def customer_user_exists(ctx: ServiceContext, user_name: str) -> bool:
+    """The sign-in's first step: is there a customer admin with this user name (R-OPT2-NEW-8)?"""
+    with ctx.unit_of_work() as uow:
+        return bool((user_name or "").strip()) and uow.repo.customer_by_admin(user_name) is not None
+
+
+def get_signed_in_customer(ctx: ServiceContext, customer_id: str) -> Customer:
+    """The customer behind an admin-center session; NotFound once its tenant was deleted."""
+    with ctx.unit_of_work() as uow:
+        return _customer(uow, customer_id)
+
+
+@dataclass
+class PartnerDetails:
+    """One partner's details pane (R-OPT2-REL-8, R-OPT2-EX-5): the relation and where the MCA stands."""
+
+    relation: PartnerRelation
+    accepted: DirectAcceptance | None
+    confirmed_by_partner: bool
+
+
+def get_partner_details(ctx: ServiceContext, customer_id: str, partner_id: str) -> PartnerDetails:
+    """A partner of the customer's own list; any other partner, of this tenant or another, is NotFound."""
+    with ctx.unit_of_work() as uow:
+        customer = _customer(uow, customer_id)
+        relation = next((r for r in _partners_of(uow, customer) if r.partner.id == partner_id), None)
+        if relation is None:
+            raise NotFound("Partner not found.")
+        return PartnerDetails(
+            relation=relation,
+            accepted=uow.repo.direct_acceptance(customer.id),
+            confirmed_by_partner=any(
+                a.type is AgreementType.MICROSOFT_CUSTOMER_AGREEMENT for a in uow.repo.attestations(customer.id)
+            ),
+        )

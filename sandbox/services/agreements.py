@@ -192,3 +192,36 @@ def get_agreement_status(ctx: ServiceContext, actor: Actor, customer_id: str) ->
             partner_kind=partner.kind,
             users=users,
         )
+
+
+def _document_language(customer: Customer) -> str:
+    """The customer's language as an MCA document language: ``nl`` becomes ``nl-NL`` where the country
+    has it; otherwise the culture; ``rules.template_document`` falls back to en-US (R-TPL-2)."""
+    languages = rules.MCA_COUNTRIES.get(customer.country, ("", ()))[1]
+    wanted = (customer.language or "").strip()
+    if wanted in languages:
+        return wanted
+    prefix = wanted.split("-")[0].lower()
+    match = next((lang for lang in languages if prefix and lang.lower().startswith(prefix + "-")), None)
+    return match or customer.culture or ""
+
+
+def get_agreement_document_for_customer(ctx: ServiceContext, customer_id: str) -> DocumentLink:
+    """The admin center's **Microsoft Customer Agreement** link: the MCA of the customer's own country,
+    in its language where there is one (R-TPL-2, R-OPT2-NEW-9); a new link, valid five minutes."""
+    with ctx.unit_of_work() as uow:
+        customer = uow.repo.session.get(Customer, customer_id)
+        if customer is None:
+            raise NotFound("Customer not found.")
+        country, language = rules.template_document(rules.MCA.template_id, customer.country, _document_language(customer))
+        workspace = require_workspace(uow, customer.workspace_id)
+        link = DocumentLink(
+            token=secrets.token_urlsafe(24),
+            workspace_id=workspace.id,
+            template_id=rules.MCA.template_id,
+            country=country,
+            language=language,
+            expires_at=ctx.now_in(workspace) + DocumentLink.LIFETIME,
+        )
+        uow.repo.add(link)
+        return link

@@ -1,0 +1,29 @@
+"""The Microsoft 365 admin center: the customer's side of Option 2 (R-OPT2-*).
+
+Real paths, matched case-insensitively by ``sandbox.web.paths``: ``/AdminPortal/Home`` with the query
+Partner Center's links carry (``ref=/BillingAccounts/agreement``, ``invType=ResellerRelationship&partnerId=...``),
+and an Entra-style sign-in at ``/login``.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+from sandbox.web.pages import init_pages, protect_forms
+
+bp = Blueprint(
+    "admin_center",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/AdminPortal/static",
+)
+bp.before_request(protect_forms)
+
+
+def init_app(app: Flask) -> None:
+    init_pages(app)
+    app.register_blueprint(bp)
+
+
+from . import auth, views  # noqa: E402,F401  (the routes register themselves on bp)

@@ -1,0 +1,202 @@
+"""The invitation page: accept a partner and the MCA (R-OPT2-REL-5..8, R-OPT2-CANT scenario 2, R-TL-6)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sandbox.services import agreements, customers, relationships
+
+from .conftest import CANT, NOT_YET, invitation_url, partner_actor, set_clock
+
+MCA_BOX = "I have read and agree to the terms of the Microsoft Customer Agreement."
+INVALID = "This invitation is not valid. Ask your partner for a new link."
+
+
+def _customer_ids(services, workspace_id, partner_id=None):
+    page = customers.list_customers(services, partner_actor(workspace_id, partner_id))
+    return {view.customer.id for view in page.items}
+
+
+@pytest.mark.parametrize(
+    ("dap", "relationship", "roles"),
+    [
+        ("true", "Reseller &amp; delegated administrator", "Global admin, Helpdesk admin"),
+        ("TRUE", "Reseller &amp; delegated administrator", "Global admin, Helpdesk admin"),
+        ("false", "Reseller", "None"),
+        ("False", "Reseller", "None"),
+    ],
+)
+def test_the_invitation_shows_who_asks_for_what(admin, tenant, add_customer, dap, relationship, roles):
+    customer = add_customer(tenant["id"], "NoRelationship")
+
+    page = admin.open_signed_in(customer, invitation_url(tenant["id"], dap=dap)).get_data(as_text=True)
+
+    assert "<h1>Accept agreement &amp; authorize partner</h1>" in page
+    assert f"<dt>Partner</dt><dd>{tenant['name']}</dd>" in page
+    assert f"<dt>Relationship</dt><dd>{relationship}</dd>" in page
+    assert f"<dt>Admin roles</dt><dd>{roles}</dd>" in page
+    assert f'<label for="authorize">Authorize {tenant["name"]} as your reseller</label>' in page
+    assert f'<label for="accept">{MCA_BOX}</label>' in page
+    assert '<a href="/AdminPortal/agreement-document">Microsoft Customer Agreement</a>' in page
+    assert ">Accept &amp; Authorize</button>" in page
+
+
+def test_accepting_creates_the_relationship_and_the_customer_joins_the_partner_s_list(admin, services, tenant, add_customer):
+    customer = add_customer(tenant["id"], "NoRelationship")
+    url = invitation_url(tenant["id"], dap="true")
+    admin.open_signed_in(customer, url)
+    assert customer["id"] not in _customer_ids(services, tenant["id"])
+
+    response = admin.post(url, {"authorize": "yes", "accept": "yes"})
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == url.replace("/Adminportal/", "/AdminPortal/")
+    page = admin.client.get(url).get_data(as_text=True)
+    assert f'role="status">You authorized {tenant["name"]}.</div>' in page
+    assert '<table class="ms-table" aria-label="Partner relationships">' in page
+    assert "<td>Reseller &amp; delegated administrator</td>" in page
+    assert "<td>Global admin, Helpdesk admin</td>" in page
+    assert customer["id"] in _customer_ids(services, tenant["id"])  # R-OPT2-REL-8, visible to the partner
+    assert agreements.get_direct_sign_status(services, partner_actor(tenant["id"]), customer["id"]) is True
+
+
+def test_without_delegated_admin_the_relationship_has_no_admin_roles(admin, services, tenant, add_customer):
+    customer = add_customer(tenant["id"], "NoRelationship")
+    url = invitation_url(tenant["id"], dap="false")
+    admin.open_signed_in(customer, url)
+
+    admin.post(url, {"authorize": "yes", "accept": "yes"})
+
+    page = admin.client.get(url).get_data(as_text=True)
+    assert "<td>Reseller</td>" in page and "<td>None</td>" in page
+
+
+def test_an_invitation_already_accepted_says_so(admin, tenant, add_customer):
+    customer = add_customer(tenant["id"], "NoRelationship")
+    url = invitation_url(tenant["id"], dap="false")
+    admin.open_signed_in(customer, url)
+    admin.post(url, {"authorize": "yes", "accept": "yes"})
+    admin.client.get(url)  # the one-time notice
+
+    page = admin.client.get(url).get_data(as_text=True)
+
+    assert f'role="status">You already work with {tenant["name"]}.</div>' in page
+    assert 'type="checkbox"' not in page
+
+
+@pytest.mark.parametrize(
+    ("form", "errors"),
+    [
+        ({"accept": "yes"}, {"authorize"}),
+        ({"authorize": "yes"}, {"accept"}),
+        ({}, {"authorize", "accept"}),
+    ],
+)
+def test_each_box_must_be_ticked_and_nothing_is_stored_until_then(admin, services, tenant, add_customer, form, errors):
+    customer = add_customer(tenant["id"], "NoRelationship")
+    url = invitation_url(tenant["id"])
+    admin.open_signed_in(customer, url)
+
+    response = admin.post(url, form)
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    messages = {
+        "authorize": f"Select the checkbox to authorize {tenant['name']}.",
+        "accept": "Select the checkbox to accept the agreement.",
+    }
+    for name, message in messages.items():
+        shown = f'<p id="{name}-error" class="ms-error" role="alert">{message}</p>' in page
+        assert shown is (name in errors)
+        kept = f'name="{name}" value="yes" checked' in page
+        assert kept is (name in form)  # what was ticked stays ticked
+    assert customer["id"] not in _customer_ids(services, tenant["id"])
+    with services.unit_of_work() as uow:
+        assert uow.repo.direct_acceptance(customer["id"]) is None
+
+
+def test_with_the_mca_in_place_only_the_relationship_is_asked(admin, services, demo, add_customer):
+    provider = demo["partners"]["IndirectProvider"]
+    customer = add_customer(demo["id"], "MCAAttested")
+    url = invitation_url(provider["id"], dap="false")
+
+    page = admin.open_signed_in(customer, url).get_data(as_text=True)
+    response = admin.post(url, {"authorize": "yes"})
+
+    assert f'<label for="authorize">Authorize {provider["name"]} as your reseller</label>' in page
+    assert 'name="accept"' not in page
+    assert response.status_code == 302
+    assert customer["id"] in _customer_ids(services, demo["id"], provider["id"])
+
+
+def test_a_customer_who_bought_already_must_ask_its_new_partner_scenario_2(admin, services, demo, add_customer):
+    provider = demo["partners"]["IndirectProvider"]
+    customer = add_customer(demo["id"], "CannotAcceptDirectly")
+    url = invitation_url(provider["id"], dap="true")
+
+    page = admin.open_signed_in(customer, url).get_data(as_text=True)
+    response = admin.post(url, {"authorize": "yes", "accept": "yes"})
+
+    assert "<h1>Accept agreement &amp; authorize partner</h1>" in page
+    assert f'<div class="ms-bar ms-bar--warning" role="alert">{CANT}</div>' in page
+    assert 'type="checkbox"' not in page
+    assert "Accept &amp; Authorize</button>" not in page
+    assert response.status_code == 403
+    assert CANT in response.get_data(as_text=True)
+    assert customer["id"] not in _customer_ids(services, demo["id"], provider["id"])
+
+
+def test_before_2020_02_03_the_mca_cannot_be_accepted_here(admin, client, services, tenant, add_customer):
+    customer = add_customer(tenant["id"], "NoRelationship")
+    set_clock(client, tenant["id"], "2020-01-20T12:00:00+00:00")
+    url = invitation_url(tenant["id"])
+
+    page = admin.open_signed_in(customer, url).get_data(as_text=True)
+    response = admin.post(url, {"authorize": "yes", "accept": "yes"})
+
+    assert NOT_YET in page and 'type="checkbox"' not in page
+    assert response.status_code == 403
+    assert customer["id"] not in _customer_ids(services, tenant["id"])
+
+
+def test_an_indirect_reseller_s_link_names_the_reseller_and_its_provider(admin, client, services, add_customer):
+    made = client.post("/_sandbox/tenants", json={"kind": "IndirectReseller", "customers": 0}).get_json()
+    reseller, provider = made, made["provider"]
+    customer = add_customer(made["id"], "NoRelationship", partner_id=provider["id"])
+    with services.unit_of_work() as uow:
+        link = relationships.relationship_request_url(
+            "http://sandbox.test", uow.repo.partner(made["id"], reseller["id"]), delegated_admin=False,
+            provider=uow.repo.partner(made["id"], provider["id"]),
+        )
+    url = link.removeprefix("http://sandbox.test").split("#")[0]
+
+    page = admin.open_signed_in(customer, url).get_data(as_text=True)
+    response = admin.post(url, {"authorize": "yes", "accept": "yes"})
+
+    assert f"<dt>Partner</dt><dd>{reseller['name']}</dd>" in page
+    assert f"<dt>Indirect provider</dt><dd>{provider['name']}</dd>" in page
+    assert response.status_code == 302
+    listing = admin.client.get(url).get_data(as_text=True)
+    assert "<td>Indirect reseller</td>" in listing and "<td>Reseller</td>" in listing
+    assert customer["id"] in _customer_ids(services, made["id"], reseller["id"])
+
+
+@pytest.mark.parametrize("which", ["other tenant", "unknown", "indirect reseller", "indirect without reseller"])
+def test_an_invitation_from_outside_the_customer_s_tenant_is_not_valid(admin, client, demo, add_customer, which):
+    other = client.post("/_sandbox/tenants", json={"customers": 0}).get_json()
+    customer = add_customer(demo["id"], "NoRelationship")
+    url = {
+        "other tenant": invitation_url(other["id"]),
+        "unknown": invitation_url("00000000-0000-0000-0000-000000000000"),
+        "indirect reseller": invitation_url(demo["partners"]["IndirectReseller"]["id"]),
+        "indirect without reseller": invitation_url(demo["partners"]["IndirectProvider"]["id"],
+                                                    inv_type="IndirectResellerRelationship"),
+    }[which]
+
+    response = admin.open_signed_in(customer, url)
+    refused = admin.post(url, {"authorize": "yes", "accept": "yes"})
+
+    assert response.status_code == 404
+    assert INVALID in response.get_data(as_text=True)
+    assert refused.status_code == 404
+    assert other["name"] not in response.get_data(as_text=True)
