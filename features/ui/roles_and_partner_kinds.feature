@@ -1,0 +1,66 @@
+@ui @option1
+Feature: Who may confirm acceptance: partner roles and partner kinds
+  As a CSP partner,
+  I want only my Admin agents and Sales agents to confirm acceptance, and an indirect reseller's provider to do it,
+  So that every confirmation on record was made by someone allowed to make it.
+
+  @R-RES-1
+  Scenario: An indirect reseller is told that its indirect provider must confirm acceptance
+    Given an indirect reseller
+    And the sandbox date is 2020-05-05
+    And a customer without an agreement
+    And the partner's Admin agent is signed in to Partner Center
+    When the partner opens the customer's account
+    Then the partner is told that its indirect provider must confirm the customer's acceptance
+    And the partner cannot update the confirmation
+
+  @R-RES-1
+  Scenario: An indirect reseller requests reseller relationships but adds no customers
+    Given an indirect reseller
+    And the partner's Admin agent is signed in to Partner Center
+    When the partner opens Customers
+    Then the partner can request a reseller relationship but cannot add a customer
+
+  @R-RES-1 @R-OPT1-EX-3 @R-OPT1-EX-5
+  Scenario: The indirect provider confirms acceptance for its indirect reseller's customer
+    Given an indirect reseller
+    And the sandbox date is 2020-05-05
+    And a customer without an agreement
+    And the indirect provider's Admin agent is signed in to Partner Center
+    When the partner opens the customer's account
+    And the partner updates the customer's agreement with:
+      | First name                | Jan                    |
+      | Last name                 | Jansen                 |
+      | Email address             | jan.jansen@example.com |
+      | Agreement acceptance date | 2020-05-01             |
+    Then the customer's Microsoft Customer Agreement section shows:
+      | Partner attestation | Provided |
+    And the indirect provider's Admin agent is shown as the one who confirmed
+
+  @R-OPT1-EX-3 @R-OPT1-EX-5
+  Scenario: A Sales agent confirms acceptance
+    Given a direct-bill partner
+    And the sandbox date is 2020-05-05
+    And a customer without an agreement
+    And the partner's Sales agent is signed in to Partner Center
+    When the partner opens the customer's account
+    And the partner updates the customer's agreement with:
+      | First name                | Jan                    |
+      | Last name                 | Jansen                 |
+      | Email address             | jan.jansen@example.com |
+      | Agreement acceptance date | 2020-05-01             |
+    Then the customer's Microsoft Customer Agreement section shows:
+      | Partner attestation | Provided |
+    And the partner's Sales agent is shown as the one who confirmed
+
+  @R-OPT1-NEW-3
+  Scenario Outline: A <role> adding a customer cannot confirm the customer's acceptance
+    Given a direct-bill partner
+    And the partner's <role> is signed in to Partner Center
+    When the partner adds a customer from the Customers page
+    Then the option to confirm the customer's acceptance is disabled, with "Only an Admin agent or a Sales agent can confirm acceptance."
+
+    Examples:
+      | role           |
+      | Billing admin  |
+      | Helpdesk agent |

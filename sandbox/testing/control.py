@@ -1,0 +1,103 @@
+"""A small client of the control API (``/_sandbox``): tenants, clocks and seeded customers."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class ControlError(RuntimeError):
+    """The control API refused a request; the message carries its status and body."""
+
+
+@dataclass
+class Tenant:
+    """A partner tenant as ``POST /_sandbox/tenants`` answered it (sign-ins are shown only once)."""
+
+    raw: dict
+    customers: list[dict] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.raw["id"]
+
+    @property
+    def name(self) -> str:
+        return self.raw["name"]
+
+    @property
+    def kind(self) -> str:
+        return self.raw["kind"]
+
+    @property
+    def provider(self) -> dict | None:
+        """An indirect reseller's indirect provider (its own partner record, users and app)."""
+        return self.raw.get("provider")
+
+    def user(self, role: str) -> dict:
+        """The partner user with ``role`` (``AdminAgent``, ``SalesAgent``, ``BillingAdmin``, ...)."""
+        return next(u for u in self.raw["users"] if u["role"] == role)
+
+
+class ControlClient:
+    """Calls the control API of one sandbox (``base_url`` without ``/_sandbox``)."""
+
+    def __init__(self, base_url: str, *, key: str = "", timeout: float = 10.0):
+        self.base_url = base_url.rstrip("/")
+        self.key = key
+        self.timeout = timeout
+
+    def create_tenant(self, *, kind: str = "DirectBill", seed: int | None = None, customers: int = 0,
+                      now: datetime | None = None, frozen: bool = True) -> Tenant:
+        """A fresh, isolated partner tenant; with ``now``, its clock reads that instant."""
+        body: dict = {"kind": kind, "customers": customers}
+        if seed is not None:
+            body["seed"] = seed
+        if now is not None:
+            body["clock"] = {"now": now.isoformat(), "frozen": frozen}
+        made = self._call("POST", "/tenants", body)
+        return Tenant(made, list(made.get("customers", [])))
+
+    def add_customer(self, tenant: Tenant | str, *, state: str = "NoAgreement", country: str | None = None,
+                     partner_id: str | None = None) -> dict:
+        """A seeded customer in one of the control API's states (``NoAgreement``, ``MCAAttested``, ...)."""
+        body: dict = {"state": state}
+        if country is not None:
+            body["country"] = country
+        if partner_id is not None:
+            body["partnerId"] = partner_id
+        made = self._call("POST", f"/tenants/{_id(tenant)}/customers", body)
+        if isinstance(tenant, Tenant):
+            tenant.customers.append(made)
+        return made
+
+    def set_clock(self, tenant: Tenant | str, now: datetime, *, frozen: bool = True) -> dict:
+        """Move the tenant's clock to ``now`` (frozen by default, so a scenario's date never drifts)."""
+        return self._call("PUT", f"/tenants/{_id(tenant)}/clock", {"now": now.isoformat(), "frozen": frozen})
+
+    def delete_tenant(self, tenant: Tenant | str) -> None:
+        self._call("DELETE", f"/tenants/{_id(tenant)}")
+
+    def health(self) -> dict:
+        return self._call("GET", "/health")
+
+    def _call(self, method: str, path: str, body: dict | None = None):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"{self.base_url}/_sandbox{path}", data=data, method=method)
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        if self.key:
+            request.add_header("X-Sandbox-Key", self.key)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                text = response.read().decode()
+        except urllib.error.HTTPError as exc:
+            raise ControlError(f"{method} {path}: {exc.code} {exc.read().decode(errors='replace')}") from exc
+        return json.loads(text) if text else None
+
+
+def _id(tenant: Tenant | str) -> str:
+    return tenant.id if isinstance(tenant, Tenant) else tenant

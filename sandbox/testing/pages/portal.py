@@ -1,0 +1,433 @@
+"""Page objects of the Partner Center portal (``/dashboard``), one class per page of the UI contract."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from playwright.sync_api import Locator, Page
+
+from .common import AccountInfo, Credentials, definition, set_value
+
+
+class PortalShell:
+    """What every signed-in portal page shows: the menu, the user, Sign out and the sandbox clock."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.menu = page.get_by_role("navigation", name="Partner Center menu")
+        self.sign_out_button = page.get_by_role("button", name="Sign out", exact=True)
+        self.clock_banner = page.get_by_text(re.compile(r"Sandbox clock: \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC"))
+
+    def menu_link(self, name: str) -> Locator:
+        return self.menu.get_by_role("link", name=name, exact=True)
+
+    def sign_out(self) -> None:
+        """Sign the partner user out."""
+        self.sign_out_button.click()
+
+
+class PartnerCenterSignIn:
+    """``/dashboard/signin``: the partner user's sign-in, and the sandbox persona picker."""
+
+    PATH = "/dashboard/signin"
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.heading = page.get_by_role("heading", name="Sign in to Partner Center", exact=True)
+        self.user_name = page.get_by_label("User name", exact=True)
+        self.password = page.get_by_label("Password", exact=True)
+        self.sign_in_button = page.get_by_role("button", name="Sign in", exact=True)
+        self.error = page.get_by_role("alert")
+
+    def open(self, next_path: str | None = None, *, tenant_id: str | None = None) -> PartnerCenterSignIn:
+        """Open the sign-in page; ``tenant_id`` lists that tenant's personas, ``next_path`` is where to go after."""
+        query = []
+        if next_path:
+            query.append(f"next={quote(next_path, safe='/')}")
+        if tenant_id:
+            query.append(f"tenant={quote(tenant_id)}")
+        self.page.goto(self.PATH + ("?" + "&".join(query) if query else ""))
+        return self
+
+    def sign_in(self, user_name: str, password: str) -> PortalShell:
+        """Sign in with a user name and password."""
+        self.user_name.fill(user_name)
+        self.password.fill(password)
+        self.sign_in_button.click()
+        return PortalShell(self.page)
+
+    def sign_in_as(self, user_name: str) -> PortalShell:
+        """Sign in through the sandbox persona picker (the page must list the tenant's personas)."""
+        self.page.get_by_role("button", name=f"Sign in as {user_name}", exact=True).click()
+        return PortalShell(self.page)
+
+
+class CustomersPage:
+    """``/dashboard/customers``: the partner's customers, Add customer, Request a reseller relationship."""
+
+    PATH = "/dashboard/customers"
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.heading = page.get_by_role("heading", name="Customers", exact=True, level=1)
+        self.add_customer_link = page.get_by_role("link", name="Add customer", exact=True)
+        self.request_relationship_link = page.get_by_role("link", name="Request a reseller relationship", exact=True)
+        self.search_box = page.get_by_label("Search by company name or domain", exact=True)
+        self.search_button = page.get_by_role("button", name="Search", exact=True)
+        self.table = page.get_by_role("table", name="Customers")
+
+    def open(self) -> CustomersPage:
+        """Open Customers from the Partner Center menu's address."""
+        self.page.goto(self.PATH)
+        return self
+
+    def open_from_menu(self) -> CustomersPage:
+        """Select Customers in the Partner Center menu."""
+        PortalShell(self.page).menu_link("Customers").click()
+        return self
+
+    def search(self, text: str) -> CustomersPage:
+        """Search by company name or domain."""
+        self.search_box.fill(text)
+        self.search_button.click()
+        return self
+
+    def customer_link(self, company_name: str) -> Locator:
+        return self.table.get_by_role("link", name=company_name, exact=True)
+
+    def row(self, company_name: str) -> Locator:
+        return self.table.get_by_role("row").filter(has=self.customer_link(company_name))
+
+    def open_customer(self, company_name: str) -> AccountPage:
+        """Select the customer's company name: its Account page opens."""
+        self.customer_link(company_name).click()
+        return AccountPage(self.page)
+
+    def add_customer(self) -> NewCustomerPage:
+        """Select Add customer: the wizard opens on Account info."""
+        self.add_customer_link.click()
+        return NewCustomerPage(self.page)
+
+    def request_reseller_relationship(self) -> RelationshipRequestPage:
+        """Select Request a reseller relationship: the email template opens."""
+        self.request_relationship_link.click()
+        return RelationshipRequestPage(self.page)
+
+
+class NewCustomerPage:
+    """``/dashboard/customers/new``: the Add customer wizard's Account info step and its Customer agreement."""
+
+    PATH = "/dashboard/customers/new"
+    WILL_ACCEPT = "Customer will be asked to accept the Microsoft Customer Agreement in Microsoft 365 Admin Center"
+    PARTNER_CONFIRMS = "Confirm the customer's acceptance of the Microsoft Customer Agreement"
+    ROLE_NOTE = "Only an Admin agent or a Sales agent can confirm acceptance."
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.heading = page.get_by_role("heading", name="New customer", exact=True, level=1)
+        self.current_step = page.locator('[aria-current="step"]')
+        self.agreement_heading = page.get_by_role("heading", name="Customer agreement", exact=True)
+        self.customer_will_accept = page.get_by_role("radio", name=self.WILL_ACCEPT, exact=True)
+        self.partner_confirms = page.get_by_role("radio", name=self.PARTNER_CONFIRMS, exact=True)
+        self.accepted_checkbox = page.get_by_role(
+            "checkbox", name="The customer has accepted the latest Microsoft customer agreement", exact=True
+        )
+        self.acceptance_date = page.get_by_label("Agreement acceptance date", exact=True)
+        self.person_who_accepted = page.get_by_text(re.compile(r"^\s*Person who accepted:"))
+        self.update_person_button = page.get_by_role("button", name="Update", exact=True)
+        self.accepted_by_first_name = page.get_by_label("Accepted by: first name", exact=True)
+        self.accepted_by_last_name = page.get_by_label("Accepted by: last name", exact=True)
+        self.accepted_by_email = page.get_by_label("Accepted by: email address", exact=True)
+        self.accepted_by_phone = page.get_by_label("Accepted by: phone number (optional)", exact=True)
+        self.indirect_reseller = page.get_by_label("Indirect reseller", exact=True)
+        self.role_note = page.get_by_text(self.ROLE_NOTE, exact=True)
+        self.next_button = page.get_by_role("button", name="Next: Review", exact=True)
+        self.cancel_button = page.get_by_role("button", name="Cancel", exact=True)
+
+    def open(self) -> NewCustomerPage:
+        self.page.goto(self.PATH)
+        return self
+
+    def field(self, label: str) -> Locator:
+        """An Account info field by its label."""
+        return self.page.get_by_label(label, exact=True)
+
+    def fill_account_info(self, info: AccountInfo) -> NewCustomerPage:
+        """Enter the company and the primary contact (empty selects keep the page's default)."""
+        for label, value in info.items():
+            field = self.field(label)
+            if label in ("Country/region", "Language") and not value:
+                continue
+            set_value(field, value)
+        return self
+
+    def choose_customer_will_accept(self) -> NewCustomerPage:
+        """The customer will be asked to accept the MCA in the Microsoft 365 admin center (Option 2)."""
+        self.customer_will_accept.check()
+        return self
+
+    def choose_partner_confirms(self, date: str | None = None) -> NewCustomerPage:
+        """Confirm the customer's acceptance (Option 1): tick the box and enter the date (YYYY-MM-DD)."""
+        self.partner_confirms.check()
+        self.accepted_checkbox.check()
+        if date is not None:
+            self.acceptance_date.fill(date)
+        return self
+
+    def enter_acceptance_date_as_typed(self, text: str) -> NewCustomerPage:
+        """Type a date as a browser without a date picker would send it (the field becomes a text box)."""
+        self.acceptance_date.evaluate("e => { e.type = 'text'; }")
+        self.acceptance_date.fill(text)
+        return self
+
+    def update_person_who_accepted(self, first_name: str, last_name: str, email: str, phone: str = "") -> NewCustomerPage:
+        """Select Update and enter the person who accepted the agreement."""
+        self.update_person_button.click()
+        self.accepted_by_first_name.fill(first_name)
+        self.accepted_by_last_name.fill(last_name)
+        self.accepted_by_email.fill(email)
+        self.accepted_by_phone.fill(phone)
+        return self
+
+    def next_review(self) -> ReviewPage:
+        """Select Next: Review."""
+        self.next_button.click()
+        return ReviewPage(self.page)
+
+
+class ReviewPage:
+    """``/dashboard/customers/new/review``: the values entered, Submit and Back."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.heading = page.get_by_role("heading", name="New customer", exact=True, level=1)
+        self.current_step = page.locator('[aria-current="step"]')
+        self.submit_button = page.get_by_role("button", name="Submit", exact=True)
+        self.back_button = page.get_by_role("button", name="Back", exact=True)
+
+    def shows(self, text: str) -> Locator:
+        """A value on the review, matched exactly."""
+        return self.page.get_by_text(text, exact=True)
+
+    def submit(self) -> ConfirmationPage:
+        """Select Submit: the customer tenant is created."""
+        self.submit_button.click()
+        return ConfirmationPage(self.page)
+
+    def back(self) -> NewCustomerPage:
+        self.back_button.click()
+        return NewCustomerPage(self.page)
+
+
+class ConfirmationPage:
+    """``/dashboard/customers/new/confirmation``: setup info, credentials and the admin center link."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.heading = page.get_by_role("heading", name="Confirmation", exact=True, level=1)
+        self.setup_info = page.get_by_role("heading", name="Setup info", exact=True)
+        self.user_name = definition(page, "User name")
+        self.temporary_password = definition(page, "Temporary password")
+        self.microsoft_id = definition(page, "Microsoft ID")
+        self.copy_credentials_button = page.get_by_role("button", name="Copy credentials", exact=True)
+        self.send_to_customer = page.get_by_role("heading", name="Send to your customer", exact=True)
+        self.admin_center_link = page.get_by_label("Microsoft 365 admin center link", exact=True)
+        self.done_link = page.get_by_role("link", name="Done", exact=True)
+
+    def added_message(self, company_name: str) -> Locator:
+        return self.page.get_by_text(f"{company_name} was added to your customers.", exact=True)
+
+    def credentials(self) -> Credentials:
+        """The customer admin's user name and temporary password, as the partner saves them."""
+        return Credentials(
+            self.user_name.inner_text().strip(), self.temporary_password.inner_text().strip(), must_change_password=True
+        )
+
+    def customer_id(self) -> str:
+        return self.microsoft_id.inner_text().strip()
+
+    def agreement_link(self) -> str:
+        """The link to the admin center's agreement page that the partner sends the customer."""
+        return self.admin_center_link.evaluate(
+            "e => (e.value !== undefined && e.tagName !== 'A' ? e.value : (e.getAttribute('href') || e.textContent))"
+        ).strip()
+
+    def done(self) -> CustomersPage:
+        self.done_link.click()
+        return CustomersPage(self.page)
+
+
+class AccountPage:
+    """``/dashboard/customers/<id>/account``: the customer's account and its Microsoft Customer Agreement."""
+
+    RESELLER_NOTE = (
+        "Your indirect provider must confirm the customer's acceptance of the Microsoft Customer Agreement."
+    )
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.customer_menu = page.get_by_role("navigation", name="Customer menu")
+        self.account_info = page.get_by_role("heading", name="Customer Account Info", exact=True)
+        self.agreement = page.get_by_role("region", name="Microsoft Customer Agreement", exact=True)
+        self.update_link = self.agreement.get_by_role("link", name="Update", exact=True)
+        self.reseller_note = page.get_by_text(self.RESELLER_NOTE, exact=True)
+
+    @staticmethod
+    def path(customer_id: str) -> str:
+        return f"/dashboard/customers/{customer_id}/account"
+
+    def open(self, customer_id: str) -> AccountPage:
+        self.page.goto(self.path(customer_id))
+        return self
+
+    def heading(self, company_name: str) -> Locator:
+        return self.page.get_by_role("heading", name=company_name, exact=True, level=1)
+
+    def agreement_status(self, term: str) -> Locator:
+        """A value of the Microsoft Customer Agreement section (``Partner attestation``, ``Accepted by``, ...)."""
+        return definition(self.agreement, term)
+
+    def account_value(self, term: str) -> Locator:
+        return definition(self.page, term)
+
+    def update_agreement(self) -> UpdateAgreementPage:
+        """Select Update in the Microsoft Customer Agreement section."""
+        self.update_link.click()
+        return UpdateAgreementPage(self.page)
+
+    def subscriptions(self) -> SubscriptionsPage:
+        """Select Subscriptions in the customer menu."""
+        self.customer_menu.get_by_role("link", name="Subscriptions", exact=True).click()
+        return SubscriptionsPage(self.page)
+
+
+class UpdateAgreementPage:
+    """``/dashboard/customers/<id>/agreement``: the partner confirms (attests) acceptance for an existing customer."""
+
+    FUTURE_DATE = "The agreement acceptance date can't be in the future."
+    DUPLICATE = "A partner confirmed agreement already exists for the customer."
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.heading = page.get_by_role("heading", name="Update Microsoft Customer Agreement", exact=True, level=1)
+        self.first_name = page.get_by_label("First name", exact=True)
+        self.last_name = page.get_by_label("Last name", exact=True)
+        self.email = page.get_by_label("Email address", exact=True)
+        self.phone = page.get_by_label("Phone number (optional)", exact=True)
+        self.acceptance_date = page.get_by_label("Agreement acceptance date", exact=True)
+        self.save_button = page.get_by_role("button", name="Save", exact=True)
+        self.cancel_button = page.get_by_role("button", name="Cancel", exact=True)
+        self.form_alert = page.get_by_role("alert")
+
+    @staticmethod
+    def path(customer_id: str) -> str:
+        return f"/dashboard/customers/{customer_id}/agreement"
+
+    def field(self, label: str) -> Locator:
+        return self.page.get_by_label(label, exact=True)
+
+    def fill(self, *, first_name: str, last_name: str, email: str, phone: str = "", date: str | None = None) -> UpdateAgreementPage:
+        """Enter the person who accepted and the acceptance date (YYYY-MM-DD)."""
+        self.first_name.fill(first_name)
+        self.last_name.fill(last_name)
+        self.email.fill(email)
+        self.phone.fill(phone)
+        if date is not None:
+            self.acceptance_date.fill(date)
+        return self
+
+    def enter_acceptance_date_as_typed(self, text: str) -> UpdateAgreementPage:
+        """Type a date as a browser without a date picker would send it (the field becomes a text box)."""
+        self.acceptance_date.evaluate("e => { e.type = 'text'; }")
+        self.acceptance_date.fill(text)
+        return self
+
+    def save(self, **person) -> AccountPage:
+        """Enter the person and date when given, then select Save."""
+        if person:
+            self.fill(**person)
+        self.save_button.click()
+        return AccountPage(self.page)
+
+
+class SubscriptionsPage:
+    """``/dashboard/customers/<id>/subscriptions``: seats of existing subscriptions and new purchases."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.table = page.get_by_role("table", name="Subscriptions")
+        self.offer = page.get_by_label("Offer", exact=True)
+        self.quantity = page.get_by_label("Quantity", exact=True)
+        self.add_button = page.get_by_role("button", name="Add subscription", exact=True)
+        self.refusal = page.get_by_role("alert")
+        self.success = page.get_by_role("status")
+
+    @staticmethod
+    def path(customer_id: str) -> str:
+        return f"/dashboard/customers/{customer_id}/subscriptions"
+
+    def open(self, customer_id: str) -> SubscriptionsPage:
+        self.page.goto(self.path(customer_id))
+        return self
+
+    def quantity_of(self, offer_name: str) -> Locator:
+        return self.page.get_by_label(f"Quantity of {offer_name}", exact=True)
+
+    def change_quantity(self, offer_name: str, quantity: int) -> SubscriptionsPage:
+        """Change the seat count of a subscription and save it."""
+        self.quantity_of(offer_name).fill(str(quantity))
+        self.page.get_by_role("button", name=f"Save quantity of {offer_name}", exact=True).click()
+        return self
+
+    def add_subscription(self, offer_name: str, quantity: int = 1) -> SubscriptionsPage:
+        """Buy a new subscription of an offer."""
+        self.offer.select_option(label=offer_name)
+        self.quantity.fill(str(quantity))
+        self.add_button.click()
+        return self
+
+
+class RelationshipRequestPage:
+    """``/dashboard/customers/request-relationship``: the generated invitation email (Option 2b)."""
+
+    PATH = "/dashboard/customers/request-relationship"
+    DAP = "Include delegated administration privileges for Azure Active Directory and Office 365"
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.heading = page.get_by_role("heading", name="Request a reseller relationship", exact=True, level=1)
+        self.delegated_admin = page.get_by_role("checkbox", name=self.DAP, exact=True)
+        self.email_message = page.get_by_label("Email message", exact=True)
+        self.copy_button = page.get_by_role("button", name="Copy to clipboard", exact=True)
+        self.copied_status = page.get_by_role("status").filter(has_text="Copied to clipboard")
+        self.open_in_email_link = page.get_by_role("link", name="Open in email message", exact=True)
+        self.done_link = page.get_by_role("link", name="Done", exact=True)
+
+    def open(self, *, delegated_admin: bool = False) -> RelationshipRequestPage:
+        self.page.goto(f"{self.PATH}?dap={'true' if delegated_admin else 'false'}")
+        return self
+
+    def include_delegated_admin(self) -> RelationshipRequestPage:
+        """Tick delegated administration privileges; the page reloads with the new email text."""
+        with self.page.expect_navigation(url=re.compile(r"[?&]dap=true", re.IGNORECASE)):
+            self.delegated_admin.click()
+        return self
+
+    def email_text(self) -> str:
+        return self.email_message.input_value()
+
+    def customise(self, extra_text: str) -> RelationshipRequestPage:
+        """Add the partner's own words at the end of the email message."""
+        self.email_message.fill(self.email_text().rstrip("\n") + "\n\n" + extra_text)
+        return self
+
+    def copy_email_text(self) -> str:
+        """Select Copy to clipboard and read back what the clipboard holds."""
+        self.copy_button.click()
+        self.copied_status.wait_for()
+        return self.page.evaluate("navigator.clipboard.readText()")
+
+    def done(self) -> CustomersPage:
+        self.done_link.click()
+        return CustomersPage(self.page)

@@ -1,0 +1,72 @@
+"""A sandbox served on a free loopback port in a background thread, for browser tests."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from sandbox.app import create_app
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """No access log: a browser suite makes thousands of requests; failures carry a Playwright trace instead."""
+
+    def log_request(self, code="-", size="-") -> None:
+        pass
+
+
+class LiveServer:
+    """``create_app`` behind werkzeug's threaded server on 127.0.0.1, with its own SQLite file.
+
+    Use it as a context manager, or call :meth:`start` and :meth:`stop`. ``url`` is also the
+    sandbox's ``PUBLIC_URL``, so the invitation links the pages show point back at this server.
+    """
+
+    def __init__(self, config: dict | None = None, *, host: str = "127.0.0.1", database_url: str | None = None):
+        self.config = dict(config or {})
+        self.host = host
+        self.database_url = database_url
+        self.url = ""
+        self.app = None
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+        self._folder: Path | None = None
+
+    def start(self) -> LiveServer:
+        """Build the app, bind a free port and serve in a daemon thread."""
+        url = self.database_url
+        if url is None:
+            self._folder = Path(tempfile.mkdtemp(prefix="mca-sandbox-"))
+            url = f"sqlite:///{self._folder / 'sandbox.db'}"
+        self.app = create_app({"SECRET_KEY": "live-server", **self.config, "DATABASE_URL": url})
+        self._server = make_server(self.host, 0, self.app, threaded=True, request_handler=_QuietHandler)
+        self.url = f"http://{self.host}:{self._server.server_port}"
+        self.app.config["PUBLIC_URL"] = self.url  # known only once the port is bound
+        self._thread = threading.Thread(target=self._server.serve_forever, name="mca-sandbox-live-server", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, release the database and remove the temporary folder."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        if self.app is not None:
+            self.app.extensions["engine"].dispose()
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+
+    def __enter__(self) -> LiveServer:
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()

@@ -1,0 +1,78 @@
+"""Given steps: a fresh partner tenant, its date, seeded customers and signed-in partner users.
+
+State is arranged through the control API, never by clicking, except signing in (the session is the
+browser's own).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pytest_bdd import given, parsers
+
+from ..pages import PartnerCenterSignIn
+from .people import PARTNER_KINDS, CustomerAccount, PartnerUser, country_code
+
+# Every tenant starts frozen on the date of the seed document, so no scenario depends on today's date.
+DEFAULT_DATE = datetime(2020, 5, 5, 12, 0, tzinfo=UTC)
+
+# The customer situations a scenario can start from, and the control API's state for each.
+CUSTOMER_SITUATIONS = {
+    "without an agreement": "NoAgreement",
+    "who accepted only the Microsoft Cloud Agreement": "CloudAgreementOnly",
+    "who accepted only the Microsoft Cloud Agreement and has Office 365 E3 seats": "PurchaseBlocked",
+    "whose acceptance the partner has confirmed": "MCAAttested",
+    "who accepted the agreement in the Microsoft 365 admin center": "MCAAcceptedDirectly",
+    "who was invited to accept the agreement in the Microsoft 365 admin center": "InvitationPending",
+    "who bought an Azure plan through the partner": "CannotAcceptDirectly",
+    "who bought an Azure plan through the indirect provider": "CannotAcceptDirectly",
+    "who has no relationship with the partner yet": "NoRelationship",
+}
+
+
+def scenario_date(text: str) -> datetime:
+    """Noon UTC of a YYYY-MM-DD date, so the date reads the same in every time zone."""
+    return datetime.fromisoformat(text).replace(hour=12, tzinfo=UTC)
+
+
+@given(parsers.re(r"^an? (?P<kind>direct-bill partner|indirect provider|indirect reseller)$"), target_fixture="tenant")
+def _(control, kind):
+    """A fresh tenant of that partner kind, on the default date, with no customers yet."""
+    return control.create_tenant(kind=PARTNER_KINDS[kind], customers=0, now=DEFAULT_DATE)
+
+
+@given(parsers.parse("the sandbox date is {date}"))
+def _(control, tenant, date):
+    """Freeze the tenant's clock on that date (R-TL-*)."""
+    control.set_clock(tenant, scenario_date(date))
+
+
+@given(
+    parsers.re(r"^a customer(?: located in (?P<country>(?:the )?[A-Z][^,]+?))? (?P<situation>(?:without|who|whose) .+)$"),
+    target_fixture="customer",
+)
+def _(control, tenant, situation, country):
+    """A seeded customer in one of the situations above (optionally in a given country)."""
+    try:
+        state = CUSTOMER_SITUATIONS[situation]
+    except KeyError:
+        raise KeyError(f"Unknown customer situation {situation!r}; known: {sorted(CUSTOMER_SITUATIONS)}") from None
+    partner_id = tenant.provider["id"] if situation.endswith("through the indirect provider") else None
+    made = control.add_customer(
+        tenant, state=state, country=country_code(country) if country else None, partner_id=partner_id
+    )
+    return CustomerAccount.seeded(made)
+
+
+@given(
+    parsers.re(r"^the (?P<whose>partner|indirect provider)'s (?P<role>[A-Z][a-z]+ [a-z]+) is signed in to Partner Center$"),
+    target_fixture="partner_user",
+)
+def _(partner_page, tenant, whose, role):
+    """Sign the user in with its user name and password; wait for the signed-in page."""
+    user = PartnerUser.of(tenant, role, provider=whose == "indirect provider")
+    PartnerCenterSignIn(partner_page).open().sign_in(user.user_name, user.password).sign_out_button.wait_for()
+    return user
+
+
+__all__ = [name for name in dir() if name.startswith("pytestbdd_")]
