@@ -6,6 +6,7 @@ import re
 from urllib.parse import quote
 
 import pytest
+from markupsafe import escape
 
 from sandbox import seed
 from sandbox.domain.model import Role
@@ -17,6 +18,11 @@ PARTNERS_URL = "/AdminPortal/Home?ref=/partners"
 CANT = "Please reach out to your Partner to confirm your acceptance of the Microsoft Customer Agreement."
 NOT_YET = "Accepting the Microsoft Customer Agreement here is not available yet."
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def esc(text: str) -> str:
+    """A name as the pages show it in HTML (company names may hold ``&`` or ``'``)."""
+    return str(escape(text))
 
 
 def invitation_url(partner_id: str, *, dap: str = "true", inv_type: str = "ResellerRelationship", **extra) -> str:

@@ -8,7 +8,7 @@ from sandbox.domain.errors import AgreementRequired
 from sandbox.services import agreements, purchases
 from sandbox.services.purchases import LineItem
 
-from .conftest import AGREEMENT_URL, CANT, NOT_YET, partner_actor, set_clock
+from .conftest import AGREEMENT_URL, CANT, NOT_YET, esc, partner_actor, set_clock
 
 CHECKBOX = "I have read and agree to the terms of the Microsoft Customer Agreement."
 BUSINESS_STANDARD = "CFQ7TTC0LH18:0001"
@@ -60,7 +60,7 @@ def test_accepting_is_seen_at_once_by_the_partner_and_allows_purchases(admin, se
     page = admin.client.get(AGREEMENT_URL).get_data(as_text=True)
     assert '<div class="ms-bar ms-bar--success" role="status">You accepted the Microsoft Customer Agreement.</div>' in page
     assert '<table class="ms-table" aria-label="Partner relationships">' in page
-    assert tenant["name"] in page
+    assert esc(tenant["name"]) in page
     assert agreements.get_direct_sign_status(services, actor, customer["id"]) is True  # R-OPT2-STATUS
     assert agreements.get_agreement_status(services, actor, customer["id"]).direct is not None
     order, subscriptions = purchases.create_order(services, actor, customer["id"], [LineItem(BUSINESS_STANDARD, 5)])

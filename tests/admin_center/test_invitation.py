@@ -6,7 +6,7 @@ import pytest
 
 from sandbox.services import agreements, customers, relationships
 
-from .conftest import CANT, NOT_YET, invitation_url, partner_actor, set_clock
+from .conftest import CANT, NOT_YET, esc, invitation_url, partner_actor, set_clock
 
 MCA_BOX = "I have read and agree to the terms of the Microsoft Customer Agreement."
 INVALID = "This invitation is not valid. Ask your partner for a new link."
@@ -32,10 +32,10 @@ def test_the_invitation_shows_who_asks_for_what(admin, tenant, add_customer, dap
     page = admin.open_signed_in(customer, invitation_url(tenant["id"], dap=dap)).get_data(as_text=True)
 
     assert "<h1>Accept agreement &amp; authorize partner</h1>" in page
-    assert f"<dt>Partner</dt><dd>{tenant['name']}</dd>" in page
+    assert f"<dt>Partner</dt><dd>{esc(tenant['name'])}</dd>" in page
     assert f"<dt>Relationship</dt><dd>{relationship}</dd>" in page
     assert f"<dt>Admin roles</dt><dd>{roles}</dd>" in page
-    assert f'<label for="authorize">Authorize {tenant["name"]} as your reseller</label>' in page
+    assert f'<label for="authorize">Authorize {esc(tenant["name"])} as your reseller</label>' in page
     assert f'<label for="accept">{MCA_BOX}</label>' in page
     assert '<a href="/AdminPortal/agreement-document">Microsoft Customer Agreement</a>' in page
     assert ">Accept &amp; Authorize</button>" in page
@@ -52,7 +52,7 @@ def test_accepting_creates_the_relationship_and_the_customer_joins_the_partner_s
     assert response.status_code == 302
     assert response.headers["Location"] == url.replace("/Adminportal/", "/AdminPortal/")
     page = admin.client.get(url).get_data(as_text=True)
-    assert f'role="status">You authorized {tenant["name"]}.</div>' in page
+    assert f'role="status">You authorized {esc(tenant["name"])}.</div>' in page
     assert '<table class="ms-table" aria-label="Partner relationships">' in page
     assert "<td>Reseller &amp; delegated administrator</td>" in page
     assert "<td>Global admin, Helpdesk admin</td>" in page
@@ -80,7 +80,7 @@ def test_an_invitation_already_accepted_says_so(admin, tenant, add_customer):
 
     page = admin.client.get(url).get_data(as_text=True)
 
-    assert f'role="status">You already work with {tenant["name"]}.</div>' in page
+    assert f'role="status">You already work with {esc(tenant["name"])}.</div>' in page
     assert 'type="checkbox"' not in page
 
 
@@ -102,7 +102,7 @@ def test_each_box_must_be_ticked_and_nothing_is_stored_until_then(admin, service
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     messages = {
-        "authorize": f"Select the checkbox to authorize {tenant['name']}.",
+        "authorize": f"Select the checkbox to authorize {esc(tenant['name'])}.",
         "accept": "Select the checkbox to accept the agreement.",
     }
     for name, message in messages.items():
@@ -123,7 +123,7 @@ def test_with_the_mca_in_place_only_the_relationship_is_asked(admin, services, d
     page = admin.open_signed_in(customer, url).get_data(as_text=True)
     response = admin.post(url, {"authorize": "yes"})
 
-    assert f'<label for="authorize">Authorize {provider["name"]} as your reseller</label>' in page
+    assert f'<label for="authorize">Authorize {esc(provider["name"])} as your reseller</label>' in page
     assert 'name="accept"' not in page
     assert response.status_code == 302
     assert customer["id"] in _customer_ids(services, demo["id"], provider["id"])
@@ -173,8 +173,8 @@ def test_an_indirect_reseller_s_link_names_the_reseller_and_its_provider(admin, 
     page = admin.open_signed_in(customer, url).get_data(as_text=True)
     response = admin.post(url, {"authorize": "yes", "accept": "yes"})
 
-    assert f"<dt>Partner</dt><dd>{reseller['name']}</dd>" in page
-    assert f"<dt>Indirect provider</dt><dd>{provider['name']}</dd>" in page
+    assert f"<dt>Partner</dt><dd>{esc(reseller['name'])}</dd>" in page
+    assert f"<dt>Indirect provider</dt><dd>{esc(provider['name'])}</dd>" in page
     assert response.status_code == 302
     listing = admin.client.get(url).get_data(as_text=True)
     assert "<td>Indirect reseller</td>" in listing and "<td>Reseller</td>" in listing
@@ -199,4 +199,4 @@ def test_an_invitation_from_outside_the_customer_s_tenant_is_not_valid(admin, cl
     assert response.status_code == 404
     assert INVALID in response.get_data(as_text=True)
     assert refused.status_code == 404
-    assert other["name"] not in response.get_data(as_text=True)
+    assert esc(other["name"]) not in response.get_data(as_text=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import AGREEMENT_URL, PARTNERS_URL, invitation_url
+from .conftest import AGREEMENT_URL, PARTNERS_URL, esc, invitation_url
 
 
 def details_url(partner_id: str) -> str:
@@ -20,7 +20,7 @@ def test_the_list_shows_each_partner_with_its_relationship_and_roles(admin, serv
     assert '<table class="ms-table" aria-label="Partner relationships">' in page
     for column in ("Partner name", "Relationship", "Admin roles"):
         assert f'<th scope="col">{column}</th>' in page
-    assert f'<a href="{details_url(tenant["id"])}">{tenant["name"]}</a>' in page
+    assert f'<a href="{details_url(tenant["id"])}">{esc(tenant["name"])}</a>' in page
 
 
 def test_a_customer_without_partners_sees_an_empty_list(admin, tenant, add_customer):
@@ -42,7 +42,7 @@ def test_the_details_show_relationship_roles_since_and_the_agreement(admin, serv
     with services.unit_of_work() as uow:
         since = uow.repo.relationship(customer["id"], tenant["id"]).since
         accepted = uow.repo.direct_acceptance(customer["id"]).accepted_at
-    assert f"<h1>{tenant['name']}</h1>" in page
+    assert f"<h1>{esc(tenant['name'])}</h1>" in page
     assert "<dt>Relationship</dt><dd>Reseller &amp; delegated administrator</dd>" in page
     assert "<dt>Admin roles</dt><dd>Global admin, Helpdesk admin</dd>" in page
     assert f"<dt>Since</dt><dd>{since:%m/%d/%Y}</dd>" in page
@@ -71,7 +71,7 @@ def test_a_partner_the_customer_does_not_work_with_is_not_shown(admin, client, d
 
         assert response.status_code == 404
         assert "We couldn&#39;t find this partner in your partner relationships." in response.get_data(as_text=True)
-        assert other["name"] not in response.get_data(as_text=True)
+        assert esc(other["name"]) not in response.get_data(as_text=True)
 
 
 def test_the_list_and_details_are_read_only(admin, tenant, add_customer):
