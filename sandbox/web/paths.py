@@ -1,7 +1,9 @@
 """Case-insensitive paths, as the real services match them (``/v1/Customers``, ``/Adminportal/Home``).
 
-The middleware rewrites each literal path segment to the spelling its route uses; ids and other
-variable segments are left exactly as sent (the template id, for one, is case-sensitive).
+The middleware walks the request path through a tree of the app's routes and rewrites each literal
+segment to the spelling its route uses; ids and other variable segments are left exactly as sent (the
+template id, for one, is case-sensitive). Two routes may spell the same word differently at different
+places (``/dashboard/home`` and ``/AdminPortal/Home``): the tree keeps them apart.
 """
 
 from __future__ import annotations
@@ -11,31 +13,51 @@ import re
 from flask import Flask
 
 _VARIABLE = re.compile(r"<[^>]+>")
+_ANY = "<*>"
+
+
+def _route_tree(app: Flask) -> dict:
+    tree: dict = {}
+    for rule in app.url_map.iter_rules():
+        node = tree
+        for segment in rule.rule.strip("/").split("/"):
+            if _VARIABLE.search(segment):
+                node = node.setdefault(_ANY, {})
+            else:
+                node = node.setdefault(segment.lower(), {"": segment})
+    return tree
+
+
+def canonical_path(tree: dict, path: str) -> str:
+    segments = path.split("/")
+    node: dict | None = tree
+    fixed = []
+    for segment in segments:
+        if not segment or node is None:
+            fixed.append(segment)
+            continue
+        child = node.get(segment.lower())
+        if child is not None:
+            fixed.append(child[""])
+            node = child
+        else:
+            fixed.append(segment)
+            node = node.get(_ANY)
+    return "/".join(fixed)
 
 
 class CaseInsensitivePaths:
     def __init__(self, wsgi_app, app: Flask):
         self.wsgi_app = wsgi_app
         self.app = app
-        self._literals: dict[str, str] | None = None
-
-    def literals(self) -> dict[str, str]:
-        if self._literals is None:
-            table: dict[str, str] = {}
-            for rule in self.app.url_map.iter_rules():
-                for segment in rule.rule.split("/"):
-                    if segment and not _VARIABLE.search(segment):
-                        table.setdefault(segment.lower(), segment)
-            self._literals = table
-        return self._literals
+        self._tree: dict | None = None
 
     def __call__(self, environ, start_response):
+        if self._tree is None:
+            self._tree = _route_tree(self.app)
         path = environ.get("PATH_INFO", "")
         if path:
-            literals = self.literals()
-            segments = path.split("/")
-            fixed = [literals.get(s.lower(), s) if s.lower() in literals else s for s in segments]
-            environ["PATH_INFO"] = "/".join(fixed)
+            environ["PATH_INFO"] = canonical_path(self._tree, path)
         return self.wsgi_app(environ, start_response)
 
 
