@@ -122,6 +122,11 @@ def _context(request, browser, base_url: str, who: str, **options):
     if tracing:
         context.tracing.stop(path=folder / f"{who}-trace.zip" if failed else None)
     context.close()
+    if not failed and folder.is_dir():  # a scenario that passes now leaves no stale artifacts behind
+        for stale in folder.glob(f"{who}*"):
+            stale.unlink()
+        if not any(folder.iterdir()):
+            folder.rmdir()
 
 
 @pytest.fixture

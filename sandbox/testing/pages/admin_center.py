@@ -71,7 +71,7 @@ class PartnerListPage:
         return self
 
     def row(self, partner_name: str) -> Locator:
-        return self.table.get_by_role("row").filter(has=self.table.get_by_role("link", name=partner_name, exact=True))
+        return self.table.get_by_role("row").filter(has=self.page.get_by_role("link", name=partner_name, exact=True))
 
     def cell(self, partner_name: str, column: int) -> Locator:
         """A cell of the partner's row: 0 name, 1 relationship, 2 admin roles."""

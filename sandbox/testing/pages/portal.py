@@ -97,7 +97,7 @@ class CustomersPage:
         return self.table.get_by_role("link", name=company_name, exact=True)
 
     def row(self, company_name: str) -> Locator:
-        return self.table.get_by_role("row").filter(has=self.customer_link(company_name))
+        return self.table.get_by_role("row").filter(has=self.page.get_by_role("link", name=company_name, exact=True))
 
     def open_customer(self, company_name: str) -> AccountPage:
         """Select the customer's company name: its Account page opens."""
