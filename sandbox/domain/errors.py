@@ -130,3 +130,11 @@ class CustomerProfileError(PartnerCenterError):
         self.code = code
         self.name = name
         super().__init__(description, field=field)
+
+
+class InvalidCustomerId(PartnerCenterError):
+    """400 / 900118: the customer-tenant-id of a path is not a GUID."""
+
+    code = 900118
+    name = "InvalidCustomerId"
+    default_description = "Invalid Customer Id"

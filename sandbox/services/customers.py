@@ -211,7 +211,7 @@ def _decode_token(token: str) -> str:
         value = base64.urlsafe_b64decode(padded.encode()).decode()
     except (ValueError, UnicodeError) as exc:
         raise InvalidProperty("The continuation token is not valid.", field="MS-ContinuationToken") from exc
-    if "\x1f" not in value:
+    if "\x1f" not in value or any(ord(ch) < 32 and ch != "\x1f" for ch in value):  # no NUL into a query
         raise InvalidProperty("The continuation token is not valid.", field="MS-ContinuationToken")
     return value
 

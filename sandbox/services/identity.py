@@ -70,3 +70,69 @@ def workspace_now(ctx: ServiceContext, workspace_id: str):
             return ctx.now_in(require_workspace(uow, workspace_id))
         except NotFound as exc:
             raise Unauthorized("Unknown tenant.") from exc
+
+
+class TokenRequestError(Unauthorized):
+    """Why a token request failed; the token endpoint words each in Entra ID's own terms."""
+
+    reason = "invalid_client"
+
+
+class UnknownApplication(TokenRequestError):
+    reason = "unknown_application"
+
+
+class InvalidClientSecret(TokenRequestError):
+    reason = "invalid_client_secret"
+
+
+class UnknownUser(TokenRequestError):
+    reason = "unknown_user"
+
+
+class InvalidUserPassword(TokenRequestError):
+    reason = "invalid_user_password"
+
+
+@dataclass
+class TokenGrant:
+    principal: Principal
+    now: object  # the instant on the tenant's clock: the token's iat; exp follows from it
+
+
+def _names_partner(tenant: str, partner: Partner) -> bool:
+    """The token endpoint's ``{tenant}``: the partner's tenant id or domain, or a multi-tenant alias."""
+    tenant = (tenant or "").strip().lower()
+    return tenant in ("common", "organizations") or tenant in (partner.id.lower(), partner.domain.lower())
+
+
+def grant_token(
+    ctx: ServiceContext,
+    *,
+    tenant: str,
+    client_id: str,
+    client_secret: str | None,
+    user_name: str | None = None,
+    password: str | None = None,
+) -> TokenGrant:
+    """Who a token is for: the app alone (client credentials) or the app with a user (password grant).
+
+    The app must belong to the tenant named in the path; the user must belong to the app's partner.
+    The instant comes from that tenant's clock, so tokens expire on it.
+    """
+    with ctx.unit_of_work() as uow:
+        app = uow.repo.application(client_id or "")
+        partner = uow.repo.partner(app.workspace_id, app.partner_id) if app is not None else None
+        if app is None or partner is None or not _names_partner(tenant, partner):
+            raise UnknownApplication(f"Application with identifier '{client_id}' was not found in the directory '{tenant}'.")
+        if client_secret is not None and not check_secret(app.secret_hash, client_secret):
+            raise InvalidClientSecret("Invalid client secret provided.")
+        user = None
+        if user_name is not None:
+            user = uow.repo.user_by_name(user_name)
+            if user is None or user.partner_id != partner.id:
+                raise UnknownUser(f"The user account {user_name} does not exist in the {partner.domain} directory.")
+            if not check_secret(user.password_hash, password or ""):
+                raise InvalidUserPassword("Error validating credentials due to invalid username or password.")
+        workspace = require_workspace(uow, app.workspace_id)
+        return TokenGrant(Principal(workspace, partner, user, app), ctx.now_in(workspace))

@@ -67,8 +67,11 @@ def wants_json(req: Request) -> bool:
     return path.startswith(JSON_SURFACES) or path.endswith("/oauth2/token") or path.endswith("/oauth2/v2.0/token")
 
 
-def read_json_object(req: Request | None = None, *, required: bool = True) -> dict:
-    """The request's JSON object, or a clear 4xx: wrong content type, malformed JSON, not an object."""
+def read_json_object(req: Request | None = None, *, required: bool = True, allow_trailing_commas: bool = False) -> dict:
+    """The request's JSON object, or a clear 4xx: wrong content type, malformed JSON, not an object.
+
+    ``allow_trailing_commas``: read ``{"a": 1,}`` as Json.NET does (Partner Center's own examples have them).
+    """
     req = req or request
     raw = req.get_data(cache=True)
     if not raw.strip():
@@ -80,12 +83,44 @@ def read_json_object(req: Request | None = None, *, required: bool = True) -> di
         raise http_error(415)
     try:
         text = raw.decode("utf-8-sig")
-        value = json.loads(text)
+        try:
+            value = json.loads(text)
+        except ValueError:
+            if not allow_trailing_commas:
+                raise
+            value = json.loads(_without_trailing_commas(text))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise InvalidRequestInput(f"The request body is not valid JSON: {exc}"[:300]) from exc
     if not isinstance(value, dict):
         raise InvalidRequestInput("The request body must be a JSON object.")
     return value
+
+
+def _without_trailing_commas(text: str) -> str:
+    """``text`` without the commas that directly precede a ``}`` or ``]`` (outside strings)."""
+    out: list[str] = []
+    in_string = escaped = False
+    pending = None  # index in ``out`` of a comma that may turn out to be trailing
+    for ch in text:
+        if in_string:
+            out.append(ch)
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+            continue
+        if ch in "}]" and pending is not None:
+            out[pending] = ""
+        if not ch.isspace():
+            pending = None
+        if ch == ",":
+            pending = len(out)
+        elif ch == '"':
+            in_string = True
+        out.append(ch)
+    return "".join(out)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -154,3 +154,5 @@ def add_customer(tenant_id):
 @bp.post("/reset")
 def reset_everything():
     return jsonify(deleted=tenants.delete_all_tenants(services()))
+
+from . import traffic  # noqa: E402,F401  (faults and journal routes on bp)

@@ -1,0 +1,212 @@
+"""Resources as Partner Center writes them: camelCase, documented shapes, dumped through the out-schemas."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from sandbox.domain import rules
+from sandbox.domain.clock import as_utc
+from sandbox.domain.model import Attestation, DocumentLink, Order, Subscription
+from sandbox.domain.offers import find_offer
+from sandbox.services.customers import CreatedCustomer, CustomerView
+
+from . import schemas
+
+
+def iso(moment: datetime) -> str:
+    """One date-time format for every answer: ``2018-06-14T00:00:00.000Z`` (UTC, milliseconds)."""
+    utc = as_utc(moment)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def link(uri: str, method: str = "GET", headers: list | None = None) -> dict:
+    return {"uri": uri, "method": method, "headers": headers or []}
+
+
+def attributes(object_type: str, etag: str | None = None) -> dict:
+    return {"objectType": object_type, "etag": etag}
+
+
+def agreement_metadata(items: list[rules.AgreementMetadata]) -> dict:
+    body = {
+        "totalCount": len(items),
+        "items": [
+            {"templateId": m.template_id, "agreementType": m.agreement_type.value, "agreementLink": m.agreement_link,
+             "versionRank": m.version_rank}
+            for m in items
+        ],
+        "links": {"self": link("/agreements")},
+        "attributes": attributes("Collection"),
+    }
+    return schemas.AgreementMetadataCollectionOut().dump(body)
+
+
+def _agreement(attestation: Attestation, *, with_link: bool) -> dict:
+    contact = attestation.primary_contact
+    return {
+        "userId": attestation.user_id or None,
+        "primaryContact": {
+            "firstName": contact.first_name, "lastName": contact.last_name, "email": contact.email,
+            "phoneNumber": contact.phone_number or None,
+        },
+        "templateId": attestation.template_id,
+        "dateAgreed": iso(attestation.date_agreed),
+        "type": attestation.type.value,
+        "agreementLink": rules.metadata_for(attestation.type).agreement_link if with_link else None,
+        "attributes": attributes("Agreement"),
+    }
+
+
+def created_agreement(attestation: Attestation) -> dict:
+    """The POST answer, as the documented example: no agreementLink (R-API-2)."""
+    return schemas.AgreementOut().dump(_agreement(attestation, with_link=False))
+
+
+def agreements(items: list[Attestation]) -> dict:
+    body = {"totalCount": len(items), "items": [_agreement(a, with_link=True) for a in items],
+            "attributes": attributes("Collection")}
+    return schemas.AgreementCollectionOut().dump(body)
+
+
+def agreement_document(link_: DocumentLink, display_uri: str, download_uri: str) -> dict:
+    body = {"displayUri": display_uri, "downloadUri": download_uri, "language": link_.language, "country": link_.country,
+            "attributes": attributes("AgreementDocument")}
+    return schemas.AgreementDocumentOut().dump(body)
+
+
+def direct_sign_status(signed: bool) -> dict:
+    return schemas.DirectSignStatusOut().dump({"isSigned": signed})
+
+
+def _etag(*parts) -> str:
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).digest()
+    return str(int.from_bytes(digest[:8], "big", signed=True))
+
+
+def _customer(view: CustomerView, *, by_id: bool) -> dict:
+    c, rel = view.customer, view.relationship
+    base = f"/customers/{c.id}"
+    body = {
+        "id": c.id,
+        "commerceId": c.commerce_id,
+        "companyProfile": {
+            "tenantId": c.id,
+            "domain": c.domain,
+            "companyName": c.company_name,
+            "address": {
+                "country": c.country, "region": c.state, "city": c.city, "addressLine1": c.address_line1,
+                "addressLine2": c.address_line2, "postalCode": c.postal_code, "phoneNumber": c.phone_number or "",
+            } if by_id else None,
+            "email": c.email if by_id else None,
+            "organizationRegistrationNumber": c.organization_registration_number,
+            "links": {"self": link(f"{base}/profiles/company")},
+            "attributes": attributes("CustomerCompanyProfile"),
+        },
+        "billingProfile": {
+            "id": c.billing_profile_id,
+            "firstName": c.first_name,
+            "lastName": c.last_name,
+            "email": c.email,
+            "culture": c.culture,
+            "language": c.language,
+            "companyName": c.company_name,
+            "defaultAddress": {
+                "country": c.country, "city": c.city, "state": c.state, "addressLine1": c.address_line1,
+                "addressLine2": c.address_line2, "postalCode": c.postal_code, "firstName": c.first_name,
+                "lastName": c.last_name, "phoneNumber": c.phone_number or "",
+            },
+            "links": {"self": link(f"{base}/profiles/billing")},
+            "attributes": attributes(
+                "CustomerBillingProfile",
+                _etag(c.billing_profile_id, c.email, c.company_name, c.address_line1, c.city, c.postal_code, c.phone_number),
+            ),
+        },
+        "relationshipToPartner": rel.kind if rel is not None else "none",
+        "allowDelegatedAccess": bool(rel and rel.delegated_admin) if by_id else None,
+        "customDomains": [c.domain] if by_id else None,
+        "associatedPartnerId": rel.associated_partner_id if rel is not None else None,
+        "links": {"self": link(base)},
+        "attributes": attributes("Customer"),
+    }
+    return body
+
+
+def customer(view: CustomerView) -> dict:
+    return schemas.CustomerOut().dump(_customer(view, by_id=True))
+
+
+def created_customer(created: CreatedCustomer) -> dict:
+    body = _customer(CustomerView(created.customer, created.relationship), by_id=False)
+    body["userCredentials"] = {"userName": created.customer.admin_user_name, "password": created.password}
+    return schemas.CustomerOut().dump(body)
+
+
+def customer_page(items: list[CustomerView], *, size: int, continuation_token: str | None) -> dict:
+    links = {"self": link(f"/v1/customers?size={size}")}
+    if continuation_token:
+        links["next"] = link(
+            f"/v1/customers?size={size}&seekOperation=Next", headers=[{"key": "MS-ContinuationToken", "value": continuation_token}]
+        )
+    body = {
+        "totalCount": len(items),
+        "items": [_customer(v, by_id=False) for v in items],
+        "continuationToken": continuation_token,
+        "links": links,
+        "attributes": attributes("Collection"),
+    }
+    return schemas.CustomerCollectionOut().dump(body)
+
+
+def relationship_request(url: str) -> dict:
+    return schemas.RelationshipRequestOut().dump({"url": url, "attributes": attributes("RelationshipRequest")})
+
+
+def order(order_: Order, subscriptions: list[Subscription]) -> dict:
+    by_number = {n: s for n, s in enumerate(subscriptions)}
+    body = {
+        "id": order_.id,
+        "referenceCustomerId": order_.customer_id,
+        "lineItems": [
+            {
+                "lineItemNumber": item["lineItemNumber"],
+                "offerId": item["offerId"],
+                "subscriptionId": by_number[item["lineItemNumber"]].id if item["lineItemNumber"] in by_number else None,
+                "friendlyName": by_number[item["lineItemNumber"]].offer_name if item["lineItemNumber"] in by_number else None,
+                "quantity": item["quantity"],
+            }
+            for item in order_.line_items
+        ],
+        "status": "completed",
+        "creationDate": iso(order_.created_at),
+        "links": {"self": link(f"/customers/{order_.customer_id}/orders/{order_.id}")},
+        "attributes": attributes("Order"),
+    }
+    return schemas.OrderOut().dump(body)
+
+
+def _subscription(sub: Subscription) -> dict:
+    offer = find_offer(sub.offer_id)
+    return {
+        "id": sub.id,
+        "offerId": sub.offer_id,
+        "offerName": sub.offer_name,
+        "friendlyName": sub.offer_name,
+        "quantity": sub.quantity,
+        "unitType": "Licenses" if offer is None or offer.seat_based else "Usage-based",
+        "status": "active",
+        "creationDate": iso(sub.created_at),
+        "orderId": sub.order_id,
+        "links": {"self": link(f"/customers/{sub.customer_id}/subscriptions/{sub.id}")},
+        "attributes": attributes("Subscription"),
+    }
+
+
+def subscription(sub: Subscription) -> dict:
+    return schemas.SubscriptionOut().dump(_subscription(sub))
+
+
+def subscriptions(items: list[Subscription], customer_id: str) -> dict:
+    body = {"totalCount": len(items), "items": [_subscription(s) for s in items],
+            "links": {"self": link(f"/customers/{customer_id}/subscriptions")}, "attributes": attributes("Collection")}
+    return schemas.SubscriptionCollectionOut().dump(body)

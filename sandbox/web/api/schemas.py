@@ -1,0 +1,490 @@
+"""The API's boundary: marshmallow schemas for what comes in and what goes out.
+
+Input schemas read property names case-insensitively (the .NET SDK sends PascalCase), accept
+nulls for optional properties (it sends them), accept the resource's read-only properties
+(ignored) and refuse anything else. Output schemas are named after the wire (camelCase) and
+drop nulls, as Partner Center does; every answer is dumped through one of them, so the OpenAPI
+document generated from them is what the API really sends.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from marshmallow import RAISE, Schema, ValidationError, fields, post_dump, pre_load, validate
+
+from sandbox.domain import rules
+from sandbox.domain.clock import as_utc
+from sandbox.domain.errors import PartnerCenterError
+
+GUID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+DOMAIN_PATTERN = re.compile(r"^(?=.{4,255}$)([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$")
+CULTURE_PATTERN = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$")
+
+
+def is_guid(value: str | None) -> bool:
+    return bool(value) and GUID_PATTERN.match(value) is not None
+
+
+# --- fields ---------------------------------------------------------------------------------
+
+
+class Text(fields.String):
+    """A string without control characters, trimmed, within ``max_length`` (and ``min_length``)."""
+
+    def __init__(self, *, max_length: int = 255, min_length: int = 0, **kwargs):
+        super().__init__(**kwargs)
+        self.max_length, self.min_length = max_length, min_length
+        self.metadata.setdefault("maxLength", max_length)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+            raise ValidationError("Control characters are not allowed.")
+        if len(text) > self.max_length:
+            raise ValidationError(f"Longer than the maximum length of {self.max_length}.")
+        if len(text) < self.min_length:
+            raise ValidationError("Must not be empty." if self.min_length == 1 else f"Shorter than {self.min_length}.")
+        return text
+
+
+class Guid(Text):
+    def __init__(self, **kwargs):
+        super().__init__(max_length=36, **kwargs)
+        self.metadata.setdefault("format", "uuid")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not is_guid(text):
+            raise ValidationError("Not a valid GUID.")
+        return text.lower()
+
+
+class StrictInteger(fields.Integer):
+    """A JSON number that is a whole number; ``true`` and ``"5"`` are refused."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            raise ValidationError("Not a valid integer.")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class UtcDateTime(fields.DateTime):
+    """ISO 8601 as Partner Center's clients send it: ``2018-06-14T00:00:00.000Z``, ``2019-08-26T00:00:00``,
+    7 fractional digits (.NET), an offset, or a date alone; read as UTC."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not 8 <= len(value) <= 40:
+            raise ValidationError("Not a valid date and time (ISO 8601, for example 2019-08-26T00:00:00Z).")
+        try:
+            return as_utc(datetime.fromisoformat(value.strip()))
+        except ValueError as exc:
+            raise ValidationError("Not a valid date and time (ISO 8601, for example 2019-08-26T00:00:00Z).") from exc
+
+
+class AgreementTypeField(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if len(text) > 100 or text == "*":
+            raise ValidationError("Must be MicrosoftCustomerAgreement or MicrosoftCloudAgreement.")
+        try:
+            return rules.parse_agreement_type(text, default=None)
+        except PartnerCenterError as exc:
+            raise ValidationError("Must be MicrosoftCustomerAgreement or MicrosoftCloudAgreement.") from exc
+
+
+def ignored(**kwargs) -> fields.Raw:
+    """A read-only property of the resource: accepted (clients send resources back whole) and ignored."""
+    return fields.Raw(load_default=None, allow_none=True, metadata={"description": "Read-only; ignored on input."}, **kwargs)
+
+
+def optional_text(data_key: str | None = None, max_length: int = 255) -> Text:
+    return Text(data_key=data_key, load_default=None, allow_none=True, max_length=max_length)
+
+
+# --- input ----------------------------------------------------------------------------------
+
+
+class InSchema(Schema):
+    """Case-insensitive property names; unknown properties are refused."""
+
+    class Meta:
+        unknown = RAISE
+
+    @pre_load
+    def _match_names(self, data, **kwargs):
+        if not isinstance(data, dict):
+            return data
+        names = {(f.data_key or name).lower(): (f.data_key or name) for name, f in self.load_fields.items()}
+        matched: dict = {}
+        for key, value in data.items():
+            wire = names.get(key.lower(), key) if isinstance(key, str) else key
+            if wire in matched:
+                raise ValidationError(f"The property '{key}' appears twice (names are case-insensitive).", field_name=wire)
+            matched[wire] = value
+        return matched
+
+
+class ContactIn(InSchema):
+    first_name = Text(data_key="firstName", required=True, min_length=1, max_length=100)
+    last_name = Text(data_key="lastName", required=True, min_length=1, max_length=100)
+    email = fields.Email(required=True, validate=validate.Length(max=255))
+    phone_number = optional_text("phoneNumber", 40)
+
+
+class AgreementIn(InSchema):
+    """The Agreement resource a partner posts to confirm acceptance (R-API-2)."""
+
+    primary_contact = fields.Nested(ContactIn, data_key="primaryContact", required=True)
+    template_id = Text(data_key="templateId", required=True, min_length=1, max_length=100)
+    date_agreed = UtcDateTime(data_key="dateAgreed", required=True)
+    type = AgreementTypeField(required=True, metadata={"enum": ["MicrosoftCustomerAgreement", "MicrosoftCloudAgreement"]})
+    user_id = ignored(data_key="userId")
+    agreement_link = ignored(data_key="agreementLink")
+    links = ignored()
+    attributes = ignored()
+
+
+class AddressIn(InSchema):
+    country = Text(required=True, min_length=2, max_length=2)
+    region = optional_text(max_length=100)
+    city = Text(required=True, min_length=1, max_length=100)
+    state = optional_text(max_length=100)
+    address_line1 = Text(data_key="addressLine1", required=True, min_length=1, max_length=200)
+    address_line2 = optional_text("addressLine2", 200)
+    address_line3 = optional_text("addressLine3", 200)
+    postal_code = Text(data_key="postalCode", required=True, min_length=1, max_length=20)
+    first_name = Text(data_key="firstName", required=True, min_length=1, max_length=50)
+    middle_name = optional_text("middleName", 50)
+    last_name = Text(data_key="lastName", required=True, min_length=1, max_length=50)
+    phone_number = optional_text("phoneNumber", 40)
+    district = optional_text(max_length=100)
+    email_address = optional_text("emailAddress", 255)
+    id = ignored()
+
+
+class CompanyProfileIn(InSchema):
+    domain = Text(required=True, min_length=4, max_length=255, validate=validate.Regexp(DOMAIN_PATTERN, error="Not a valid domain name."))
+    company_name = optional_text("companyName", 255)
+    organization_registration_number = optional_text("organizationRegistrationNumber", 40)
+    tenant_id = ignored(data_key="tenantId")
+    address = ignored()
+    email = ignored()
+    links = ignored()
+    attributes = ignored()
+
+
+class BillingProfileIn(InSchema):
+    email = fields.Email(required=True, validate=validate.Length(max=255))
+    culture = Text(required=True, max_length=20, validate=validate.Regexp(CULTURE_PATTERN, error="Not a valid culture, e.g. en-US."))
+    language = Text(required=True, max_length=20, validate=validate.Regexp(CULTURE_PATTERN, error="Not a valid language, e.g. en."))
+    company_name = Text(data_key="companyName", required=True, min_length=1, max_length=255)
+    default_address = fields.Nested(AddressIn, data_key="defaultAddress", required=True)
+    first_name = optional_text("firstName", 50)
+    last_name = optional_text("lastName", 50)
+    id = ignored()
+    links = ignored()
+    attributes = ignored()
+
+
+class CustomerIn(InSchema):
+    """A new customer (POST /v1/customers), as documented and as the .NET SDK sends it."""
+
+    company_profile = fields.Nested(CompanyProfileIn, data_key="companyProfile", required=True)
+    billing_profile = fields.Nested(BillingProfileIn, data_key="billingProfile", required=True)
+    associated_partner_id = Guid(data_key="associatedPartnerId", load_default=None, allow_none=True)
+    id = ignored()
+    commerce_id = ignored(data_key="commerceId")
+    relationship_to_partner = ignored(data_key="relationshipToPartner")
+    allow_delegated_access = ignored(data_key="allowDelegatedAccess")
+    user_credentials = ignored(data_key="userCredentials")
+    custom_domains = ignored(data_key="customDomains")
+    links = ignored()
+    attributes = ignored()
+
+
+class LineItemIn(InSchema):
+    offer_id = Text(data_key="offerId", required=True, min_length=1, max_length=64)
+    quantity = StrictInteger(required=True)
+    line_item_number = StrictInteger(data_key="lineItemNumber", load_default=None, allow_none=True)
+    friendly_name = optional_text("friendlyName", 200)
+    subscription_id = ignored(data_key="subscriptionId")
+    parent_subscription_id = ignored(data_key="parentSubscriptionId")
+    term_duration = optional_text("termDuration", 20)
+    transaction_type = optional_text("transactionType", 40)
+    partner_id_on_record = optional_text("partnerIdOnRecord", 40)
+    provisioning_context = ignored(data_key="provisioningContext")
+    links = ignored()
+    attributes = ignored()
+
+
+class OrderIn(InSchema):
+    line_items = fields.List(fields.Nested(LineItemIn), data_key="lineItems", required=True,
+                             validate=validate.Length(min=1, max=50))
+    reference_customer_id = ignored(data_key="referenceCustomerId")
+    billing_cycle = optional_text("billingCycle", 40)
+    currency_code = ignored(data_key="currencyCode")
+    id = ignored()
+    creation_date = ignored(data_key="creationDate")
+    status = ignored()
+    links = ignored()
+    attributes = ignored()
+
+
+class SubscriptionPatchIn(InSchema):
+    """A seat change: the Subscription resource back with a new ``quantity``; the rest is ignored."""
+
+    quantity = StrictInteger(required=True)
+    id = ignored()
+    offer_id = ignored(data_key="offerId")
+    offer_name = ignored(data_key="offerName")
+    friendly_name = ignored(data_key="friendlyName")
+    status = ignored()
+    auto_renew_enabled = ignored(data_key="autoRenewEnabled")
+    billing_cycle = ignored(data_key="billingCycle")
+    billing_type = ignored(data_key="billingType")
+    unit_type = ignored(data_key="unitType")
+    term_duration = ignored(data_key="termDuration")
+    order_id = ignored(data_key="orderId")
+    entitlement_id = ignored(data_key="entitlementId")
+    creation_date = ignored(data_key="creationDate")
+    effective_start_date = ignored(data_key="effectiveStartDate")
+    commitment_end_date = ignored(data_key="commitmentEndDate")
+    is_trial = ignored(data_key="isTrial")
+    links = ignored()
+    attributes = ignored()
+
+
+# --- output ---------------------------------------------------------------------------------
+
+
+class OutSchema(Schema):
+    @post_dump
+    def _drop_nulls(self, data, **kwargs):
+        return {key: value for key, value in data.items() if value is not None}
+
+
+class AttributesOut(OutSchema):
+    etag = fields.String()
+    objectType = fields.String(required=True)
+
+
+class LinkHeaderOut(OutSchema):
+    key = fields.String(required=True)
+    value = fields.String(required=True)
+
+
+class LinkOut(OutSchema):
+    uri = fields.String(required=True)
+    method = fields.String(required=True)
+    headers = fields.List(fields.Nested(LinkHeaderOut), required=True)
+
+
+LinksOut = OutSchema.from_dict(
+    {"self": fields.Nested(LinkOut), "next": fields.Nested(LinkOut), "previous": fields.Nested(LinkOut)}, name="LinksOut"
+)
+
+
+class AgreementMetadataOut(OutSchema):
+    templateId = fields.String(required=True)
+    agreementType = fields.String(required=True)
+    agreementLink = fields.String(required=True)
+    versionRank = fields.Integer(required=True)
+
+
+class AgreementMetadataCollectionOut(OutSchema):
+    totalCount = fields.Integer(required=True)
+    items = fields.List(fields.Nested(AgreementMetadataOut), required=True)
+    links = fields.Nested(LinksOut)
+    attributes = fields.Nested(AttributesOut, required=True)
+
+
+class ContactOut(OutSchema):
+    firstName = fields.String(required=True)
+    lastName = fields.String(required=True)
+    email = fields.String(required=True)
+    phoneNumber = fields.String()
+
+
+class AgreementOut(OutSchema):
+    userId = fields.String()
+    primaryContact = fields.Nested(ContactOut, required=True)
+    templateId = fields.String(required=True)
+    dateAgreed = fields.String(required=True, metadata={"format": "date-time", "example": "2018-06-14T00:00:00.000Z"})
+    type = fields.String(required=True)
+    agreementLink = fields.String()
+    attributes = fields.Nested(AttributesOut)
+
+
+class AgreementCollectionOut(OutSchema):
+    totalCount = fields.Integer(required=True)
+    items = fields.List(fields.Nested(AgreementOut), required=True)
+    attributes = fields.Nested(AttributesOut, required=True)
+
+
+class AgreementDocumentOut(OutSchema):
+    displayUri = fields.String(required=True)
+    downloadUri = fields.String(required=True)
+    language = fields.String(required=True)
+    country = fields.String(required=True)
+    attributes = fields.Nested(AttributesOut)
+
+
+class DirectSignStatusOut(OutSchema):
+    isSigned = fields.Boolean(required=True)
+
+
+class AddressOut(OutSchema):
+    country = fields.String(required=True)
+    region = fields.String()
+    city = fields.String(required=True)
+    state = fields.String()
+    addressLine1 = fields.String(required=True)
+    addressLine2 = fields.String()
+    postalCode = fields.String(required=True)
+    firstName = fields.String()
+    lastName = fields.String()
+    phoneNumber = fields.String()
+
+
+class CompanyProfileOut(OutSchema):
+    tenantId = fields.String(required=True)
+    domain = fields.String(required=True)
+    companyName = fields.String()
+    address = fields.Nested(AddressOut, metadata={"description": "Only when getting a customer by id."})
+    email = fields.String(metadata={"description": "Only when getting a customer by id."})
+    organizationRegistrationNumber = fields.String()
+    links = fields.Nested(LinksOut)
+    attributes = fields.Nested(AttributesOut, required=True)
+
+
+class BillingProfileOut(OutSchema):
+    id = fields.String(required=True)
+    firstName = fields.String()
+    lastName = fields.String()
+    email = fields.String(required=True)
+    culture = fields.String(required=True)
+    language = fields.String(required=True)
+    companyName = fields.String(required=True)
+    defaultAddress = fields.Nested(AddressOut, required=True)
+    links = fields.Nested(LinksOut)
+    attributes = fields.Nested(AttributesOut, required=True)
+
+
+class UserCredentialsOut(OutSchema):
+    userName = fields.String(required=True)
+    password = fields.String(required=True)
+
+
+class CustomerOut(OutSchema):
+    id = fields.String(required=True)
+    commerceId = fields.String()
+    companyProfile = fields.Nested(CompanyProfileOut, required=True)
+    billingProfile = fields.Nested(BillingProfileOut)
+    relationshipToPartner = fields.String(required=True)
+    allowDelegatedAccess = fields.Boolean(metadata={"description": "Only when getting a customer by id."})
+    userCredentials = fields.Nested(UserCredentialsOut, metadata={"description": "Only in the answer to creating it."})
+    customDomains = fields.List(fields.String())
+    associatedPartnerId = fields.String()
+    links = fields.Nested(LinksOut)
+    attributes = fields.Nested(AttributesOut, required=True)
+
+
+class CustomerCollectionOut(OutSchema):
+    totalCount = fields.Integer(required=True, metadata={"description": "The number of items in this page."})
+    items = fields.List(fields.Nested(CustomerOut), required=True)
+    continuationToken = fields.String(metadata={"description": "Send it back as MS-ContinuationToken for the next page."})
+    links = fields.Nested(LinksOut, required=True)
+    attributes = fields.Nested(AttributesOut, required=True)
+
+
+class RelationshipRequestOut(OutSchema):
+    url = fields.String(required=True)
+    attributes = fields.Nested(AttributesOut, required=True)
+
+
+class LineItemOut(OutSchema):
+    lineItemNumber = fields.Integer(required=True)
+    offerId = fields.String(required=True)
+    subscriptionId = fields.String()
+    friendlyName = fields.String()
+    quantity = fields.Integer(required=True)
+    links = fields.Raw()
+
+
+class OrderOut(OutSchema):
+    id = fields.String(required=True)
+    referenceCustomerId = fields.String(required=True)
+    lineItems = fields.List(fields.Nested(LineItemOut), required=True)
+    status = fields.String(required=True)
+    creationDate = fields.String(required=True, metadata={"format": "date-time"})
+    links = fields.Nested(LinksOut)
+    attributes = fields.Nested(AttributesOut, required=True)
+
+
+class SubscriptionOut(OutSchema):
+    id = fields.String(required=True)
+    offerId = fields.String(required=True)
+    offerName = fields.String(required=True)
+    friendlyName = fields.String()
+    quantity = fields.Integer(required=True)
+    unitType = fields.String()
+    status = fields.String(required=True)
+    creationDate = fields.String(metadata={"format": "date-time"})
+    orderId = fields.String()
+    links = fields.Nested(LinksOut)
+    attributes = fields.Nested(AttributesOut, required=True)
+
+
+class SubscriptionCollectionOut(OutSchema):
+    totalCount = fields.Integer(required=True)
+    items = fields.List(fields.Nested(SubscriptionOut), required=True)
+    links = fields.Nested(LinksOut)
+    attributes = fields.Nested(AttributesOut, required=True)
+
+
+class ErrorOut(Schema):
+    """The front door's classic error body."""
+
+    code = fields.Integer(required=True)
+    description = fields.String(required=True)
+    data = fields.List(fields.Raw(), required=True)
+    source = fields.String(required=True, metadata={"example": "PartnerFD"})
+
+
+class ExtendedErrorOut(Schema):
+    """The agreements service's body for 600xxx codes."""
+
+    code = fields.Integer(required=True, metadata={"example": 600061})
+    message = fields.String(required=True)
+    description = fields.String(required=True)
+    errorName = fields.String(required=True)
+    isRetryable = fields.Boolean(required=True)
+    parameters = fields.Dict(required=True)
+    errorMessageExtended = fields.String(required=True)
+
+
+class TokenRequestIn(Schema):
+    """The token endpoint's form (for the OpenAPI document; the endpoint reads the form itself)."""
+
+    grant_type = fields.String(required=True, metadata={"enum": ["client_credentials", "password"]})
+    client_id = fields.String(required=True)
+    client_secret = fields.String()
+    resource = fields.String(metadata={"description": "v1 endpoint: https://api.partnercenter.microsoft.com"})
+    scope = fields.String(metadata={"description": "v2.0 endpoint: https://api.partnercenter.microsoft.com/.default"})
+    username = fields.String(metadata={"description": "password grant (App+User)"})
+    password = fields.String(metadata={"description": "password grant (App+User)"})
+
+
+class TokenOut(Schema):
+    token_type = fields.String(required=True)
+    expires_in = fields.Raw(required=True, metadata={"description": "seconds; a string on the v1 endpoint"})
+    ext_expires_in = fields.Raw(required=True)
+    expires_on = fields.String(metadata={"description": "v1 only"})
+    not_before = fields.String(metadata={"description": "v1 only"})
+    resource = fields.String(metadata={"description": "v1 only"})
+    access_token = fields.String(required=True)

@@ -1,0 +1,284 @@
+"""The Partner Center REST API under /v1: parse, call one service function, render."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, current_app, request
+from marshmallow import Schema, ValidationError
+
+from sandbox.domain.errors import InvalidCustomerId, InvalidRequestInput
+from sandbox.domain.model import Contact
+from sandbox.services import agreements, customers, purchases, relationships
+from sandbox.web.errors import read_json_object
+
+from . import render, schemas
+from .documents import document_urls
+from .operations import APP_OR_APP_USER, APP_USER, Operation, Param, operation
+from .wire import after_operation, before_operation, caller, require_app_user
+
+bp = Blueprint("api", __name__, url_prefix="/v1")
+bp.before_request(before_operation)  # token, App+User, faults, idempotency
+bp.after_request(after_operation)
+
+CUSTOMER_ID = Param("customer-tenant-id", "path", "The customer's tenant id (a GUID).", required=True,
+                    schema={"type": "string", "format": "uuid"})
+AGREEMENT_TYPE = Param(
+    "agreementType", "query",
+    "MicrosoftCustomerAgreement, MicrosoftCloudAgreement or * (all). Default: MicrosoftCloudAgreement.",
+    schema={"type": "string", "enum": ["MicrosoftCustomerAgreement", "MicrosoftCloudAgreement", "*"]},
+)
+ERRORS = {
+    400: ("Invalid input (800002, 3000, 900118).", schemas.ErrorOut),
+    401: ("Missing, malformed, expired or foreign token (800001).", schemas.ErrorOut),
+    403: ("Not allowed (2032, 900150, 13605).", schemas.ErrorOut),
+    404: ("Not found, or not this partner's (1000).", schemas.ErrorOut),
+}
+MAX_PAGE_SIZE = 500
+DEFAULT_PAGE_SIZE = 200
+
+
+def services():
+    return current_app.extensions["services"]
+
+
+def query_arg(name: str) -> str | None:
+    """A query parameter, matched case-insensitively as the real service binds them."""
+    wanted = name.lower()
+    for key, value in request.args.items(multi=False):
+        if key.lower() == wanted:
+            return value
+    return None
+
+
+def customer_id_from(value: str) -> str:
+    if not schemas.is_guid(value):
+        raise InvalidCustomerId(f"Invalid Customer Id: '{value[:64]}' is not a GUID.", field="customer-tenant-id")
+    return value.lower()
+
+
+def load(schema: Schema) -> dict:
+    """The body through its schema: 400 / 800002 naming every field at fault."""
+    body = read_json_object(allow_trailing_commas=True)
+    try:
+        return schema.load(body)
+    except ValidationError as exc:
+        problems = _flatten(exc.messages)
+        raise InvalidRequestInput("Invalid request input: " + "; ".join(problems)[:900], data=problems) from exc
+
+
+def _flatten(messages, prefix: str = "") -> list[str]:
+    out = []
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            name = f"{prefix}.{key}" if prefix and not isinstance(key, int) else (f"{prefix}[{key}]" if prefix else str(key))
+            out.extend(_flatten(value, name))
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        out.append(f"{prefix}: {' '.join(messages)}" if prefix else " ".join(messages))
+    elif isinstance(messages, list):
+        for m in messages:
+            out.extend(_flatten(m, prefix))
+    else:
+        out.append(f"{prefix}: {messages}")
+    return out
+
+
+def answer(body: dict, status: int = 200) -> Response:
+    """JSON in the documented property order (the out-schemas' order), not sorted."""
+    return Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json")
+
+
+# --- agreements (R-API-1 .. R-API-5) -----------------------------------------------------------
+
+
+@operation(bp, Operation(
+    "getAgreementMetadata", "GET", "/agreements", "/v1/agreements", "Get agreement metadata", APP_USER, "R-API-1",
+    params=(AGREEMENT_TYPE,), responses={200: ("The agreement metadata.", schemas.AgreementMetadataCollectionOut)},
+))
+def get_agreement_metadata():
+    # R-API-1: no agreementType means the Microsoft Cloud Agreement (backward compatibility)
+    return answer(render.agreement_metadata(agreements.get_agreement_metadata(query_arg("agreementType"))))
+
+
+@operation(bp, Operation(
+    "createCustomerAgreement", "POST", "/customers/<customer_id>/agreements", "/v1/customers/{customer-tenant-id}/agreements",
+    "Confirm customer acceptance of an agreement", APP_USER, "R-API-2, R-OPT1-EX-4, R-RES-1, R-TL-2, R-TL-3",
+    params=(CUSTOMER_ID,), body=schemas.AgreementIn,
+    responses={201: ("The confirmation (userId from the token).", schemas.AgreementOut),
+               409: ("600061 PartnerConfirmedAgreementAlreadyExists.", schemas.ExtendedErrorOut)},
+))
+def create_customer_agreement(customer_id):
+    customer_id = customer_id_from(customer_id)
+    body = load(schemas.AgreementIn())
+    contact = body["primary_contact"]
+    attestation = agreements.confirm_customer_acceptance(  # R-API-2: userId comes from the token
+        services(), caller().actor, customer_id,
+        template_id=body["template_id"], agreement_type=body["type"], date_agreed=body["date_agreed"],
+        contact=Contact(contact["first_name"], contact["last_name"], contact["email"], contact["phone_number"]),
+    )
+    return answer(render.created_agreement(attestation), 201)
+
+
+@operation(bp, Operation(
+    "getCustomerAgreements", "GET", "/customers/<customer_id>/agreements", "/v1/customers/{customer-tenant-id}/agreements",
+    "Get confirmations of customer acceptance", APP_USER, "R-API-3", params=(CUSTOMER_ID, AGREEMENT_TYPE),
+    responses={200: ("The confirmations of that type.", schemas.AgreementCollectionOut)},
+))
+def get_customer_agreements(customer_id):
+    customer_id = customer_id_from(customer_id)
+    found = agreements.get_customer_agreements(services(), caller().actor, customer_id, query_arg("agreementType"))
+    return answer(render.agreements(found))
+
+
+@operation(bp, Operation(
+    "getAgreementDocument", "GET", "/agreementtemplates/<template_id>/document",
+    "/v1/agreementtemplates/{agreement-template-id}/document", "Get a download link for the agreement template",
+    APP_USER, "R-API-4, R-TPL-1, R-TPL-2",
+    params=(
+        Param("agreement-template-id", "path", "The MCA template id (case-sensitive).", required=True),
+        Param("language", "query", "Default en-US; a language the country lacks falls back to en-US."),
+        Param("country", "query", "ISO country code, case-sensitive. Default US."),
+    ),
+    responses={200: ("New links, valid five minutes on the tenant's clock.", schemas.AgreementDocumentOut)},
+))
+def get_agreement_document(template_id):
+    link = agreements.get_agreement_document(  # R-TPL-2: country and language rules live in the domain
+        services(), caller().actor, template_id, country=query_arg("country"), language=query_arg("language"),
+    )
+    display, download = document_urls(link)
+    return answer(render.agreement_document(link, display, download))
+
+
+@operation(bp, Operation(
+    "getDirectSignedCustomerAgreementStatus", "GET", "/customers/<customer_id>/directSignedMicrosoftCustomerAgreementStatus",
+    "/v1/customers/{customer-tenant-id}/directSignedMicrosoftCustomerAgreementStatus",
+    "Get the status of the customer's direct acceptance", APP_USER, "R-API-5, R-OPT2-STATUS", params=(CUSTOMER_ID,),
+    responses={200: ("Whether the customer accepted the MCA itself.", schemas.DirectSignStatusOut)},
+))
+def get_direct_sign_status(customer_id):
+    customer_id = customer_id_from(customer_id)
+    return answer(render.direct_sign_status(agreements.get_direct_sign_status(services(), caller().actor, customer_id)))
+
+
+# --- customers ---------------------------------------------------------------------------------
+
+
+@operation(bp, Operation(
+    "createCustomer", "POST", "/customers", "/v1/customers", "Create a customer", APP_OR_APP_USER, "R-OPT1-NEW, R-OPT2-NEW",
+    body=schemas.CustomerIn,
+    responses={201: ("The customer, with its admin's userCredentials (only here).", schemas.CustomerOut)},
+))
+def create_customer():
+    body = load(schemas.CustomerIn())
+    company, billing = body["company_profile"], body["billing_profile"]
+    address = billing["default_address"]
+    if body["associated_partner_id"]:
+        require_app_user("Creating a customer for an indirect reseller")  # documented App+User only
+    new = customers.NewCustomer(
+        domain=company["domain"], company_name=billing["company_name"], email=billing["email"],
+        country=address["country"].upper(), address_line1=address["address_line1"], city=address["city"],
+        postal_code=address["postal_code"], first_name=address["first_name"], last_name=address["last_name"],
+        culture=billing["culture"], language=billing["language"], state=address["state"],
+        address_line2=address["address_line2"], phone_number=address["phone_number"],
+        organization_registration_number=company["organization_registration_number"],
+        associated_partner_id=body["associated_partner_id"],
+    )
+    return answer(render.created_customer(customers.create_customer(services(), caller().actor, new)), 201)
+
+
+@operation(bp, Operation(
+    "listCustomers", "GET", "/customers", "/v1/customers", "Get a list of customers", APP_OR_APP_USER, "R-OPT1-EX-1",
+    params=(
+        Param("size", "query", f"Page size, 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}).", schema={"type": "integer"}),
+        Param("seekOperation", "query", "Next, with MS-ContinuationToken, for the next page."),
+        Param("MS-ContinuationToken", "header", "The continuationToken of the previous page."),
+    ),
+    responses={200: ("A page of customers; links.next carries the continuation.", schemas.CustomerCollectionOut)},
+))
+def list_customers():
+    raw = query_arg("size")
+    if raw is None or raw == "":
+        size = DEFAULT_PAGE_SIZE
+    elif raw.isdigit() and 1 <= int(raw) <= MAX_PAGE_SIZE:
+        size = int(raw)
+    else:
+        raise InvalidRequestInput(f"size must be a whole number from 1 to {MAX_PAGE_SIZE}.", data=["size: out of range"])
+    token = request.headers.get("MS-ContinuationToken") or None
+    if token is not None and (len(token) > 2048 or not token.isascii()):
+        raise InvalidRequestInput("The continuation token is not valid.", data=["MS-ContinuationToken: not valid"])
+    page = customers.list_customers(services(), caller().actor, size=size, continuation=token)
+    return answer(render.customer_page(page.items, size=size, continuation_token=page.continuation_token))
+
+
+@operation(bp, Operation(
+    "getCustomer", "GET", "/customers/<customer_id>", "/v1/customers/{customer-tenant-id}", "Get a customer by id",
+    APP_OR_APP_USER, "R-OPT1-EX-1", params=(CUSTOMER_ID,), responses={200: ("The customer.", schemas.CustomerOut)},
+))
+def get_customer(customer_id):
+    customer_id = customer_id_from(customer_id)
+    return answer(render.customer(customers.get_customer(services(), caller().actor, customer_id)))
+
+
+@operation(bp, Operation(
+    "getRelationshipRequest", "GET", "/customers/relationshiprequests", "/v1/customers/relationshiprequests",
+    "Request a reseller relationship (the invitation URL)", APP_USER, "R-OPT2-REL-1, R-OPT2-REL-2",
+    params=(
+        Param("indirectCloudSolutionProviderId", "query", "Accepted and ignored."),
+        Param("indirectResellerId", "query", "Accepted and ignored."),
+        Param("dualRoleIndirectRelationship", "query", "Accepted and ignored."),
+    ),
+    responses={200: ("The admin center URL the customer opens.", schemas.RelationshipRequestOut)},
+))
+def get_relationship_request():
+    # R-OPT2-REL-2: the real path and query, on the sandbox's own public URL
+    url = relationships.request_reseller_relationship(services(), caller().actor, current_app.config["PUBLIC_URL"])
+    return answer(render.relationship_request(url))
+
+
+# --- purchases (the agreement gate: R-NEW-BUY, R-TL-4, R-TL-5) ----------------------------------
+
+
+@operation(bp, Operation(
+    "createOrder", "POST", "/customers/<customer_id>/orders", "/v1/customers/{customer-tenant-id}/orders",
+    "Create an order", APP_OR_APP_USER, "R-NEW-BUY, R-TL-4, R-TL-5", params=(CUSTOMER_ID,), body=schemas.OrderIn,
+    responses={201: ("The order, completed.", schemas.OrderOut),
+               403: ("13605 until the agreement the tenant's date requires is in place.", schemas.ErrorOut)},
+))
+def create_order(customer_id):
+    customer_id = customer_id_from(customer_id)
+    body = load(schemas.OrderIn())
+    items = [purchases.LineItem(offer_id=i["offer_id"], quantity=i["quantity"]) for i in body["line_items"]]
+    order, subscriptions = purchases.create_order(services(), caller().actor, customer_id, items)  # 13605 gate
+    return answer(render.order(order, subscriptions), 201)
+
+
+@operation(bp, Operation(
+    "listSubscriptions", "GET", "/customers/<customer_id>/subscriptions", "/v1/customers/{customer-tenant-id}/subscriptions",
+    "Get a customer's subscriptions", APP_OR_APP_USER, "R-OPT2-CANT", params=(CUSTOMER_ID,),
+    responses={200: ("The subscriptions.", schemas.SubscriptionCollectionOut)},
+))
+def list_subscriptions(customer_id):
+    customer_id = customer_id_from(customer_id)
+    return answer(render.subscriptions(purchases.list_subscriptions(services(), caller().actor, customer_id), customer_id))
+
+
+@operation(bp, Operation(
+    "updateSubscription", "PATCH", "/customers/<customer_id>/subscriptions/<subscription_id>",
+    "/v1/customers/{customer-tenant-id}/subscriptions/{subscription-id}", "Change a subscription's quantity",
+    APP_OR_APP_USER, "R-TL-4, R-TL-5",
+    params=(CUSTOMER_ID, Param("subscription-id", "path", "The subscription id (a GUID).", required=True)),
+    body=schemas.SubscriptionPatchIn,
+    responses={200: ("The subscription.", schemas.SubscriptionOut),
+               403: ("13605 until the agreement the tenant's date requires is in place.", schemas.ErrorOut)},
+))
+def update_subscription(customer_id, subscription_id):
+    customer_id = customer_id_from(customer_id)
+    if not schemas.is_guid(subscription_id):
+        raise InvalidRequestInput(f"Invalid subscription id: '{subscription_id[:64]}' is not a GUID.",
+                                  data=["subscription-id: not a GUID"])
+    body = load(schemas.SubscriptionPatchIn())
+    subscription = purchases.update_subscription_quantity(  # R-TL-4, R-TL-5: the same gate as a purchase
+        services(), caller().actor, customer_id, subscription_id.lower(), body["quantity"]
+    )
+    return answer(render.subscription(subscription))
+

@@ -1,0 +1,215 @@
+"""What every /v1 exchange shares: request and correlation ids, the bearer token, App+User-only
+operations, fault rules, MS-RequestId idempotency and the journal."""
+
+from __future__ import annotations
+
+import base64
+import re
+import time
+import uuid
+from dataclasses import dataclass
+
+from flask import Flask, Response, current_app, g, request
+
+from sandbox.domain.errors import (
+    AccessDenied,
+    Conflict,
+    InvalidRequestInput,
+    PartnerCenterError,
+    TooManyRequests,
+    Unauthorized,
+)
+from sandbox.domain.rules import Channel
+from sandbox.services import identity
+from sandbox.services.context import Actor
+from sandbox.web.control import traffic
+from sandbox.web.errors import error_response, http_error
+from sandbox.web.identity import tokens
+
+from . import idempotency, operations
+
+API_PREFIX = "/v1"
+_HEADER_VALUE = re.compile(r"^[\x21-\x7e]{1,100}$")
+DOTNET_SDK_CLIENT = "partner center .net sdk"
+MUTATING = ("POST", "PATCH", "PUT", "DELETE")
+
+
+def is_api_request() -> bool:
+    path = request.path
+    return path == API_PREFIX or path.startswith(API_PREFIX + "/")
+
+
+def _tracking_id(name: str) -> tuple[str, bool]:
+    """The caller's MS-RequestId / MS-CorrelationId, or a new one; refused when unusable."""
+    given = request.headers.get(name)
+    if given is None or given == "":
+        return str(uuid.uuid4()), False
+    if not _HEADER_VALUE.match(given):
+        raise InvalidRequestInput(f"The {name} header must be 1 to 100 visible ASCII characters (a GUID).",
+                                  data=[f"{name}: not a usable identifier"])
+    return given, True
+
+
+def before_api_request():
+    """App-level, for every /v1 path (routed or not): ids first, so that even errors echo them."""
+    if not is_api_request():
+        return None
+    g.started = time.perf_counter()
+    g.request_id, g.request_id_given = str(uuid.uuid4()), False
+    g.correlation_id = str(uuid.uuid4())
+    g.request_id, g.request_id_given = _tracking_id("MS-RequestId")
+    g.correlation_id, _ = _tracking_id("MS-CorrelationId")
+    return None
+
+
+def after_api_request(response: Response) -> Response:
+    if not is_api_request():
+        return response
+    response.headers["MS-RequestId"] = g.get("request_id") or str(uuid.uuid4())
+    response.headers["MS-CorrelationId"] = g.get("correlation_id") or str(uuid.uuid4())
+    response.headers.setdefault("MS-CV", base64.b64encode(uuid.uuid4().bytes[:12]).decode().rstrip("=") + ".0")
+    if response.mimetype == "application/json":
+        response.headers["Content-Type"] = "application/json; charset=utf-8"
+    return response
+
+
+# --- the caller --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Caller:
+    principal: identity.Principal
+    actor: Actor
+    now: object
+
+
+def authenticate() -> Caller:
+    """The bearer token's principal; 401 (with WWW-Authenticate) when missing, malformed, foreign or expired."""
+    header = request.headers.get("Authorization", "")
+    if not header.strip():
+        raise Unauthorized()
+    scheme, _, token = header.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized("The Authorization header must be 'Bearer <access token>'.")
+    try:
+        claims = tokens.read(token, secret_key=current_app.config["SECRET_KEY"])
+    except tokens.TokenRejected as exc:
+        raise Unauthorized(str(exc)) from exc
+    services = current_app.extensions["services"]
+    principal = identity.principal_for(services, user_id=claims.user_id, client_id=claims.client_id,
+                                       partner_id=claims.tenant_id)
+    now = services.now_in(principal.workspace)
+    if tokens.expired(claims, now):
+        raise Unauthorized("The access token has expired (on the tenant's clock). Get a new one.")
+    client = request.headers.get("MS-PartnerCenter-Client", "").strip().lower()
+    channel = Channel.DOTNET_SDK if client == DOTNET_SDK_CLIENT else Channel.API  # R-TL-3
+    return Caller(principal, principal.actor(channel), now)
+
+
+def caller() -> Caller:
+    return g.caller
+
+
+def require_app_user(what: str = "This operation") -> None:
+    """The docs' "App+User authentication only": an App-only token gets 403 / 2032."""
+    if g.caller.actor.app_only:
+        raise AccessDenied(f"{what} supports App+User authentication only; the token is App-only.")
+
+
+# --- the blueprint's hooks ---------------------------------------------------------------------
+
+
+def before_operation():
+    op = operations.for_endpoint(request.endpoint)
+    g.caller = authenticate()
+    ws = g.caller.principal.workspace.id
+    g.journal = {"workspace_id": ws, "operation": op.id if op else request.endpoint, "now": g.caller.now,
+                 "started": g.get("started", time.perf_counter())}
+    if op is not None and op.app_user_only:
+        require_app_user()
+    fault = _fault(ws, op.id if op else "")
+    if fault is not None:
+        return fault
+    if request.method in MUTATING and g.get("request_id_given"):
+        return _claim(ws)
+    return None
+
+
+def _fault(workspace_id: str, operation: str) -> Response | None:
+    rule = traffic.traffic().pick_fault(workspace_id, operation)
+    if rule is None:
+        return None
+    g.journal["fault"] = rule.id
+    if rule.delay_ms:
+        time.sleep(rule.delay_ms / 1000)
+    if rule.status is None:
+        return None
+    headers = {"Retry-After": str(rule.retry_after)} if rule.retry_after is not None else {}
+    return error_response(_fault_error(rule.status), headers=headers)
+
+
+def _fault_error(status: int) -> PartnerCenterError:
+    if status == 429:
+        return TooManyRequests()
+    error = http_error(status, _FAULT_TEXT.get(status, "The sandbox answered this request with an error, as a fault rule asked."))
+    if status not in (400, 404, 405, 413, 415, 500):
+        error.code = status
+    return error
+
+
+_FAULT_TEXT = {
+    408: "Request timeout",
+    500: "Unexpected service error",
+    502: "Bad gateway",
+    503: "Service unavailable. Retry after the time given in Retry-After.",
+    504: "Gateway timeout",
+}
+
+
+def _claim(workspace_id: str) -> Response | None:
+    services = current_app.extensions["services"]
+    actor = g.caller.actor
+    print_ = idempotency.fingerprint(
+        request.method, request.path, request.query_string, f"{actor.user_id}|{actor.app_id}", request.get_data(cache=True)
+    )
+    try:
+        replay = idempotency.claim(services, workspace_id, g.request_id, print_)
+    except idempotency.Mismatch as exc:
+        raise InvalidRequestInput(
+            f"The MS-RequestId {g.request_id} was already used for a different request. Use a new MS-RequestId for "
+            "each new call; reuse it only to retry the same call.", data=["MS-RequestId: already used"],
+        ) from exc
+    except idempotency.InFlight as exc:
+        raise Conflict(f"A request with MS-RequestId {g.request_id} is still being processed. Retry it shortly.") from exc
+    if replay is None:
+        g.idempotency_claim = (workspace_id, g.request_id)
+        return None
+    g.journal["replayed"] = True
+    return Response(replay.body, status=replay.status, mimetype="application/json")
+
+
+def after_operation(response: Response) -> Response:
+    claim_ = g.pop("idempotency_claim", None)
+    if claim_ is None:
+        return response
+    services = current_app.extensions["services"]
+    if idempotency.replayable(response.status_code) and not response.direct_passthrough:
+        idempotency.keep(services, *claim_, response.status_code, response.get_data(as_text=True))
+    else:
+        idempotency.release(services, *claim_)
+    return response
+
+
+def release_pending_claim(_exc=None) -> None:
+    claim_ = g.pop("idempotency_claim", None)
+    if claim_ is not None:
+        idempotency.release(current_app.extensions["services"], *claim_)
+
+
+def install(app: Flask) -> None:
+    """The app-level hooks (the /v1 blueprint registers before_operation / after_operation itself)."""
+    traffic.install(app)
+    app.before_request(before_api_request)
+    app.after_request(after_api_request)
+    app.teardown_request(release_pending_claim)

@@ -1,0 +1,323 @@
+"""Sandbox-only traffic tools, per tenant: fault and latency rules, and a journal of API exchanges.
+
+Both live in memory, per process (``app.extensions["traffic"]``): a sandbox served by several
+worker processes keeps one set per process. The journal is bounded (``JOURNAL_SIZE`` entries per
+tenant) and never holds a secret: Authorization headers, passwords, client secrets and tokens are
+redacted before an entry is stored.
+
+Control routes (on the control blueprint):
+- ``GET|POST|DELETE /_sandbox/tenants/{id}/faults``, ``DELETE /_sandbox/tenants/{id}/faults/{ruleId}``
+- ``GET|DELETE /_sandbox/tenants/{id}/journal``
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+import threading
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import parse_qsl
+
+from flask import Flask, Request, Response, current_app, g, jsonify, request
+from marshmallow import RAISE, Schema, fields, validate
+
+from sandbox.domain.clock import as_utc
+from sandbox.domain.errors import InvalidRequestInput, NotFound
+from sandbox.services import tenants
+
+from . import bp, load, services
+
+REDACTED = "[redacted]"
+SECRET_NAMES = frozenset(
+    {"password", "client_secret", "clientsecret", "access_token", "accesstoken", "refresh_token", "id_token",
+     "client_assertion", "assertion", "secret", "newpassword", "currentpassword"}
+)
+SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "x-sandbox-key", "proxy-authorization"})
+MAX_BODY_CHARS = 16 * 1024
+
+# Set by the API's (or the token endpoint's) hooks: which operations a fault rule may name.
+OPERATIONS: set[str] = set()
+
+
+@dataclass
+class FaultRule:
+    id: str
+    operation: str
+    status: int | None
+    probability: float
+    delay_ms: int
+    count: int | None
+    retry_after: int | None
+    fired: int = 0
+
+    @property
+    def remaining(self) -> int | None:
+        return None if self.count is None else max(self.count - self.fired, 0)
+
+    def as_json(self) -> dict:
+        return {
+            "id": self.id, "operation": self.operation, "status": self.status, "probability": self.probability,
+            "delayMs": self.delay_ms, "count": self.count, "retryAfter": self.retry_after, "fired": self.fired,
+            "remaining": self.remaining,
+        }
+
+
+@dataclass
+class _TenantTraffic:
+    journal: deque
+    rules: list = field(default_factory=list)
+    sequence: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+
+class Traffic:
+    """The per-process store of rules and journals; thread-safe."""
+
+    def __init__(self, journal_size: int, rng: random.Random | None = None):
+        self.journal_size = max(int(journal_size), 1)
+        self._lock = threading.Lock()
+        self._tenants: dict[str, _TenantTraffic] = {}
+        self._rng = rng or random.Random()
+
+    def _tenant(self, workspace_id: str) -> _TenantTraffic:
+        found = self._tenants.get(workspace_id)
+        if found is None:
+            found = self._tenants[workspace_id] = _TenantTraffic(journal=deque(maxlen=self.journal_size))
+        return found
+
+    # --- fault rules ----------------------------------------------------------------------
+
+    def add_rule(self, workspace_id: str, rule: FaultRule) -> FaultRule:
+        with self._lock:
+            self._tenant(workspace_id).rules.append(rule)
+        return rule
+
+    def rules(self, workspace_id: str) -> list[FaultRule]:
+        with self._lock:
+            return list(self._tenant(workspace_id).rules)
+
+    def delete_rule(self, workspace_id: str, rule_id: str) -> bool:
+        with self._lock:
+            rules = self._tenant(workspace_id).rules
+            kept = [r for r in rules if r.id != rule_id]
+            self._tenant(workspace_id).rules = kept
+            return len(kept) != len(rules)
+
+    def clear_rules(self, workspace_id: str) -> None:
+        with self._lock:
+            self._tenant(workspace_id).rules = []
+
+    def pick_fault(self, workspace_id: str, operation: str) -> FaultRule | None:
+        """The first live rule for ``operation`` that fires this time (probability), counted as fired."""
+        with self._lock:
+            tenant = self._tenants.get(workspace_id)
+            if tenant is None:
+                return None
+            for rule in tenant.rules:
+                if rule.operation not in ("*", operation) or rule.remaining == 0:
+                    continue
+                if rule.probability < 1 and self._rng.random() >= rule.probability:
+                    continue
+                rule.fired += 1
+                return rule
+        return None
+
+    # --- journal --------------------------------------------------------------------------
+
+    def record(self, workspace_id: str, entry: dict) -> None:
+        with self._lock:
+            tenant = self._tenant(workspace_id)
+            entry["sequence"] = next(tenant.sequence)
+            tenant.journal.append(entry)
+
+    def journal(self, workspace_id: str, limit: int | None = None) -> list[dict]:
+        with self._lock:
+            entries = list(self._tenant(workspace_id).journal)
+        return entries[-limit:] if limit else entries
+
+    def clear_journal(self, workspace_id: str) -> None:
+        with self._lock:
+            self._tenant(workspace_id).journal.clear()
+
+
+def traffic(app: Flask | None = None) -> Traffic:
+    app = app or current_app
+    return app.extensions["traffic"]
+
+
+def install(app: Flask) -> None:
+    """Once per app: the store, and the after-request hook that journals an exchange once a surface
+    has told it (``g.journal``) which tenant the request belongs to."""
+    if "traffic" in app.extensions:
+        return
+    app.extensions["traffic"] = Traffic(app.config["JOURNAL_SIZE"])
+    app.after_request(_journal_exchange)
+
+
+# --- redaction and journaling ---------------------------------------------------------------
+
+
+def redact(value):
+    """A copy of a JSON value with every secret-named property replaced by ``[redacted]``."""
+    if isinstance(value, dict):
+        return {k: (REDACTED if isinstance(k, str) and k.lower() in SECRET_NAMES and v is not None else redact(v))
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact(v) for v in value]
+    return value
+
+
+def _redact_headers(headers) -> dict:
+    out = {}
+    for key, value in headers.items():
+        if key.lower() in SECRET_HEADERS:
+            scheme = value.split(" ", 1)[0] if key.lower() == "authorization" and " " in value else ""
+            out[key] = f"{scheme} {REDACTED}".strip()
+        else:
+            out[key] = value[:1000]
+    return out
+
+
+def _body(raw: bytes, mimetype: str):
+    """The body as the journal keeps it: parsed and redacted; never raw text that could hold a secret."""
+    if not raw:
+        return None
+    if len(raw) > MAX_BODY_CHARS:
+        return f"[body not kept: {len(raw)} bytes]"
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return f"[body not kept: {len(raw)} bytes, not UTF-8]"
+    if mimetype == "application/x-www-form-urlencoded":
+        return redact(dict(parse_qsl(text, keep_blank_values=True)))
+    try:
+        return redact(json.loads(text))
+    except (ValueError, RecursionError):
+        return f"[body not kept: {len(raw)} bytes, not JSON]"
+
+
+def _query(req: Request) -> dict:
+    return redact({k: v[:500] for k, v in req.args.items()})
+
+
+def _journal_exchange(response: Response) -> Response:
+    info = g.pop("journal", None)
+    if not info or not info.get("workspace_id"):
+        return response
+    mimetype = (request.mimetype or "").lower()
+    if mimetype == "application/x-www-form-urlencoded" and request.method == "POST":
+        kept_request = redact(request.form.to_dict())  # the form parser has read the stream already
+    else:
+        try:
+            raw = request.get_data(cache=True) if (request.content_length or 0) <= MAX_BODY_CHARS else b""
+        except Exception:  # noqa: BLE001 - a body that can't be read (too large) is simply not kept
+            raw = b""
+        kept_request = _body(raw, mimetype)
+    response_body = None
+    if not response.direct_passthrough and not response.is_streamed and (response.mimetype or "").endswith("json"):
+        response_body = _body(response.get_data(), "application/json")
+    now = info.get("now")
+    entry = {
+        "time": as_utc(now).isoformat() if isinstance(now, datetime) else None,
+        "operation": info.get("operation"),
+        "method": request.method,
+        "path": request.path,
+        "query": _query(request),
+        "requestHeaders": _redact_headers(request.headers),
+        "requestBody": kept_request,
+        "status": response.status_code,
+        "responseHeaders": _redact_headers(response.headers),
+        "responseBody": response_body,
+        "durationMs": round((time.perf_counter() - info.get("started", time.perf_counter())) * 1000, 3),
+        "requestId": response.headers.get("MS-RequestId"),
+        "correlationId": response.headers.get("MS-CorrelationId"),
+        "fault": info.get("fault"),
+        "replayed": bool(info.get("replayed")),
+    }
+    traffic().record(info["workspace_id"], entry)
+    return response
+
+
+# --- control routes -------------------------------------------------------------------------
+
+
+class FaultRuleSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    operation = fields.String(load_default="*", validate=validate.Length(min=1, max=100))
+    status = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(400, 599))
+    probability = fields.Float(load_default=1.0, validate=validate.Range(0.0, 1.0), allow_nan=False)
+    delay_ms = fields.Integer(strict=True, data_key="delayMs", load_default=0, validate=validate.Range(0, 60_000))
+    count = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(1, 1_000_000))
+    retry_after = fields.Integer(strict=True, data_key="retryAfter", load_default=None, allow_none=True,
+                                 validate=validate.Range(0, 3600))
+
+
+def _tenant_or_404(tenant_id: str) -> None:
+    tenants.get_clock(services(), tenant_id)  # NotFound for an unknown tenant
+
+
+@bp.get("/tenants/<tenant_id>/faults")
+def list_faults(tenant_id):
+    _tenant_or_404(tenant_id)
+    return jsonify(items=[r.as_json() for r in traffic().rules(tenant_id)])
+
+
+@bp.post("/tenants/<tenant_id>/faults")
+def add_fault(tenant_id):
+    _tenant_or_404(tenant_id)
+    body = load(FaultRuleSchema(), required=True)
+    if body["operation"] != "*" and body["operation"] not in OPERATIONS:
+        known = ", ".join(sorted(OPERATIONS))
+        raise InvalidRequestInput(f"operation must be '*' or one of: {known}.", data=[f"operation: unknown '{body['operation']}'"])
+    if body["status"] is None and not body["delay_ms"]:
+        raise InvalidRequestInput("A rule needs a status (an error to answer), a delayMs (latency), or both.")
+    retry_after = body["retry_after"]
+    if retry_after is None and body["status"] in (429, 503):
+        retry_after = 1
+    rule = FaultRule(
+        id=str(uuid.uuid4()), operation=body["operation"], status=body["status"], probability=body["probability"],
+        delay_ms=body["delay_ms"], count=body["count"], retry_after=retry_after,
+    )
+    traffic().add_rule(tenant_id, rule)
+    return jsonify(rule.as_json()), 201
+
+
+@bp.delete("/tenants/<tenant_id>/faults")
+def clear_faults(tenant_id):
+    _tenant_or_404(tenant_id)
+    traffic().clear_rules(tenant_id)
+    return "", 204
+
+
+@bp.delete("/tenants/<tenant_id>/faults/<rule_id>")
+def delete_fault(tenant_id, rule_id):
+    _tenant_or_404(tenant_id)
+    if not traffic().delete_rule(tenant_id, rule_id):
+        raise NotFound(f"Fault rule {rule_id} was not found.")
+    return "", 204
+
+
+@bp.get("/tenants/<tenant_id>/journal")
+def get_journal(tenant_id):
+    _tenant_or_404(tenant_id)
+    raw = request.args.get("limit")
+    limit = None
+    if raw is not None:
+        if not raw.isdigit() or not 1 <= int(raw) <= 100_000:
+            raise InvalidRequestInput("limit must be a whole number from 1.", data=["limit: not a positive whole number"])
+        limit = int(raw)
+    entries = traffic().journal(tenant_id, limit)
+    return jsonify(totalCount=len(entries), capacity=traffic().journal_size, items=entries)
+
+
+@bp.delete("/tenants/<tenant_id>/journal")
+def clear_journal(tenant_id):
+    _tenant_or_404(tenant_id)
+    traffic().clear_journal(tenant_id)
+    return "", 204

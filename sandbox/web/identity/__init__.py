@@ -1,0 +1,225 @@
+"""The token endpoint, in the style of Microsoft Entra ID (v1 and v2.0).
+
+``POST /{tenant}/oauth2/token`` (``resource``) and ``POST /{tenant}/oauth2/v2.0/token`` (``scope``),
+form-encoded, with ``grant_type=client_credentials`` (App-only) or ``grant_type=password``
+(App+User). ``{tenant}`` is the partner's tenant id, its domain, ``common`` or ``organizations``.
+Errors answer in Entra's own shape (``error``, ``error_description``, ``error_codes``, ...).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+
+from flask import Blueprint, Flask, Response, current_app, g, json, request
+from werkzeug.exceptions import HTTPException
+
+from sandbox.domain.clock import as_utc
+from sandbox.services import identity as identity_service
+
+from . import tokens
+
+bp = Blueprint("identity", __name__)
+
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_DOMAIN = re.compile(r"^(?=.{3,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
+_RESOURCES = {
+    tokens.PARTNER_CENTER_RESOURCE,
+    tokens.PARTNER_CENTER_RESOURCE + "/",
+    tokens.PARTNER_CENTER_APP_ID,
+}
+_OIDC_SCOPES = {"openid", "profile", "offline_access", "email"}
+MAX_FIELD = 2048
+
+
+class EntraError(Exception):
+    """An error of the token endpoint, rendered in Entra ID's shape."""
+
+    def __init__(self, status: int, error: str, code: int, description: str):
+        super().__init__(description)
+        self.status, self.error, self.code, self.description = status, error, code, description
+
+
+def _entra_response(exc: EntraError) -> Response:
+    services = current_app.extensions["services"]
+    stamp = as_utc(services.real_now())
+    trace_id, correlation_id = str(uuid.uuid4()), _correlation_id()
+    timestamp = stamp.strftime("%Y-%m-%d %H:%M:%SZ")
+    body = {
+        "error": exc.error,
+        "error_description": (
+            f"AADSTS{exc.code}: {exc.description}\r\nTrace ID: {trace_id}\r\n"
+            f"Correlation ID: {correlation_id}\r\nTimestamp: {timestamp}"
+        ),
+        "error_codes": [exc.code],
+        "timestamp": timestamp,
+        "trace_id": trace_id,
+        "correlation_id": correlation_id,
+        "error_uri": f"https://login.microsoftonline.com/error?code={exc.code}",
+    }
+    return _json(body, exc.status)
+
+
+def _correlation_id() -> str:
+    given = request.headers.get("client-request-id", "")
+    return given if _GUID.match(given) else str(uuid.uuid4())
+
+
+def _json(body: dict, status: int = 200) -> Response:
+    response = Response(json.dumps(body), status=status, mimetype="application/json")
+    response.headers["Content-Type"] = "application/json; charset=utf-8"
+    response.headers["Cache-Control"] = "no-store, no-cache"
+    response.headers["Pragma"] = "no-cache"
+    response.headers["client-request-id"] = _correlation_id()
+    return response
+
+
+@bp.errorhandler(EntraError)
+def _entra_error(exc: EntraError):
+    return _entra_response(exc)
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException):  # 413 and friends, still in Entra's words
+    status = exc.code or 400
+    return _entra_response(EntraError(status, "invalid_request", 90014 if status != 413 else 90023, exc.description or "Bad request."))
+
+
+def _missing(name: str) -> EntraError:
+    return EntraError(400, "invalid_request", 900144, f"The request body must contain the following parameter: '{name}'.")
+
+
+def _form(name: str) -> str | None:
+    value = request.form.get(name)
+    if value is None or value == "":
+        return None
+    if len(value) > MAX_FIELD or any(ord(ch) < 32 for ch in value):
+        raise EntraError(400, "invalid_request", 90014, f"The request body contains an invalid value for '{name}'.")
+    return value
+
+
+def _check_tenant(tenant: str) -> None:
+    if tenant.lower() in ("common", "organizations") or _GUID.match(tenant) or _DOMAIN.match(tenant):
+        return
+    raise EntraError(
+        400, "invalid_request", 90002,
+        f"Tenant '{tenant[:100]}' not found. Check to make sure you have the correct tenant ID and are signing "
+        "into the correct cloud.",
+    )
+
+
+def _check_resource(resource: str | None, tenant: str) -> None:
+    if resource is None:
+        raise _missing("resource")
+    if resource not in _RESOURCES:
+        raise EntraError(
+            400, "invalid_resource", 500011,
+            f"The resource principal named {resource[:200]} was not found in the tenant named {tenant}. This can happen "
+            "if the application has not been installed by the administrator of the tenant or consented to by any user "
+            "in the tenant. You might have sent your authentication request to the wrong tenant.",
+        )
+
+
+def _check_scope(scope: str | None, grant_type: str) -> None:
+    if scope is None:
+        raise _missing("scope")
+    wanted = [s for s in scope.split() if s not in _OIDC_SCOPES]
+    resource_scopes = [s for s in wanted if s.rsplit("/", 1)[0] in _RESOURCES and "/" in s]
+    if grant_type == "client_credentials":
+        if len(wanted) != 1 or not wanted[0].endswith("/.default") or not resource_scopes:
+            raise EntraError(
+                400, "invalid_scope", 1002012,
+                f"The provided value for scope {scope[:200]} is not valid. Client credential flows must have a scope "
+                "value with /.default suffixed to the resource identifier (application ID URI).",
+            )
+        return
+    if not resource_scopes or len(resource_scopes) != len(wanted):
+        raise EntraError(400, "invalid_scope", 70011, f"The provided value for the input parameter 'scope' is not valid. "
+                         f"The scope {scope[:200]} is not valid.")
+
+
+def _token(tenant: str, version: str) -> Response:
+    started = time.perf_counter()
+    _check_tenant(tenant)
+    grant_type = _form("grant_type")
+    if grant_type is None:
+        raise _missing("grant_type")
+    if grant_type not in ("client_credentials", "password"):
+        raise EntraError(400, "unsupported_grant_type", 70003, f"The app requested an unsupported grant type '{grant_type[:100]}'.")
+    client_id = _form("client_id")
+    if client_id is None:
+        raise _missing("client_id")
+    if version == "1.0":
+        _check_resource(_form("resource"), tenant)
+    else:
+        _check_scope(_form("scope"), grant_type)
+    client_secret = _form("client_secret")
+    user_name = password = None
+    if grant_type == "client_credentials":
+        if client_secret is None:
+            raise EntraError(401, "invalid_client", 7000218,
+                             "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
+    else:
+        user_name, password = _form("username"), _form("password")
+        if user_name is None:
+            raise _missing("username")
+        if password is None:
+            raise _missing("password")
+    services = current_app.extensions["services"]
+    try:
+        grant = identity_service.grant_token(
+            services, tenant=tenant, client_id=client_id, client_secret=client_secret, user_name=user_name, password=password,
+        )
+    except identity_service.UnknownApplication as exc:
+        raise EntraError(400, "unauthorized_client", 700016, exc.description + " This can happen if the application has not "
+                         "been installed by the administrator of the tenant or consented to by any user in the tenant.") from exc
+    except identity_service.InvalidClientSecret as exc:
+        raise EntraError(401, "invalid_client", 7000215, exc.description + " Ensure the secret being sent in the request is "
+                         "the client secret value, not the client secret ID.") from exc
+    except identity_service.UnknownUser as exc:
+        raise EntraError(400, "invalid_grant", 50034, exc.description) from exc
+    except identity_service.InvalidUserPassword as exc:
+        raise EntraError(400, "invalid_grant", 50126, exc.description) from exc
+    lifetime = int(current_app.config["TOKEN_LIFETIME_SECONDS"])
+    token, claims = tokens.issue(
+        grant.principal, now=grant.now, lifetime_seconds=lifetime, secret_key=current_app.config["SECRET_KEY"], version=version,
+    )
+    g.journal = {"workspace_id": grant.principal.workspace.id, "operation": f"token (v{version})", "now": grant.now,
+                 "started": started}
+    if version == "1.0":  # v1 answers every number as a string
+        body = {
+            "token_type": "Bearer",
+            "expires_in": str(lifetime),
+            "ext_expires_in": str(lifetime),
+            "expires_on": str(claims["exp"]),
+            "not_before": str(claims["nbf"]),
+            "resource": _form("resource"),
+            "access_token": token,
+        }
+    else:
+        body = {"token_type": "Bearer", "expires_in": lifetime, "ext_expires_in": lifetime, "access_token": token}
+        if user_name is not None:
+            body["scope"] = " ".join(s for s in (_form("scope") or "").split() if s not in _OIDC_SCOPES)
+    return _json(body)
+
+
+@bp.route("/<tenant>/oauth2/token", methods=["GET", "POST"])
+def token_v1(tenant: str):
+    if request.method != "POST":
+        raise EntraError(400, "invalid_request", 900561, f"The endpoint only accepts POST, OPTIONS requests. Received a {request.method} request.")
+    return _token(tenant, "1.0")
+
+
+@bp.route("/<tenant>/oauth2/v2.0/token", methods=["GET", "POST"])
+def token_v2(tenant: str):
+    if request.method != "POST":
+        raise EntraError(400, "invalid_request", 900561, f"The endpoint only accepts POST, OPTIONS requests. Received a {request.method} request.")
+    return _token(tenant, "2.0")
+
+
+def init_app(app: Flask) -> None:
+    from sandbox.web.control import traffic
+
+    traffic.install(app)
+    app.register_blueprint(bp)

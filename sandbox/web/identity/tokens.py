@@ -1,0 +1,119 @@
+"""Access tokens in the style of Microsoft Entra ID: signed JWTs for the Partner Center API.
+
+HS256 with a key derived from the app's SECRET_KEY (so a token of one sandbox is foreign to
+another). Times are on the tenant's clock: ``iat`` and ``exp`` come from it, and the API checks
+``exp`` against it, so moving a tenant's clock forward by an hour expires its tokens.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import jwt
+
+from sandbox.domain.clock import as_utc
+from sandbox.services.identity import Principal
+
+PARTNER_CENTER_RESOURCE = "https://api.partnercenter.microsoft.com"
+# Partner Center's well-known application id; Entra accepts it as a resource as well.
+PARTNER_CENTER_APP_ID = "fa3d9a0c-3fb0-42cc-9193-47c7ecd2edbd"
+ALGORITHM = "HS256"
+
+
+def signing_key(secret_key: str) -> bytes:
+    """A 256-bit key of its own, derived from the app's secret (sessions use the secret itself)."""
+    return hashlib.sha256(b"mca-sandbox access token\x00" + secret_key.encode()).digest()
+
+
+def issuer(tenant_id: str, version: str) -> str:
+    if version == "2.0":
+        return f"https://login.microsoftonline.com/{tenant_id}/v2.0"
+    return f"https://sts.windows.net/{tenant_id}/"
+
+
+def issue(principal: Principal, *, now: datetime, lifetime_seconds: int, secret_key: str, version: str = "1.0") -> tuple[str, dict]:
+    """Sign a token for ``principal``: App+User when it has a user, App-only otherwise."""
+    now = as_utc(now)
+    issued = int(now.timestamp())
+    app_only = principal.user is None
+    claims = {
+        "aud": PARTNER_CENTER_RESOURCE,
+        "iss": issuer(principal.partner.id, version),
+        "iat": issued,
+        "nbf": issued,
+        "exp": int((now + timedelta(seconds=lifetime_seconds)).timestamp()),
+        "tid": principal.partner.id,
+        "appid": principal.application.client_id if principal.application else None,
+        "azp": principal.application.client_id if principal.application else None,
+        "idtyp": "app" if app_only else "user",
+        "app_only": app_only,
+        "ver": version,
+        "jti": str(uuid.uuid4()),
+    }
+    if app_only:
+        claims["oid"] = None
+        claims["roles"] = []
+    else:
+        user = principal.user
+        claims.update(
+            oid=user.id,
+            upn=user.user_name,
+            unique_name=user.user_name,
+            name=user.display_name,
+            roles=[user.role.value],
+            scp="user_impersonation",
+        )
+    token = jwt.encode(claims, signing_key(secret_key), algorithm=ALGORITHM)
+    return token, claims
+
+
+class TokenRejected(Exception):
+    """The bearer token can't be used; the message says why (it goes into the 401's description)."""
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    tenant_id: str
+    user_id: str | None
+    client_id: str | None
+    expires: int
+    app_only: bool
+    raw: dict
+
+
+def read(token: str, *, secret_key: str) -> TokenClaims:
+    """Check signature, audience, issuer and the claims' shape; expiry is checked by the caller against
+    the tenant's clock (``expired``), which PyJWT can't know."""
+    try:
+        claims = jwt.decode(
+            token,
+            signing_key(secret_key),
+            algorithms=[ALGORITHM],
+            audience=[PARTNER_CENTER_RESOURCE, PARTNER_CENTER_RESOURCE + "/"],
+            options={"verify_exp": False, "verify_iat": False, "verify_nbf": False, "require": ["exp", "tid", "iss", "aud"]},
+        )
+    except jwt.InvalidAudienceError as exc:
+        raise TokenRejected("The token's audience is not the Partner Center API.") from exc
+    except jwt.InvalidSignatureError as exc:
+        raise TokenRejected("The token's signature is not valid: it was not issued by this sandbox.") from exc
+    except jwt.PyJWTError as exc:
+        raise TokenRejected("The token is malformed.") from exc
+    tenant_id = claims.get("tid")
+    exp = claims.get("exp")
+    if not isinstance(tenant_id, str) or not isinstance(exp, int) or isinstance(exp, bool):
+        raise TokenRejected("The token is malformed.")
+    if claims.get("iss") not in (issuer(tenant_id, "1.0"), issuer(tenant_id, "2.0")):
+        raise TokenRejected("The token's issuer does not match its tenant.")
+    user_id = claims.get("oid") if not claims.get("app_only") else None
+    client_id = claims.get("appid") or claims.get("azp")
+    if user_id is not None and not isinstance(user_id, str) or client_id is not None and not isinstance(client_id, str):
+        raise TokenRejected("The token is malformed.")
+    return TokenClaims(tenant_id, user_id, client_id, exp, user_id is None, claims)
+
+
+def expired(claims: TokenClaims, now: datetime) -> bool:
+    """Expiry on the tenant's clock. ``nbf`` is not enforced, so setting a clock back keeps tokens usable."""
+    return as_utc(now).timestamp() >= claims.expires

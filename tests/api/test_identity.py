@@ -1,0 +1,222 @@
+"""The token endpoint (Entra ID style) and how the API treats the tokens it issues."""
+
+from __future__ import annotations
+
+import jwt
+import pytest
+
+from .helpers import RESOURCE, advance_clock, assert_classic_error, bearer, request_token, set_clock, user_of
+
+
+def password_form(tenant: dict, role: str = "AdminAgent", **changes) -> dict:
+    user = user_of(tenant, role)
+    form = {
+        "grant_type": "password", "client_id": tenant["application"]["clientId"],
+        "client_secret": tenant["application"]["clientSecret"], "username": user["userName"],
+        "password": user["password"], "resource": RESOURCE,
+    }
+    form.update(changes)
+    return {k: v for k, v in form.items() if v is not None}
+
+
+def app_form(tenant: dict, **changes) -> dict:
+    form = {"grant_type": "client_credentials", "client_id": tenant["application"]["clientId"],
+            "client_secret": tenant["application"]["clientSecret"], "resource": RESOURCE}
+    form.update(changes)
+    return {k: v for k, v in form.items() if v is not None}
+
+
+def claims_of(token: str) -> dict:
+    return jwt.decode(token, options={"verify_signature": False})
+
+
+def test_v1_password_grant_answers_like_entra_with_a_user_token(client, tenant):
+    response = client.post(f"/{tenant['id']}/oauth2/token", data=password_form(tenant))
+
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["token_type"] == "Bearer"
+    assert body["expires_in"] == "3600" and body["ext_expires_in"] == "3600"
+    assert body["resource"] == RESOURCE
+    assert int(body["expires_on"]) - int(body["not_before"]) == 3600
+    claims = claims_of(body["access_token"])
+    admin = user_of(tenant, "AdminAgent")
+    assert claims["tid"] == tenant["id"]
+    assert claims["upn"] == admin["userName"]
+    assert claims["roles"] == ["AdminAgent"]
+    assert claims["appid"] == tenant["application"]["clientId"]
+    assert claims["app_only"] is False and claims["idtyp"] == "user" and claims["oid"]
+    assert claims["aud"] == RESOURCE and tenant["id"] in claims["iss"]
+    assert response.headers["Cache-Control"].startswith("no-store")
+
+
+def test_v2_client_credentials_gives_an_app_only_token_with_integer_lifetimes(client, tenant):
+    form = app_form(tenant, resource=None, scope=f"{RESOURCE}/.default")
+    response = client.post(f"/{tenant['id']}/oauth2/v2.0/token", data=form)
+
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["expires_in"] == 3600 and body["ext_expires_in"] == 3600 and "resource" not in body
+    claims = claims_of(body["access_token"])
+    assert claims["app_only"] is True and claims["idtyp"] == "app" and claims["oid"] is None and claims["roles"] == []
+    assert claims["iss"] == f"https://login.microsoftonline.com/{tenant['id']}/v2.0"
+
+
+def test_v2_password_grant_with_a_user_impersonation_scope(client, tenant):
+    form = password_form(tenant, resource=None, scope=f"{RESOURCE}/user_impersonation offline_access")
+    response = client.post(f"/{tenant['id']}/oauth2/v2.0/token", data=form)
+
+    assert response.status_code == 200, response.get_json()
+    assert claims_of(response.get_json()["access_token"])["app_only"] is False
+
+
+@pytest.mark.parametrize("alias", ["common", "organizations", "DOMAIN"])
+def test_the_tenant_segment_may_be_an_alias_or_the_partner_domain(client, tenant, alias):
+    domain = user_of(tenant, "AdminAgent")["userName"].split("@")[1]
+    segment = domain.upper() if alias == "DOMAIN" else alias
+    assert client.post(f"/{segment}/oauth2/token", data=password_form(tenant)).status_code == 200
+
+
+def test_the_token_lifetime_follows_the_config(app, client, tenant):
+    app.config["TOKEN_LIFETIME_SECONDS"] = 600
+    body = client.post(f"/{tenant['id']}/oauth2/token", data=app_form(tenant)).get_json()
+    assert body["expires_in"] == "600"
+
+
+def entra_error(response, status: int, error: str, code: int) -> dict:
+    assert response.status_code == status, response.get_data(as_text=True)
+    body = response.get_json()
+    assert body["error"] == error
+    assert body["error_codes"] == [code]
+    assert body["error_description"].startswith(f"AADSTS{code}: ")
+    assert {"timestamp", "trace_id", "correlation_id"} <= set(body)
+    return body
+
+
+@pytest.mark.parametrize(
+    ("changes", "status", "error", "code"),
+    [
+        ({"client_secret": "wrong"}, 401, "invalid_client", 7000215),
+        ({"client_secret": None}, 401, "invalid_client", 7000218),
+        ({"client_id": "00000000-0000-0000-0000-000000000000"}, 400, "unauthorized_client", 700016),
+        ({"client_id": None}, 400, "invalid_request", 900144),
+        ({"grant_type": None}, 400, "invalid_request", 900144),
+        ({"grant_type": "authorization_code"}, 400, "unsupported_grant_type", 70003),
+        ({"resource": None}, 400, "invalid_request", 900144),
+        ({"resource": "https://graph.microsoft.com"}, 400, "invalid_resource", 500011),
+    ],
+)
+def test_client_credentials_errors(client, tenant, changes, status, error, code):
+    response = client.post(f"/{tenant['id']}/oauth2/token", data=app_form(tenant, **changes))
+    entra_error(response, status, error, code)
+
+
+@pytest.mark.parametrize(
+    ("changes", "status", "error", "code"),
+    [
+        ({"password": "wrong-password"}, 400, "invalid_grant", 50126),
+        ({"username": "nobody@nowhere.onmicrosoft.com"}, 400, "invalid_grant", 50034),
+        ({"password": None}, 400, "invalid_request", 900144),
+        ({"username": None}, 400, "invalid_request", 900144),
+    ],
+)
+def test_password_grant_errors(client, tenant, changes, status, error, code):
+    response = client.post(f"/{tenant['id']}/oauth2/token", data=password_form(tenant, **changes))
+    entra_error(response, status, error, code)
+
+
+def test_v2_client_credentials_needs_a_default_scope(client, tenant):
+    form = app_form(tenant, resource=None, scope=f"{RESOURCE}/user_impersonation")
+    entra_error(client.post(f"/{tenant['id']}/oauth2/v2.0/token", data=form), 400, "invalid_scope", 1002012)
+    form = app_form(tenant, resource=None)
+    entra_error(client.post(f"/{tenant['id']}/oauth2/v2.0/token", data=form), 400, "invalid_request", 900144)
+
+
+def test_a_user_or_app_of_another_tenant_is_refused(client, tenant):
+    other = client.post("/_sandbox/tenants", json={"customers": 0}).get_json()
+    # the other tenant's app, asked for under this tenant's id
+    entra_error(client.post(f"/{tenant['id']}/oauth2/token", data=app_form(other)), 400, "unauthorized_client", 700016)
+    # this tenant's app with the other tenant's user
+    other_user = user_of(other, "AdminAgent")
+    form = password_form(tenant, username=other_user["userName"], password=other_user["password"])
+    entra_error(client.post(f"/{tenant['id']}/oauth2/token", data=form), 400, "invalid_grant", 50034)
+    entra_error(client.post("/common/oauth2/token", data=form), 400, "invalid_grant", 50034)
+
+
+@pytest.mark.parametrize("segment", ["not a tenant", "x" * 300, "consumers"])
+def test_an_unknown_tenant_segment_is_refused(client, tenant, segment):
+    entra_error(client.post(f"/{segment}/oauth2/token", data=app_form(tenant)), 400, "invalid_request", 90002)
+
+
+def test_get_and_json_bodies_are_refused_in_entra_terms(client, tenant):
+    entra_error(client.get(f"/{tenant['id']}/oauth2/token"), 400, "invalid_request", 900561)
+    entra_error(client.post(f"/{tenant['id']}/oauth2/token", json=app_form(tenant)), 400, "invalid_request", 900144)
+
+
+def test_control_characters_in_a_form_field_are_refused(client, tenant):
+    response = client.post(f"/{tenant['id']}/oauth2/token", data=app_form(tenant, client_id="abc\x00def"))
+    entra_error(response, 400, "invalid_request", 90014)
+
+
+# --- the API's side: 401 for unusable tokens ---------------------------------------------------
+
+
+def test_a_token_expires_after_an_hour_on_the_tenants_clock(client, tenant, customer_id):
+    set_clock(client, tenant["id"], "2021-03-01T09:00:00+00:00")
+    token = request_token(client, tenant)
+    assert client.get(f"/v1/customers/{customer_id}", headers=bearer(token)).status_code == 200
+
+    advance_clock(client, tenant["id"], 3599)
+    assert client.get(f"/v1/customers/{customer_id}", headers=bearer(token)).status_code == 200
+    advance_clock(client, tenant["id"], 1)
+    response = client.get(f"/v1/customers/{customer_id}", headers=bearer(token))
+    body = assert_classic_error(response, 401)
+    assert "expired" in body["description"]
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def foreign_token_claims(tenant: dict) -> dict:
+    return {"aud": RESOURCE, "iss": f"https://sts.windows.net/{tenant['id']}/", "tid": tenant["id"], "exp": 4102444800,
+            "iat": 1, "appid": tenant["application"]["clientId"], "app_only": True}
+
+
+def foreign_token(tenant: dict) -> str:
+    key = "a key that is not the sandbox's, long enough to sign with"
+    return jwt.encode(foreign_token_claims(tenant), key, algorithm="HS256")
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [None, "", "Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer not-a-jwt", "Bearer a.b.c", "Bearer FOREIGN",
+     "Bearer " + "x" * 5000, "Bearer ünïcode"],
+)
+def test_missing_malformed_and_foreign_tokens_get_401_with_www_authenticate(client, tenant, customer_id, authorization):
+    headers = {}
+    if authorization is not None:
+        headers["Authorization"] = authorization.replace("FOREIGN", foreign_token(tenant))
+    response = client.get(f"/v1/customers/{customer_id}", headers=headers)
+    assert_classic_error(response, 401)
+    assert "WWW-Authenticate" in response.headers
+
+
+def test_a_token_for_another_audience_is_refused(app, client, tenant, customer_id):
+    from sandbox.web.identity.tokens import signing_key
+
+    claims = {**foreign_token_claims(tenant), "aud": "https://graph.microsoft.com"}
+    token = jwt.encode(claims, signing_key(app.config["SECRET_KEY"]), algorithm="HS256")
+    assert_classic_error(client.get(f"/v1/customers/{customer_id}", headers=bearer(token)), 401)
+
+
+def test_a_token_of_a_deleted_tenant_is_refused(client, tenant, token, customer_id):
+    assert client.delete(f"/_sandbox/tenants/{tenant['id']}").status_code == 204
+    assert_classic_error(client.get(f"/v1/customers/{customer_id}", headers=bearer(token)), 401)
+
+
+def test_a_token_of_another_sandbox_is_foreign(client, tenant, customer_id):
+    from sandbox.app import create_app
+
+    other = create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "another-secret"})
+    other_client = other.test_client()
+    other_tenant = other_client.post("/_sandbox/tenants", json={"customers": 0}).get_json()
+    token = request_token(other_client, other_tenant)
+    assert_classic_error(client.get(f"/v1/customers/{customer_id}", headers=bearer(token)), 401)

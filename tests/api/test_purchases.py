@@ -1,0 +1,141 @@
+"""Purchases, enough to show the agreement gate: 403 / 13605 until the agreement the date requires exists."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from .helpers import add_customer, agreement_body, assert_classic_error, set_clock
+
+M365_BASIC_LEGACY = "031C9E47-4802-4248-838E-778FB1D2CC05"
+M365_BUSINESS_STANDARD = "CFQ7TTC0LH18:0001"
+AZURE_PLAN = "DZH318Z0BPS6:0001"
+
+
+def order(client, headers, customer_id, offer_id=M365_BUSINESS_STANDARD, quantity=5):
+    return client.post(f"/v1/customers/{customer_id}/orders", headers=headers,
+                       json={"lineItems": [{"offerId": offer_id, "quantity": quantity}]})
+
+
+def subscriptions(client, headers, customer_id) -> list[dict]:
+    response = client.get(f"/v1/customers/{customer_id}/subscriptions", headers=headers)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = response.get_json()
+    assert body["attributes"] == {"objectType": "Collection"} and body["totalCount"] == len(body["items"])
+    return body["items"]
+
+
+def patch(client, headers, customer_id, subscription_id, quantity):
+    return client.patch(f"/v1/customers/{customer_id}/subscriptions/{subscription_id}", headers=headers,
+                        json={"quantity": quantity})
+
+
+def test_a_new_customer_cannot_buy_until_the_mca_is_confirmed(client, headers, customer_id):
+    blocked = order(client, headers, customer_id)
+    body = assert_classic_error(blocked, 403, 13605)
+    assert "Microsoft Customer Agreement" in body["description"]
+    assert subscriptions(client, headers, customer_id) == []
+
+    confirmed = client.post(f"/v1/customers/{customer_id}/agreements", headers=headers,
+                            json=agreement_body(dateAgreed="2020-06-01T00:00:00Z"))
+    assert confirmed.status_code == 201
+    placed = order(client, headers, customer_id)
+    assert placed.status_code == 201, placed.get_data(as_text=True)
+    created = placed.get_json()
+    assert created["status"] == "completed" and created["referenceCustomerId"] == customer_id
+    assert created["attributes"] == {"objectType": "Order"} and created["creationDate"].endswith("Z")
+    line = created["lineItems"][0]
+    assert line["lineItemNumber"] == 0 and line["offerId"] == M365_BUSINESS_STANDARD and line["quantity"] == 5
+    [subscription] = subscriptions(client, headers, customer_id)
+    assert subscription["id"] == line["subscriptionId"] and subscription["quantity"] == 5
+    assert subscription["status"] == "active" and subscription["attributes"] == {"objectType": "Subscription"}
+
+    changed = patch(client, headers, customer_id, subscription["id"], 7)
+    assert changed.status_code == 200 and changed.get_json()["quantity"] == 7
+
+
+def test_the_customers_own_acceptance_opens_purchases(client, tenant, headers):
+    customer = add_customer(client, tenant["id"], "MCAAcceptedDirectly")
+    assert order(client, headers, customer["id"], AZURE_PLAN, 1).status_code == 201
+
+
+def test_app_only_tokens_may_order(client, tenant, app_only_headers):
+    customer = add_customer(client, tenant["id"], "MCAAttested")
+    assert order(client, app_only_headers, customer["id"]).status_code == 201
+
+
+def test_before_february_2020_the_cloud_agreement_is_enough_except_for_the_azure_plan(client, tenant, headers):
+    set_clock(client, tenant["id"], "2019-11-15T10:00:00+00:00")
+    customer = add_customer(client, tenant["id"], "CloudAgreementOnly")
+
+    assert order(client, headers, customer["id"], M365_BASIC_LEGACY).status_code == 201  # R-TL-4
+    assert_classic_error(order(client, headers, customer["id"], AZURE_PLAN, 1), 403, 13605)  # the Azure plan needs the MCA
+
+    set_clock(client, tenant["id"], "2020-02-01T00:00:00+00:00")  # R-TL-5
+    assert_classic_error(order(client, headers, customer["id"], M365_BASIC_LEGACY), 403, 13605)
+
+
+def test_a_seat_change_is_gated_like_a_purchase(client, tenant, headers):
+    customer = add_customer(client, tenant["id"], "PurchaseBlocked")
+    [subscription] = subscriptions(client, headers, customer["id"])
+
+    assert_classic_error(patch(client, headers, customer["id"], subscription["id"], subscription["quantity"] + 1), 403, 13605)
+    assert subscriptions(client, headers, customer["id"])[0]["quantity"] == subscription["quantity"]
+    # sending the subscription back unchanged is not a seat change
+    same = client.patch(f"/v1/customers/{customer['id']}/subscriptions/{subscription['id']}", headers=headers, json=subscription)
+    assert same.status_code == 200
+
+
+def test_one_blocked_line_blocks_the_whole_order(client, tenant, headers):
+    set_clock(client, tenant["id"], "2019-11-15T10:00:00+00:00")
+    customer = add_customer(client, tenant["id"], "CloudAgreementOnly")
+    body = {"lineItems": [{"offerId": M365_BASIC_LEGACY, "quantity": 1}, {"offerId": AZURE_PLAN, "quantity": 1}]}
+    assert_classic_error(client.post(f"/v1/customers/{customer['id']}/orders", headers=headers, json=body), 403, 13605)
+    assert subscriptions(client, headers, customer["id"]) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({}, 800002),
+        ({"lineItems": []}, 800002),
+        ({"lineItems": None}, 800002),
+        ({"lineItems": [{"offerId": M365_BUSINESS_STANDARD}]}, 800002),
+        ({"lineItems": [{"offerId": M365_BUSINESS_STANDARD, "quantity": "5"}]}, 800002),
+        ({"lineItems": [{"offerId": M365_BUSINESS_STANDARD, "quantity": True}]}, 800002),
+        ({"lineItems": [{"offerId": M365_BUSINESS_STANDARD, "quantity": 1.5}]}, 800002),
+        ({"lineItems": [{"offerId": M365_BUSINESS_STANDARD, "quantity": 0}]}, 3000),
+        ({"lineItems": [{"offerId": M365_BUSINESS_STANDARD, "quantity": 10**30}]}, 3000),
+        ({"lineItems": [{"offerId": "NOPE:0001", "quantity": 1}]}, 3000),
+        ({"lineItems": [{"offerId": "x" * 65, "quantity": 1}]}, 800002),
+        ({"lineItems": [{"offerId": M365_BUSINESS_STANDARD, "quantity": 1, "color": "red"}]}, 800002),
+        ({"lineItems": [{"offerId": M365_BUSINESS_STANDARD, "quantity": 1}] * 51}, 800002),
+    ],
+)
+def test_invalid_orders_are_400_and_buy_nothing(client, tenant, headers, body, code):
+    customer = add_customer(client, tenant["id"], "MCAAttested")
+    before = subscriptions(client, headers, customer["id"])
+    response = client.post(f"/v1/customers/{customer['id']}/orders", headers=headers, json=body)
+    assert_classic_error(response, 400, code)
+    assert subscriptions(client, headers, customer["id"]) == before
+
+
+@pytest.mark.parametrize("quantity", [0, -1, "3", None, True, 10001])
+def test_invalid_quantities_are_400(client, tenant, headers, quantity):
+    customer = add_customer(client, tenant["id"], "MCAAttested")
+    [subscription] = subscriptions(client, headers, customer["id"])
+    assert_classic_error(patch(client, headers, customer["id"], subscription["id"], quantity), 400)
+    assert subscriptions(client, headers, customer["id"])[0]["quantity"] == subscription["quantity"]
+
+
+def test_subscription_ids_and_ownership(client, tenant, headers):
+    customer = add_customer(client, tenant["id"], "MCAAttested")
+    assert_classic_error(patch(client, headers, customer["id"], "not-a-guid", 2), 400, 800002)
+    assert_classic_error(patch(client, headers, customer["id"], str(uuid.uuid4()), 2), 404, 1000)
+    assert_classic_error(patch(client, headers, "not-a-guid", str(uuid.uuid4()), 2), 400, 900118)
+    assert_classic_error(order(client, headers, "not-a-guid"), 400, 900118)
+    other = client.post("/_sandbox/tenants", json={"customers": 0}).get_json()
+    foreign = add_customer(client, other["id"], "MCAAttested")
+    assert_classic_error(order(client, headers, foreign["id"]), 404, 1000)
+    assert_classic_error(client.get(f"/v1/customers/{foreign['id']}/subscriptions", headers=headers), 404, 1000)

@@ -1,0 +1,187 @@
+"""Per-tenant fault and latency rules, and the journal of requests and responses (control API)."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+
+import pytest
+
+from sandbox.app import create_app
+
+from .helpers import assert_classic_error, bearer, customer_body, request_token, user_of
+
+
+def add_rule(client, tenant_id, **rule):
+    response = client.post(f"/_sandbox/tenants/{tenant_id}/faults", json=rule)
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def journal(client, tenant_id, **params) -> list[dict]:
+    response = client.get(f"/_sandbox/tenants/{tenant_id}/journal", query_string=params)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()["items"]
+
+
+# --- faults ------------------------------------------------------------------------------------------
+
+
+def test_a_429_rule_answers_with_retry_after_then_lets_the_retry_through(client, tenant, headers):
+    rule = add_rule(client, tenant["id"], operation="createCustomer", status=429, count=1)
+    retry = {**headers, "MS-RequestId": str(uuid.uuid4())}
+    body = customer_body()
+
+    throttled = client.post("/v1/customers", headers=retry, json=body)
+    body_429 = assert_classic_error(throttled, 429, 429)
+    assert throttled.headers["Retry-After"] == "1"
+    assert "Retry-After" in body_429["description"]
+    # the retry with the same MS-RequestId is processed, not replayed as 429
+    assert client.post("/v1/customers", headers=retry, json=body).status_code == 201
+
+    [listed] = client.get(f"/_sandbox/tenants/{tenant['id']}/faults").get_json()["items"]
+    assert listed["id"] == rule["id"] and listed["fired"] == 1 and listed["remaining"] == 0
+
+
+@pytest.mark.parametrize(("status", "code"), [(500, 800003), (503, 503), (408, 408), (502, 502)])
+def test_server_error_rules_use_the_classic_body(client, tenant, headers, customer_id, status, code):
+    add_rule(client, tenant["id"], operation="getCustomer", status=status, retryAfter=7)
+    response = client.get(f"/v1/customers/{customer_id}", headers=headers)
+    assert_classic_error(response, status, code)
+    assert response.headers["Retry-After"] == "7"
+
+
+def test_rules_match_their_operation_and_tenant_only(client, tenant, headers, customer_id):
+    add_rule(client, tenant["id"], operation="getCustomer", status=503)
+    assert client.get("/v1/customers", headers=headers).status_code == 200
+    assert client.get(f"/v1/customers/{customer_id}", headers=headers).status_code == 503
+
+    other = client.post("/_sandbox/tenants", json={"customers": 1}).get_json()
+    other_headers = bearer(request_token(client, other))
+    assert client.get(f"/v1/customers/{other['customers'][0]['id']}", headers=other_headers).status_code == 200
+
+
+def test_a_wildcard_rule_and_probability_zero(client, tenant, headers):
+    never = add_rule(client, tenant["id"], operation="*", status=500, probability=0)
+    for _ in range(5):
+        assert client.get("/v1/agreements", headers=headers).status_code == 200
+    assert client.delete(f"/_sandbox/tenants/{tenant['id']}/faults/{never['id']}").status_code == 204
+    add_rule(client, tenant["id"], operation="*", status=500, probability=1)
+    assert client.get("/v1/agreements", headers=headers).status_code == 500
+
+
+def test_a_latency_rule_delays_a_normal_answer(client, tenant, headers):
+    add_rule(client, tenant["id"], operation="getAgreementMetadata", delayMs=60, count=1)
+    started = time.perf_counter()
+    response = client.get("/v1/agreements", headers=headers)
+    assert response.status_code == 200
+    assert time.perf_counter() - started >= 0.06
+
+
+def test_rules_can_be_cleared(client, tenant, headers):
+    add_rule(client, tenant["id"], status=503)
+    assert client.delete(f"/_sandbox/tenants/{tenant['id']}/faults").status_code == 204
+    assert client.get("/v1/agreements", headers=headers).status_code == 200
+    assert client.get(f"/_sandbox/tenants/{tenant['id']}/faults").get_json() == {"items": []}
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"operation": "noSuchOperation", "status": 500},
+        {"status": 200},
+        {"status": 600},
+        {"status": "500"},
+        {"operation": "*"},
+        {"status": 500, "probability": 1.5},
+        {"status": 500, "delayMs": -1},
+        {"status": 500, "count": 0},
+        {"status": 500, "colour": "red"},
+    ],
+)
+def test_invalid_rules_are_400(client, tenant, rule):
+    response = client.post(f"/_sandbox/tenants/{tenant['id']}/faults", json=rule)
+    assert_classic_error(response, 400, 800002)
+
+
+def test_unknown_tenants_and_rules_are_404(client, tenant):
+    unknown = str(uuid.uuid4())
+    assert client.get(f"/_sandbox/tenants/{unknown}/faults").status_code == 404
+    assert client.post(f"/_sandbox/tenants/{unknown}/faults", json={"status": 500}).status_code == 404
+    assert client.get(f"/_sandbox/tenants/{unknown}/journal").status_code == 404
+    assert client.delete(f"/_sandbox/tenants/{tenant['id']}/faults/{unknown}").status_code == 404
+
+
+# --- journal -----------------------------------------------------------------------------------------
+
+
+def test_the_journal_keeps_requests_and_responses_without_secrets(client, tenant):
+    admin = user_of(tenant, "AdminAgent")
+    token = request_token(client, tenant)
+    created = client.post("/v1/customers", headers={**bearer(token), "MS-RequestId": "req-1"}, json=customer_body()).get_json()
+    password = created["userCredentials"]["password"]
+
+    entries = journal(client, tenant["id"])
+    dump = json.dumps(entries)
+    for secret in (admin["password"], tenant["application"]["clientSecret"], token, password):
+        assert secret not in dump
+
+    token_entry, create_entry = entries[-2], entries[-1]
+    assert token_entry["operation"] == "token (v1.0)" and token_entry["status"] == 200
+    assert token_entry["requestBody"]["password"] == "[redacted]"
+    assert token_entry["requestBody"]["client_secret"] == "[redacted]"
+    assert token_entry["requestBody"]["username"] == admin["userName"]
+    assert token_entry["responseBody"]["access_token"] == "[redacted]"
+
+    assert create_entry["operation"] == "createCustomer" and create_entry["method"] == "POST"
+    assert create_entry["path"] == "/v1/customers" and create_entry["status"] == 201
+    assert create_entry["requestId"] == "req-1"
+    assert create_entry["requestHeaders"]["Authorization"] == "Bearer [redacted]"
+    assert create_entry["requestBody"]["companyProfile"] == customer_body()["companyProfile"] | create_entry["requestBody"]["companyProfile"]
+    assert create_entry["responseBody"]["userCredentials"] == {"userName": created["userCredentials"]["userName"],
+                                                               "password": "[redacted]"}
+    assert create_entry["time"].startswith(client.get(f"/_sandbox/tenants/{tenant['id']}/clock").get_json()["now"][:4])
+    assert create_entry["sequence"] > token_entry["sequence"]
+
+
+def test_the_journal_marks_faults_and_replays(client, tenant, headers):
+    rule = add_rule(client, tenant["id"], operation="createCustomer", status=429, count=1)
+    retry = {**headers, "MS-RequestId": str(uuid.uuid4())}
+    body = customer_body()
+    for _ in range(3):
+        client.post("/v1/customers", headers=retry, json=body)
+    faulted, first, replayed = journal(client, tenant["id"])[-3:]
+    assert (faulted["status"], faulted["fault"], faulted["replayed"]) == (429, rule["id"], False)
+    assert (first["status"], first["fault"], first["replayed"]) == (201, None, False)
+    assert (replayed["status"], replayed["replayed"]) == (201, True)
+
+
+def test_requests_without_a_usable_token_are_not_journaled(client, tenant, customer_id):
+    before = len(journal(client, tenant["id"]))
+    client.get(f"/v1/customers/{customer_id}", headers={"Authorization": "Bearer nope"})
+    assert len(journal(client, tenant["id"])) == before
+
+
+def test_a_malformed_body_is_not_kept_verbatim(client, tenant, headers):
+    raw = '{"password": "hunter2", broken'
+    client.post("/v1/customers", headers=headers, data=raw, content_type="application/json")
+    entry = journal(client, tenant["id"])[-1]
+    assert entry["status"] == 400 and "hunter2" not in json.dumps(entry)
+
+
+def test_the_journal_is_bounded_and_can_be_limited_and_cleared():
+    app = create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "journal", "JOURNAL_SIZE": 3})
+    client = app.test_client()
+    tenant = client.post("/_sandbox/tenants", json={"customers": 0}).get_json()
+    headers = bearer(request_token(client, tenant))
+    for n in range(5):
+        client.get("/v1/agreements", headers={**headers, "MS-RequestId": f"r{n}"})
+
+    body = client.get(f"/_sandbox/tenants/{tenant['id']}/journal").get_json()
+    assert body["capacity"] == 3
+    assert [e["requestId"] for e in body["items"]] == ["r2", "r3", "r4"]
+    assert [e["requestId"] for e in journal(client, tenant["id"], limit=1)] == ["r4"]
+    assert client.get(f"/_sandbox/tenants/{tenant['id']}/journal?limit=0").status_code == 400
+    assert client.delete(f"/_sandbox/tenants/{tenant['id']}/journal").status_code == 204
+    assert journal(client, tenant["id"]) == []

@@ -1,0 +1,168 @@
+"""Wire behaviour shared by every operation: ids, idempotency, paths, content types, bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+
+import pytest
+
+from .helpers import agreement_body, assert_classic_error, customer_body
+
+GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def count_customers(client, headers) -> int:
+    return client.get("/v1/customers?size=500", headers=headers).get_json()["totalCount"]
+
+
+# --- MS-RequestId and MS-CorrelationId -----------------------------------------------------------
+
+
+def test_request_and_correlation_ids_are_echoed(client, headers, customer_id):
+    ids = {"MS-RequestId": "94e4e214-6b06-4fb7-96d1-94d559f9b47f", "MS-CorrelationId": "ab993325-1605-4cf4-bac4-fb584142a31b"}
+    response = client.get(f"/v1/customers/{customer_id}", headers={**headers, **ids})
+    assert response.headers["MS-RequestId"] == ids["MS-RequestId"]
+    assert response.headers["MS-CorrelationId"] == ids["MS-CorrelationId"]
+    assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+
+
+@pytest.mark.parametrize(
+    "path_and_headers",
+    [("/v1/agreements", True), ("/v1/agreements", False), ("/v1/no-such-thing", True), ("/v1/customers/not-a-guid", True)],
+)
+def test_ids_are_generated_when_absent_even_on_errors(client, headers, path_and_headers):
+    path, authorised = path_and_headers
+    response = client.get(path, headers=headers if authorised else {})
+    assert GUID.match(response.headers["MS-RequestId"]) and GUID.match(response.headers["MS-CorrelationId"])
+    assert response.headers["MS-RequestId"] != response.headers["MS-CorrelationId"]
+
+
+@pytest.mark.parametrize("value", ["has space", "x" * 101, "ünï", "tab\there"])
+def test_an_unusable_request_id_is_a_400(client, headers, value):
+    response = client.get("/v1/agreements", headers={**headers, "MS-RequestId": value.encode("utf-8").decode("latin-1")})
+    assert_classic_error(response, 400, 800002)
+    assert GUID.match(response.headers["MS-RequestId"])
+
+
+# --- idempotency -----------------------------------------------------------------------------------
+
+
+def test_a_retried_create_gets_the_first_answer_and_creates_once(client, headers):
+    body = customer_body()
+    retry = {**headers, "MS-RequestId": str(uuid.uuid4())}
+    before = count_customers(client, headers)
+
+    first = client.post("/v1/customers", headers=retry, json=body)
+    second = client.post("/v1/customers", headers={**retry, "MS-CorrelationId": str(uuid.uuid4())}, json=body)
+
+    assert first.status_code == second.status_code == 201
+    assert first.get_json() == second.get_json()  # same id, same one-time password
+    assert count_customers(client, headers) == before + 1
+
+
+def test_a_retried_confirmation_is_not_a_duplicate(client, headers, customer_id):
+    retry = {**headers, "MS-RequestId": str(uuid.uuid4())}
+    first = client.post(f"/v1/customers/{customer_id}/agreements", headers=retry, json=agreement_body())
+    second = client.post(f"/v1/customers/{customer_id}/agreements", headers=retry, json=agreement_body())
+    assert first.status_code == second.status_code == 201
+    # a new call with a new id is a duplicate
+    third = client.post(f"/v1/customers/{customer_id}/agreements", headers=headers, json=agreement_body())
+    assert third.status_code == 409
+
+
+def test_a_business_failure_is_the_first_answer_too(client, headers, customer_id):
+    retry = {**headers, "MS-RequestId": str(uuid.uuid4())}
+    future = agreement_body(dateAgreed="2999-01-01T00:00:00Z")
+    first = client.post(f"/v1/customers/{customer_id}/agreements", headers=retry, json=future)
+    second = client.post(f"/v1/customers/{customer_id}/agreements", headers=retry, json=future)
+    assert first.status_code == second.status_code == 400
+    assert first.get_json() == second.get_json()
+
+
+def test_the_same_request_id_with_another_body_is_refused(client, headers):
+    retry = {**headers, "MS-RequestId": str(uuid.uuid4())}
+    assert client.post("/v1/customers", headers=retry, json=customer_body()).status_code == 201
+    before = count_customers(client, headers)
+    body = assert_classic_error(client.post("/v1/customers", headers=retry, json=customer_body()), 400, 800002)
+    assert "MS-RequestId" in body["description"]
+    assert count_customers(client, headers) == before
+
+
+def test_without_a_request_id_each_call_is_new(client, headers):
+    before = count_customers(client, headers)
+    assert client.post("/v1/customers", headers=headers, json=customer_body()).status_code == 201
+    assert client.post("/v1/customers", headers=headers, json=customer_body()).status_code == 201
+    assert count_customers(client, headers) == before + 2
+
+
+def test_request_ids_are_scoped_to_the_tenant(client, headers):
+    from .helpers import bearer, request_token
+
+    other = client.post("/_sandbox/tenants", json={"customers": 0}).get_json()
+    other_headers = bearer(request_token(client, other))
+    request_id = str(uuid.uuid4())
+    assert client.post("/v1/customers", headers={**headers, "MS-RequestId": request_id}, json=customer_body()).status_code == 201
+    response = client.post("/v1/customers", headers={**other_headers, "MS-RequestId": request_id}, json=customer_body())
+    assert response.status_code == 201
+    assert count_customers(client, other_headers) == 1
+
+
+# --- paths and properties ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/V1/CUSTOMERS", "/v1/Customers", "/v1/customers/", "/V1/AGREEMENTS?AGREEMENTTYPE=*"])
+def test_paths_are_case_insensitive(client, headers, path):
+    assert client.get(path, headers=headers).status_code == 200
+
+
+def test_the_template_id_segment_keeps_its_case(client, headers):
+    response = client.get("/v1/AgreementTemplates/117A77B0-9360-443B-8795-C6DEDC750CF9/Document", headers=headers)
+    assert_classic_error(response, 400, 3000)  # documented as case-sensitive
+
+
+def test_answers_are_camel_case_in_documented_order(client, headers, customer_id):
+    raw = client.get(f"/v1/customers/{customer_id}", headers=headers).get_data(as_text=True)
+    keys = list(json.loads(raw))
+    assert keys[:4] == ["id", "commerceId", "companyProfile", "billingProfile"]
+    assert keys[-1] == "attributes"
+
+
+# --- bad input: always a 4xx in the documented error shape, never HTML, nothing stored ---------------
+
+BIG = b'{"companyProfile": {"domain": "' + b"a" * (1024 * 1024) + b'.com"}}'
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type", "status"),
+    [
+        (b'{"companyProfile": ', "application/json", 400),
+        (b"[1, 2, 3]", "application/json", 400),
+        (b'"a string"', "application/json", 400),
+        (b"", "application/json", 400),
+        (b"\xff\xfe\x00garbage", "application/json", 400),
+        (b"[" * 100000 + b"]" * 100000, "application/json", 400),
+        (b'{"a": NaN}', "application/json", 400),
+        (b"companyProfile=x", "application/x-www-form-urlencoded", 415),
+        (b"<customer/>", "application/xml", 415),
+        (b"plain", "text/plain", 415),
+        (BIG, "application/json", 413),
+    ],
+)
+def test_bad_bodies_are_4xx_json_and_store_nothing(client, headers, data, content_type, status):
+    before = count_customers(client, headers)
+    response = client.post("/v1/customers", headers=headers, data=data, content_type=content_type)
+    assert_classic_error(response, status)
+    assert b"<html" not in response.data.lower()
+    assert count_customers(client, headers) == before
+
+
+def test_unknown_routes_and_methods_answer_json(client, headers):
+    assert_classic_error(client.get("/v1/nothing/here", headers=headers), 404, 1000)
+    assert_classic_error(client.delete("/v1/agreements", headers=headers), 405)
+    assert_classic_error(client.put("/v1/customers", headers=headers, json={}), 405)
+
+
+def test_a_very_long_path_segment_is_a_400(client, headers):
+    assert_classic_error(client.get("/v1/customers/" + "a" * 4000, headers=headers), 400, 900118)
