@@ -73,6 +73,17 @@ Feature: Bad form input is refused next to the field, and what was typed is kept
     Then the "Agreement acceptance date" field is marked as invalid with a message
     And the "Company name" field still holds "Proseware"
 
+  @option1 @R-OPT1-EX-1 @R-OPT1-EX-2
+  Scenario: A wrong password is refused on the Partner Center sign-in page; the right one opens Partner Center
+    Given a customer without an agreement
+    When the partner's Admin agent signs in on the Partner Center sign-in page with a wrong password
+    Then the sign-in page says "Your account or password is incorrect."
+    When the partner's Admin agent signs in on the Partner Center sign-in page
+    And the partner selects Customers in the Partner Center menu
+    And the partner searches for the customer and selects it
+    Then the customer's Microsoft Customer Agreement section shows:
+      | Partner attestation | Not provided |
+
   @option1 @R-OPT1-EX-4
   Scenario: Required fields of the confirmation left empty
     Given a customer without an agreement

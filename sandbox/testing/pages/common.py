@@ -14,17 +14,6 @@ def definition(scope: Page | Locator, term: str) -> Locator:
     return scope.get_by_role("term").filter(has_text=name).locator("xpath=following-sibling::dd[1]")
 
 
-def set_value(field: Locator, value: str) -> None:
-    """Type into an input or textarea, or pick the option of a ``<select>`` by value or by label."""
-    if field.evaluate("e => e.tagName") == "SELECT":
-        matched = field.evaluate(
-            "(e, v) => Array.from(e.options).find(o => o.value === v || o.label === v)?.value ?? null", value
-        )
-        field.select_option(matched if matched is not None else value)
-    else:
-        field.fill(value)
-
-
 @dataclass(frozen=True)
 class Credentials:
     """A customer admin's sign-in, as the Confirmation page or the control API gives it."""

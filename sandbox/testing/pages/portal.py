@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from playwright.sync_api import Locator, Page
 
-from .common import AccountInfo, Credentials, definition, set_value
+from .common import AccountInfo, Credentials, definition
 
 
 class PortalShell:
@@ -122,6 +122,7 @@ class NewCustomerPage:
     WILL_ACCEPT = "Customer will be asked to accept the Microsoft Customer Agreement in Microsoft 365 Admin Center"
     PARTNER_CONFIRMS = "Confirm the customer's acceptance of the Microsoft Customer Agreement"
     ROLE_NOTE = "Only an Admin agent or a Sales agent can confirm acceptance."
+    SELECTS = frozenset({"Country/region", "Language", "Indirect reseller"})
 
     def __init__(self, page: Page):
         self.page = page
@@ -154,12 +155,14 @@ class NewCustomerPage:
         return self.page.get_by_label(label, exact=True)
 
     def fill_account_info(self, info: AccountInfo) -> NewCustomerPage:
-        """Enter the company and the primary contact (empty selects keep the page's default)."""
+        """Enter the company and the primary contact on the fresh form (empty values leave a field as it is)."""
         for label, value in info.items():
-            field = self.field(label)
-            if label in ("Country/region", "Language") and not value:
+            if not value:
                 continue
-            set_value(field, value)
+            if label in self.SELECTS:
+                self.field(label).select_option(value)  # by the option's value or its visible text
+            else:
+                self.field(label).fill(value)
         return self
 
     def choose_customer_will_accept(self) -> NewCustomerPage:

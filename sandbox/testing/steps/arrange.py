@@ -1,15 +1,16 @@
 """Given steps: a fresh partner tenant, its date, seeded customers and signed-in partner users.
 
-State is arranged through the control API, never by clicking, except signing in (the session is the
-browser's own).
+State is arranged through the control API and, for a partner user's session, by posting the sign-in form
+with the browser context's cookies: never by clicking. The sign-in page has its own When steps.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from pytest_bdd import given, parsers
+from pytest_bdd import given, parsers, when
 
+from ..browser import submit_form_over_http
 from ..pages import PartnerCenterSignIn
 from .people import PARTNER_KINDS, CustomerAccount, PartnerUser, country_code
 
@@ -64,15 +65,37 @@ def _(control, tenant, situation, country):
     return CustomerAccount.seeded(made)
 
 
-@given(
-    parsers.re(r"^the (?P<whose>partner|indirect provider)'s (?P<role>[A-Z][a-z]+ [a-z]+) is signed in to Partner Center$"),
-    target_fixture="partner_user",
-)
-def _(partner_page, tenant, whose, role):
-    """Sign the user in with its user name and password; wait for the signed-in page."""
-    user = PartnerUser.of(tenant, role, provider=whose == "indirect provider")
-    PartnerCenterSignIn(partner_page).open().sign_in(user.user_name, user.password).sign_out_button.wait_for()
+def _partner_user(tenant, whose: str, role: str) -> PartnerUser:
+    return PartnerUser.of(tenant, role, provider=whose == "indirect provider")
+
+
+SIGNED_IN_AS = r"^the (?P<whose>partner|indirect provider)'s (?P<role>[A-Z][a-z]+ [a-z]+)"
+
+
+@given(parsers.re(SIGNED_IN_AS + r" is signed in to Partner Center$"), target_fixture="partner_user")
+def _(partner_context, tenant, whose, role):
+    """The user's session, arranged by posting the sign-in form with the browser's cookies (no rendering);
+    the sign-in page itself is exercised by the When step below."""
+    user = _partner_user(tenant, whose, role)
+    answer = submit_form_over_http(
+        partner_context, PartnerCenterSignIn.PATH, {"User name": user.user_name, "Password": user.password}
+    )
+    if not answer.ok or PartnerCenterSignIn.PATH in answer.url:
+        raise AssertionError(f"{user.user_name} could not sign in: {answer.status} {answer.url}")
     return user
+
+
+@when(parsers.re(SIGNED_IN_AS + r" signs in on the Partner Center sign-in page$"), target_fixture="partner_user")
+def _(partner_page, tenant, whose, role):
+    user = _partner_user(tenant, whose, role)
+    PartnerCenterSignIn(partner_page).open().sign_in(user.user_name, user.password)
+    return user
+
+
+@when(parsers.re(SIGNED_IN_AS + r" signs in on the Partner Center sign-in page with a wrong password$"))
+def _(partner_page, tenant, whose, role):
+    user = _partner_user(tenant, whose, role)
+    PartnerCenterSignIn(partner_page).open().sign_in(user.user_name, "not-the-password")
 
 
 __all__ = [name for name in dir() if name.startswith("pytestbdd_")]

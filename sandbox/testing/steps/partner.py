@@ -19,11 +19,11 @@ from ..pages import (
     ConfirmationPage,
     CustomersPage,
     NewCustomerPage,
+    PartnerCenterSignIn,
     RelationshipRequestPage,
     ReviewPage,
     SubscriptionsPage,
 )
-from ..pages.common import set_value
 from .people import CustomerAccount, Email, PartnerUser
 
 MISSING_AGREEMENT = AgreementRequired.default_description  # the 13605 text the pages show
@@ -45,12 +45,17 @@ def _unique_prefix(company_name: str) -> str:
 
 @when("the partner opens Customers")
 def _(partner_page):
+    CustomersPage(partner_page).open()
+
+
+@when("the partner selects Customers in the Partner Center menu")
+def _(partner_page):
     CustomersPage(partner_page).open_from_menu()
 
 
 @when("the partner adds a customer from the Customers page")
 def _(partner_page):
-    CustomersPage(partner_page).open_from_menu().add_customer()
+    CustomersPage(partner_page).open().add_customer()
 
 
 @when("the partner enters the account info of a new customer:", target_fixture="account_info")
@@ -237,6 +242,14 @@ def _(partner_page, account_info):
     expect(partner_page.get_by_label("Company name", exact=True)).to_have_value(account_info.company_name)
 
 
+@then(parsers.parse('the sign-in page says "{message}"'))
+def _(partner_page, message):
+    sign_in = PartnerCenterSignIn(partner_page)
+    expect(sign_in.heading).to_be_visible()
+    expect(sign_in.error).to_have_text(message)
+    expect(sign_in.password).to_have_attribute("aria-invalid", "true")
+
+
 @then(parsers.parse('the form says "{message}"'))
 def _(partner_page, message):
     expect(partner_page.get_by_role("alert").filter(has_text=message)).to_be_visible()
@@ -258,13 +271,19 @@ def _(partner_page, customer):
 
 @when("the partner finds the customer in Customers and opens its account")
 def _(partner_page, customer):
-    customers = CustomersPage(partner_page).open_from_menu().search(customer.company_name)
+    customers = CustomersPage(partner_page).open().search(customer.company_name)
+    customers.open_customer(customer.company_name).heading(customer.company_name).wait_for()
+
+
+@when("the partner searches for the customer and selects it")
+def _(partner_page, customer):
+    customers = CustomersPage(partner_page).search(customer.company_name)
     customers.open_customer(customer.company_name).heading(customer.company_name).wait_for()
 
 
 @when("the partner looks for the customer in Customers")
 def _(partner_page, customer):
-    CustomersPage(partner_page).open_from_menu().search(customer.company_name)
+    CustomersPage(partner_page).open().search(customer.company_name)
 
 
 @when("the partner updates the customer's agreement with:", target_fixture="agreement_person")
@@ -273,7 +292,7 @@ def _(partner_page, datatable):
     form = AccountPage(partner_page).update_agreement()
     expect(form.heading).to_be_visible()
     for label, value in person.items():
-        set_value(form.field(label), value)
+        form.field(label).fill(value)
     form.save()
     return person
 
@@ -283,7 +302,7 @@ def _(partner_page, agreement_person):
     AccountPage(partner_page).agreement.wait_for()
     form = AccountPage(partner_page).update_agreement()
     for label, value in agreement_person.items():
-        set_value(form.field(label), value)
+        form.field(label).fill(value)
     form.save()
 
 
@@ -369,7 +388,7 @@ def _(partner_page, text):
 
 @when("the partner requests a reseller relationship from the Customers page")
 def _(partner_page):
-    CustomersPage(partner_page).open_from_menu().request_reseller_relationship().heading.wait_for()
+    CustomersPage(partner_page).open().request_reseller_relationship().heading.wait_for()
 
 
 @when("the partner includes delegated administration privileges")
