@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
@@ -24,14 +24,17 @@ def init_pages(app: Flask) -> None:
 
 
 def protect_forms() -> None:
-    """A page blueprint's ``before_request``: refuse any form post without a valid CSRF token."""
-    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+    """A page blueprint's ``before_request``: refuse any form post without a valid CSRF token.
+
+    ``WTF_CSRF_ENABLED = False`` (Flask-WTF's own switch, for test apps) turns the check off.
+    """
+    if request.method in ("POST", "PUT", "PATCH", "DELETE") and current_app.config.get("WTF_CSRF_ENABLED", True):
         csrf.protect()
 
 
 def _csrf_field():
-    from markupsafe import Markup
     from flask_wtf.csrf import generate_csrf
+    from markupsafe import Markup
 
     return Markup(f'<input type="hidden" name="csrf_token" value="{generate_csrf()}">')
 

@@ -1,0 +1,28 @@
+"""The Partner Center portal under /dashboard: sign in, Customers, Add customer, Account, purchases.
+
+Server-rendered pages over the same services as the REST API, so a click and an API call change the
+same state. Labels and routes follow docs/ui-contract.md.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+from sandbox.web.pages import init_pages
+
+bp = Blueprint(
+    "portal",
+    __name__,
+    url_prefix="/dashboard",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+
+
+def init_app(app: Flask) -> None:
+    init_pages(app)
+    app.register_blueprint(bp)
+
+
+from . import views  # noqa: E402,F401  (registers the routes on ``bp``)

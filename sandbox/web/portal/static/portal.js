@@ -1,0 +1,114 @@
+/* The portal's little JavaScript: copy buttons, the Update toggle, the DAP reload, the mailto link.
+   Every page also works without it (forms post to the server). No network, no libraries. */
+(function () {
+  "use strict";
+
+  function fallbackCopy(text) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    document.body.removeChild(area);
+    return ok ? Promise.resolve() : Promise.reject(new Error("copy failed"));
+  }
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text).catch(function () { return fallbackCopy(text); });
+    }
+    return fallbackCopy(text);
+  }
+
+  function say(id, message) {
+    var status = id && document.getElementById(id);
+    if (!status) { return; }
+    status.textContent = "";
+    window.setTimeout(function () { status.textContent = message; }, 30);
+  }
+
+  document.addEventListener("click", function (event) {
+    var copy = event.target.closest("[data-copy-text], [data-copy-from]");
+    if (copy) {
+      var source = copy.getAttribute("data-copy-from");
+      var text = source ? document.getElementById(source).value : copy.getAttribute("data-copy-text");
+      var statusId = copy.getAttribute("data-copy-status");
+      copyText(text).then(
+        function () { say(statusId, "Copied to clipboard"); },
+        function () { say(statusId, "Couldn't copy. Select the text and copy it with Ctrl+C."); }
+      );
+      return;
+    }
+    var reveal = event.target.closest("[data-reveal]");
+    if (reveal) {
+      event.preventDefault();
+      var target = document.getElementById(reveal.getAttribute("data-reveal"));
+      if (target) {
+        target.hidden = false;
+        reveal.setAttribute("aria-expanded", "true");
+        var first = target.querySelector("input");
+        if (first) { first.focus(); }
+      }
+    }
+  });
+
+  function init() {
+    // With JavaScript, Update only reveals the fields; Enter in a field then submits Next: Review.
+    document.querySelectorAll("button[data-reveal]").forEach(function (button) { button.type = "button"; });
+
+    // Include delegated administration privileges: reload with ?dap=true|false.
+    document.querySelectorAll("[data-autosubmit]").forEach(function (box) {
+      box.addEventListener("change", function () { box.form.submit(); });
+    });
+
+    // Open in email message follows the edited text (subject line + body).
+    document.querySelectorAll("textarea[data-mailto-link]").forEach(function (area) {
+      var link = document.getElementById(area.getAttribute("data-mailto-link"));
+      function update() {
+        var text = area.value.replace(/\r\n/g, "\n");
+        var subject = "";
+        var body = text;
+        var firstBreak = text.indexOf("\n");
+        var first = firstBreak === -1 ? text : text.slice(0, firstBreak);
+        if (first.indexOf("Subject:") === 0) {
+          subject = first.slice("Subject:".length).trim();
+          body = (firstBreak === -1 ? "" : text.slice(firstBreak + 1)).replace(/^\n+/, "");
+        }
+        link.href = "mailto:?subject=" + encodeURIComponent(subject) +
+          "&body=" + encodeURIComponent(body.replace(/\n/g, "\r\n"));
+      }
+      if (link) { area.addEventListener("input", update); }
+    });
+
+    // "Person who accepted" follows the primary contact, or the Update fields when filled.
+    var person = document.querySelector("[data-person]");
+    if (person) {
+      var holder = document.getElementById("person-who-accepted");
+      var fallback = holder ? holder.getAttribute("data-person-default") : "";
+      var read = function (selector) {
+        var el = document.querySelector(selector);
+        return el ? el.value.trim() : "";
+      };
+      var refresh = function () {
+        var who = read('[data-accepted="first"]') ? "accepted" : "contact";
+        var first = read("[data-" + who + '="first"]');
+        var last = read("[data-" + who + '="last"]');
+        var email = read("[data-" + who + '="email"]');
+        person.textContent = (first || last || email) ? (first + " " + last + " (" + email + ")") : fallback;
+      };
+      document.querySelectorAll("[data-contact], [data-accepted]").forEach(function (el) {
+        el.addEventListener("input", refresh);
+      });
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+}());

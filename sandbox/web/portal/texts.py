@@ -1,0 +1,51 @@
+"""Texts the portal writes that Partner Center's public documents don't give word for word.
+
+ui-wording.md marks these NOT FOUND / PLAUSIBLE: they are the sandbox's own, kept here so they are
+easy to change. The templates carry the rest of the (documented) labels.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+# A4 "PLAUSIBLE template": two paragraphs plus the link (R-OPT2-REL-2).
+RESELLER_SUBJECT = "Request for a reseller relationship with {partner}"
+RESELLER_BODY = """Dear customer,
+
+{partner} would like to become your Microsoft Cloud Solution Provider partner, so we can sell you Microsoft cloud services and help you manage them{dap_clause}. To accept, a global administrator of your organization needs to sign in to the Microsoft 365 admin center, review and accept the Microsoft Customer Agreement, and authorize {partner} as your reseller.
+
+Select the link below to accept this invitation:
+{url}
+
+Note: A user with global administrator permissions is required to accept this request.
+
+Sincerely,
+{partner}"""
+DAP_CLAUSE = ", including delegated administration privileges for Azure Active Directory and Office 365"
+
+
+def reseller_email(partner_name: str, url: str, *, delegated_admin: bool) -> str:
+    """The editable email of Request a reseller relationship: a subject line, a blank line, the body."""
+    subject = RESELLER_SUBJECT.format(partner=partner_name)
+    body = RESELLER_BODY.format(partner=partner_name, url=url, dap_clause=DAP_CLAUSE if delegated_admin else "")
+    return f"Subject: {subject}\n\n{body}"
+
+
+def split_email(text: str) -> tuple[str, str]:
+    """(subject, body) of an email text whose first line may be ``Subject: ...``."""
+    text = text.replace("\r\n", "\n")
+    first, _, rest = text.partition("\n")
+    if first.startswith("Subject:"):
+        return first[len("Subject:"):].strip(), rest.lstrip("\n")
+    return "", text
+
+
+def mailto(text: str) -> str:
+    """``mailto:?subject=...&body=...`` for Open in email message (R-OPT2-REL-3); CRLF line breaks (RFC 6068)."""
+    subject, body = split_email(text)
+    return f"mailto:?subject={quote(subject, safe='')}&body={quote(body.replace(chr(10), chr(13) + chr(10)), safe='')}"
+
+
+def credentials_text(user_name: str, password: str) -> str:
+    """What Copy credentials puts on the clipboard (Confirmation, R-OPT2-NEW-5)."""
+    return f"User name: {user_name}\nTemporary password: {password}"

@@ -1,0 +1,668 @@
+"""The portal's views: read the form, call one service, render (or redirect after a change).
+
+Rules live in ``sandbox.domain.rules`` and the services; where a page shows a rule's UI, a short
+comment cites the rule id of spec/acceptance-flows.md.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_wtf.csrf import CSRFError
+
+from sandbox.domain import rules
+from sandbox.domain.errors import AccessDenied, NotFound, PartnerCenterError, RoleNotAllowed, Unauthorized
+from sandbox.domain.model import AgreementType, PartnerKind
+from sandbox.domain.offers import OFFERS
+from sandbox.domain.template_countries import MCA_COUNTRIES
+from sandbox.services import agreements, customers, identity, purchases, relationships, tenants
+from sandbox.services.purchases import LineItem
+from sandbox.web.pages import protect_forms
+
+from . import bp, forms, texts
+
+SESSION_USER = "partner_user_id"
+SESSION_PARTNER = "portal_partner_id"
+SESSION_DRAFT = "portal_new_customer"
+SESSION_CREATED = "portal_created_customer"
+PORTAL_KEYS = (SESSION_USER, SESSION_PARTNER, SESSION_DRAFT, SESSION_CREATED)
+PUBLIC_ENDPOINTS = {"portal.signin", "portal.signin_persona", "portal.static"}
+MAX_COOKIE = 3800  # browsers drop cookies over ~4 KB
+
+KIND_LABELS = {
+    PartnerKind.DIRECT_BILL.value: "Direct-bill partner",
+    PartnerKind.INDIRECT_PROVIDER.value: "Indirect provider",
+    PartnerKind.INDIRECT_RESELLER.value: "Indirect reseller",
+}
+MSG_SIGNIN_FAILED = "Your account or password is incorrect."
+MSG_CANNOT_ATTEST = "Only an Admin agent or a Sales agent can confirm acceptance."
+MSG_RESELLER_ATTESTS = (
+    "Your indirect provider must confirm the customer's acceptance of the Microsoft Customer Agreement."
+)
+
+# Domain errors' ``field`` -> the input that shows the message.
+WIZARD_FIELDS = {
+    "domain": "domain",
+    "country": "country",
+    "organizationRegistrationNumber": "registration_id",
+    "phoneNumber": "phone",
+    "associatedPartnerId": "indirect_reseller",
+    "dateAgreed": "date_agreed",
+    "email": "email",
+}
+UPDATE_FIELDS = {"dateAgreed": "date_agreed", "email": "email"}
+ORDER_FIELDS = {"lineItems[0].offerId": "offer", "lineItems[0].quantity": "quantity", "quantity": "quantity"}
+
+
+def services():
+    return current_app.extensions["services"]
+
+
+# --- Who is signed in --------------------------------------------------------------------------
+
+bp.before_request(protect_forms)
+
+
+@bp.before_request
+def _load_caller():
+    g.principal = g.actor = g.clock = None
+    if request.endpoint == "portal.static":
+        return None
+    if any(forms.has_control(str(v)) for v in (request.view_args or {}).values()):
+        raise NotFound("Not found.")  # ids never hold control characters (and some databases refuse them)
+    user_id, partner_id = session.get(SESSION_USER), session.get(SESSION_PARTNER)
+    if user_id and partner_id:
+        try:
+            principal = identity.principal_for(services(), user_id=user_id, client_id=None, partner_id=partner_id)
+        except PartnerCenterError:  # the user or its tenant is gone (reset, deleted): sign in again
+            _forget_user()
+        else:
+            g.principal = principal
+            g.actor = principal.actor(rules.Channel.PORTAL)  # R-TL-1 applies to the portal channel
+            g.clock = tenants.read_clock(services(), principal.workspace)
+    if request.endpoint in PUBLIC_ENDPOINTS or g.principal is not None:
+        return None
+    target = request.full_path if request.method == "GET" else request.path
+    return redirect(url_for("portal.signin", next=target.rstrip("?")))
+
+
+def _forget_user() -> None:
+    for key in PORTAL_KEYS:
+        session.pop(key, None)
+
+
+def _sign_in(principal) -> None:
+    _forget_user()
+    session[SESSION_USER] = principal.user.id
+    session[SESSION_PARTNER] = principal.partner.id
+
+
+def _today():
+    return g.clock.now.date()
+
+
+def _kind() -> PartnerKind:
+    return g.principal.partner.kind
+
+
+def _may_attest() -> bool:
+    return rules.may_attest(g.actor.role, _kind())  # R-RES-1, roles
+
+
+@bp.context_processor
+def _shell():
+    principal = getattr(g, "principal", None)
+    clock = getattr(g, "clock", None)
+    return {
+        "me": principal,
+        "clock_text": clock.now.strftime("%Y-%m-%d %H:%M") if clock else "",
+        "is_reseller": bool(principal and principal.partner.kind is PartnerKind.INDIRECT_RESELLER),
+        "is_provider": bool(principal and principal.partner.kind is PartnerKind.INDIRECT_PROVIDER),
+        "kind_labels": KIND_LABELS,
+    }
+
+
+def _safe_next(value: str | None) -> str:
+    value = value or ""
+    if (
+        value.startswith("/dashboard")
+        and "//" not in value
+        and "\\" not in value
+        and not any(ch in value for ch in "\r\n\t")
+        and not value.startswith(url_for("portal.signin"))
+    ):
+        return value
+    return url_for("portal.home")
+
+
+# --- Errors as pages ---------------------------------------------------------------------------
+
+
+@bp.errorhandler(PartnerCenterError)
+def _domain_error(error: PartnerCenterError):
+    if isinstance(error, Unauthorized):
+        _forget_user()
+        return redirect(url_for("portal.signin"))
+    if isinstance(error, NotFound):
+        title = "Not found"
+    elif isinstance(error, AccessDenied | RoleNotAllowed):
+        title = "You don't have access to this page"
+    else:
+        title = "Something went wrong"
+    return render_template("portal/error.html", title=title, message=error.description), error.status
+
+
+@bp.errorhandler(CSRFError)
+def _csrf_error(error: CSRFError):
+    message = (
+        "The page expired or the form was sent without its security token, so nothing was saved. "
+        "Go back, reload the page and try again."
+    )
+    return render_template("portal/error.html", title="The form can't be sent", message=message), 400
+
+
+# --- Sign in -----------------------------------------------------------------------------------
+
+
+def _personas(tenant_id: str) -> tuple[list[dict], str]:
+    """The partner users of a tenant for the Sandbox persona picker: (groups, error)."""
+    try:
+        summary = tenants.get_tenant(services(), tenant_id)
+    except PartnerCenterError:
+        return [], "That sandbox tenant was not found."
+    groups = []
+    for partner in summary.partners:
+        users = [u for u in summary.users if u.partner_id == partner.id]
+        groups.append({"partner": partner, "users": users})
+    return groups, ""
+
+
+def _render_signin(*, user_name: str = "", error: str = "", status: int = 200, persona_error: str = ""):
+    tenant_id = (request.values.get("tenant") or "")[:100]
+    tenant_id = "" if forms.has_control(tenant_id) else tenant_id
+    control = bool(current_app.config["CONTROL_API"])
+    groups, tenant_error = _personas(tenant_id) if control and tenant_id else ([], "")
+    tenant_list = tenants.list_tenants(services()) if control and not tenant_id else []
+    return render_template(
+        "portal/signin.html",
+        user_name=user_name,
+        error=error,
+        control=control,
+        tenant_id=tenant_id,
+        groups=groups,
+        tenant_error=tenant_error or persona_error,
+        tenant_list=tenant_list[:25],
+        tenant_more=max(0, len(tenant_list) - 25),
+        next_url=_safe_next(request.values.get("next")),
+    ), status
+
+
+@bp.route("/signin", methods=["GET", "POST"])
+def signin():
+    if request.method == "GET":
+        return _render_signin()
+    user_name = request.form.get("user_name", "")
+    password = request.form.get("password", "")
+    if not user_name.strip() or len(user_name) > 255 or len(password) > 1000 or forms.has_control(user_name + password):
+        return _render_signin(user_name=user_name, error=MSG_SIGNIN_FAILED, status=401)
+    try:
+        principal = identity.authenticate_user(services(), user_name.strip(), password)
+    except Unauthorized:
+        return _render_signin(user_name=user_name, error=MSG_SIGNIN_FAILED, status=401)
+    _sign_in(principal)
+    return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.post("/signin/persona")
+def signin_persona():
+    """Sandbox only: sign in as one of a tenant's partner users, without the password."""
+    if not current_app.config["CONTROL_API"]:
+        raise NotFound("The Sandbox persona picker is off on this sandbox.")
+    tenant_id = request.form.get("tenant", "")[:100]
+    user_id = request.form.get("user_id", "")
+    tenant_id = "" if forms.has_control(tenant_id) else tenant_id
+    groups, error = _personas(tenant_id) if tenant_id else ([], "Select a sandbox tenant first.")
+    user = next((u for group in groups for u in group["users"] if u.id == user_id), None)
+    if user is None:
+        return _render_signin(status=400, persona_error=error or "That partner user was not found in this tenant.")
+    principal = identity.principal_for(services(), user_id=user.id, client_id=None, partner_id=user.partner_id)
+    _sign_in(principal)
+    return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.post("/signout")
+def signout():
+    _forget_user()
+    return redirect(url_for("portal.signin"))
+
+
+# --- Home and the menu's other pages -------------------------------------------------------------
+
+
+@bp.get("/")
+def index():
+    return redirect(url_for("portal.home"))
+
+
+@bp.get("/home")  # Partner Center's own https://partner.microsoft.com/dashboard/home
+def home():
+    return render_template("portal/home.html", attest_note=_attest_note(), nav="home")
+
+
+def _attest_note() -> str:
+    """Why this user can't confirm acceptance (R-RES-1, roles), or ""."""
+    if _may_attest():
+        return ""
+    return MSG_RESELLER_ATTESTS if _kind() is PartnerKind.INDIRECT_RESELLER else MSG_CANNOT_ATTEST
+
+
+@bp.get("/indirect-resellers")
+def indirect_resellers():
+    return _partners_page("Indirect resellers", lambda p: p.provider_id == g.principal.partner.id, "resellers")
+
+
+@bp.get("/indirect-providers")
+def indirect_providers():
+    return _partners_page("Indirect providers", lambda p: p.id == g.principal.partner.provider_id, "providers")
+
+
+def _partners_page(title: str, keep, nav: str):
+    partners = [p for p in tenants.get_tenant(services(), g.actor.workspace_id).partners if keep(p)]
+    return render_template("portal/partners.html", title=title, partners=partners, nav=nav)
+
+
+@bp.get("/billing")
+def billing():
+    return render_template("portal/placeholder.html", title="Billing", nav="billing")
+
+
+@bp.get("/pricing-and-offers")
+def pricing():
+    return render_template("portal/placeholder.html", title="Pricing and offers", nav="pricing")
+
+
+# --- Customers ---------------------------------------------------------------------------------
+
+
+@bp.get("/customers")
+def customers_list():
+    query = request.args.get("q", "")
+    token = request.args.get("continuation") or None
+    errors, alert = {}, ""
+    if len(query) > forms.MAX_SEARCH:
+        errors["q"] = forms.MSG_SEARCH
+    elif forms.has_control(query):
+        errors["q"] = forms.MSG_CONTROL
+    if token and forms.has_control(token):
+        token = None
+    search = query.strip() if not errors else None
+    try:
+        page = customers.list_customers(services(), g.actor, size=50, continuation=token, search=search or None)
+    except PartnerCenterError as error:  # a tampered continuation token: start again from the top
+        alert = error.description
+        page = customers.list_customers(services(), g.actor, size=50, search=search or None)
+    more_url = None
+    if page.continuation_token:
+        more_url = url_for("portal.customers_list", **({"q": query} if search else {}), continuation=page.continuation_token)
+    return render_template(
+        "portal/customers.html", page=page, query=query, errors=errors, alert=alert, more_url=more_url, nav="customers"
+    ), (400 if errors else 200)
+
+
+# --- Add customer wizard (R-OPT1-NEW-*, R-OPT2-NEW-*) ------------------------------------------
+
+
+def _resellers() -> dict[str, str] | None:
+    """An indirect provider's indirect resellers (id -> name) for the Indirect reseller select."""
+    if _kind() is not PartnerKind.INDIRECT_PROVIDER:
+        return None
+    partners = tenants.get_tenant(services(), g.actor.workspace_id).partners
+    return {p.id: p.name for p in partners if p.provider_id == g.principal.partner.id}
+
+
+def _ensure_may_add_customers() -> None:
+    if _kind() is PartnerKind.INDIRECT_RESELLER:  # R-RES-1: the indirect provider adds its customers
+        raise AccessDenied("Indirect resellers can't create customers here; your indirect provider adds them for you.")
+
+
+def _attest_unavailable() -> str:
+    """Why the attestation choice is off for this user today, or "" (R-RES-1, roles, R-TL-1)."""
+    if _attest_note():
+        return _attest_note()
+    try:
+        rules.ensure_attestation_available(rules.Channel.PORTAL, _today())  # R-TL-1
+    except PartnerCenterError as error:
+        return error.description
+    return ""
+
+
+def _direct_acceptance_note() -> str:
+    try:
+        rules.ensure_direct_acceptance_open(_today())  # R-TL-6
+    except PartnerCenterError as error:
+        return error.description
+    return ""
+
+
+def _default_account_values() -> dict:
+    return {"country": forms.DEFAULT_COUNTRY, "language": forms.DEFAULT_CULTURE}
+
+
+def _render_account_info(values: dict, errors: dict, *, status: int = 200, alert: str = "", show_contact: bool = False):
+    resellers = _resellers()
+    contact_open = show_contact or any(
+        (values.get(n) or "").strip() or n in errors
+        for n in ("accepted_first_name", "accepted_last_name", "accepted_email", "accepted_phone")
+    )
+    return render_template(
+        "portal/customer_new.html",
+        values=values,
+        errors=errors,
+        alert=alert,
+        resellers=resellers,
+        countries=sorted(((code, meta[0]) for code, meta in MCA_COUNTRIES.items()), key=lambda c: c[1]),
+        languages=forms.LANGUAGES,
+        attest_off=_attest_unavailable(),
+        direct_note=_direct_acceptance_note(),
+        contact_open=contact_open,
+        today=_today().isoformat(),
+        step="account",
+        nav="customers",
+    ), status
+
+
+@bp.get("/customers/new")
+def customer_new():
+    _ensure_may_add_customers()
+    draft = session.get(SESSION_DRAFT)
+    if not draft:
+        session.pop(SESSION_CREATED, None)
+    return _render_account_info(dict(draft or _default_account_values()), {})[0]
+
+
+def _precheck(parsed: forms.Parsed) -> None:
+    """The rules the Account info step can already show at their field; Submit checks them again."""
+    v, e = parsed.values, parsed.errors
+    if "domain" not in e and not customers.is_domain_available(services(), v["domain"] + forms.DOMAIN_SUFFIX):
+        e["domain"] = forms.MSG_DOMAIN_TAKEN
+    if not {"country", "registration_id", "phone"} & e.keys():
+        try:
+            rules.ensure_customer_profile(v["country"], v.get("registration_id", "").strip() or None,
+                                          v.get("phone", "").strip() or None)  # 600049, 600051, 600002
+        except PartnerCenterError as error:
+            name, message = forms.field_error(error, WIZARD_FIELDS)
+            e[name or "registration_id"] = message
+    if v.get("agreement") == forms.ATTEST:
+        off = _attest_unavailable()
+        if off:  # R-RES-1, roles, R-TL-1
+            e["agreement"] = off
+        elif "date_agreed" not in e:
+            try:  # R-OPT1-NEW-4: not in the future on the tenant's clock
+                rules.ensure_valid_confirmation(
+                    template_id=rules.MCA.template_id,
+                    agreement_type=AgreementType.MICROSOFT_CUSTOMER_AGREEMENT,
+                    date_agreed=forms.utc_midnight(forms.parse_date(v["date_agreed"])),
+                    now=g.clock.now,
+                )
+            except PartnerCenterError as error:
+                name, message = forms.field_error(error, WIZARD_FIELDS)
+                e[name or "date_agreed"] = message
+
+
+def _session_too_big() -> bool:
+    serializer = current_app.session_interface.get_signing_serializer(current_app)
+    return serializer is not None and len(serializer.dumps(dict(session))) > MAX_COOKIE
+
+
+@bp.post("/customers/new")
+def customer_new_post():
+    _ensure_may_add_customers()
+    action = request.form.get("action", "next")
+    if action == "cancel":
+        session.pop(SESSION_DRAFT, None)
+        return redirect(url_for("portal.customers_list"))
+    parsed = forms.parse_account_info(request.form, resellers=_resellers())
+    if action == "show_contact":  # Update without JavaScript: show the "Accepted by" inputs
+        return _render_account_info(parsed.values, {}, show_contact=True)
+    _precheck(parsed)
+    if not parsed.ok:
+        return _render_account_info(parsed.values, parsed.errors, status=400)
+    session[SESSION_DRAFT] = {k: v for k, v in parsed.values.items() if k in forms.ACCOUNT_FIELDS and v}
+    if _session_too_big():
+        session.pop(SESSION_DRAFT, None)
+        return _render_account_info(parsed.values, {}, status=400, alert=forms.MSG_SESSION_FULL)
+    return redirect(url_for("portal.customer_review"))
+
+
+def _review_context(draft: dict) -> dict:
+    resellers = _resellers() or {}
+    return {
+        "v": draft,
+        "country_name": rules.country_name(draft.get("country", "")),
+        "language_name": forms.LANGUAGES.get(draft.get("language", ""), draft.get("language", "")),
+        "reseller_name": resellers.get(draft.get("indirect_reseller", ""), ""),
+        "accepted_by": forms.accepted_by(draft) or forms.primary_contact(draft),
+        "date_agreed": forms.parse_date(draft.get("date_agreed", "")),
+        "step": "review",
+        "nav": "customers",
+    }
+
+
+@bp.get("/customers/new/review")
+def customer_review():
+    _ensure_may_add_customers()
+    draft = session.get(SESSION_DRAFT)
+    if not draft or not forms.parse_account_info(draft, resellers=_resellers()).ok:
+        return redirect(url_for("portal.customer_new"))
+    return render_template("portal/customer_review.html", alert="", **_review_context(draft))
+
+
+@bp.post("/customers/new/review")
+def customer_review_post():
+    _ensure_may_add_customers()
+    draft = session.get(SESSION_DRAFT)
+    if request.form.get("action") == "back" or not draft:
+        if not draft and session.get(SESSION_CREATED):
+            return redirect(url_for("portal.customer_confirmation"))
+        return redirect(url_for("portal.customer_new"))
+    parsed = forms.parse_account_info(draft, resellers=_resellers())
+    if not parsed.ok:
+        return _render_account_info(parsed.values, parsed.errors, status=400)
+    try:  # R-OPT1-NEW-6 / R-OPT2-NEW-4: create the tenant with the agreement choice
+        created = customers.create_customer(
+            services(), g.actor, forms.new_customer(parsed.values), forms.agreement_choice(parsed.values)
+        )
+    except PartnerCenterError as error:
+        name, message = forms.field_error(error, WIZARD_FIELDS)
+        if name:  # back to Account info, the message at its field, what was typed kept
+            return _render_account_info(parsed.values, {name: message}, status=error.status)
+        return render_template("portal/customer_review.html", alert=message, **_review_context(draft)), error.status
+    session.pop(SESSION_DRAFT, None)
+    asked = parsed.values.get("agreement") != forms.ATTEST
+    session[SESSION_CREATED] = {
+        "id": created.customer.id,
+        "company": created.customer.company_name,
+        "user_name": created.customer.admin_user_name,
+        "password": created.password,
+        "asked": asked,
+    }
+    return redirect(url_for("portal.customer_confirmation"))
+
+
+@bp.get("/customers/new/confirmation")
+def customer_confirmation():
+    created = session.get(SESSION_CREATED)
+    if not created:
+        return redirect(url_for("portal.customers_list"))
+    link = relationships.agreement_page_url(current_app.config["PUBLIC_URL"]) if created.get("asked") else ""
+    return render_template(
+        "portal/customer_confirmation.html",
+        created=created,
+        credentials=texts.credentials_text(created["user_name"], created["password"]),
+        agreement_link=link,  # R-OPT2-NEW-5, R-OPT2-NEW-6
+        step="confirmation",
+        nav="customers",
+    )
+
+
+# --- Request a reseller relationship (R-OPT2-REL-1..3) -----------------------------------------
+
+
+@bp.get("/customers/request-relationship")
+def request_relationship():
+    # Unticked unless asked for, like the API's relationship request (DAP=false in Partner Center's example).
+    dap = forms.parse_flag(request.args.getlist("dap"), default=False)
+    url = relationships.request_reseller_relationship(
+        services(), g.actor, current_app.config["PUBLIC_URL"], delegated_admin=dap
+    )
+    text = texts.reseller_email(g.principal.partner.name, url, delegated_admin=dap)
+    return render_template(
+        "portal/request_relationship.html", dap=dap, text=text, url=url, mailto=texts.mailto(text), nav="customers"
+    )
+
+
+# --- One customer: Account, Update, Subscriptions ----------------------------------------------
+
+
+@bp.get("/customers/<customer_id>")
+def customer_home(customer_id):
+    return redirect(url_for("portal.customer_account", customer_id=customer_id))
+
+
+@bp.get("/customers/<customer_id>/account")
+def customer_account(customer_id):
+    status = agreements.get_agreement_status(services(), g.actor, customer_id)  # R-OPT1-GET-1, R-OPT2-STATUS
+    cloud = [a for a in status.attestations if a.type is AgreementType.MICROSOFT_CLOUD_AGREEMENT]
+    return render_template(
+        "portal/customer_account.html",
+        status=status,
+        customer=status.customer,
+        country_name=rules.country_name(status.customer.country),
+        confirmation=status.latest_mca_confirmation,
+        cloud_confirmation=cloud[-1] if cloud else None,
+        reseller_note=MSG_RESELLER_ATTESTS if status.partner_kind is PartnerKind.INDIRECT_RESELLER else "",  # R-RES-1
+        role_note=MSG_CANNOT_ATTEST,
+        tab="account",
+        nav="customers",
+    )
+
+
+def _render_update(customer, values: dict, errors: dict, *, alert: str = "", status: int = 200):
+    return render_template(
+        "portal/agreement_update.html",
+        customer=customer,
+        values=values,
+        errors=errors,
+        alert=alert,
+        today=_today().isoformat(),
+        nav="customers",
+    ), status
+
+
+@bp.get("/customers/<customer_id>/agreement")
+def agreement_update(customer_id):
+    status = agreements.get_agreement_status(services(), g.actor, customer_id)
+    if not status.may_update:  # R-RES-1 and roles: Admin agent / Sales agent only
+        note = MSG_RESELLER_ATTESTS if status.partner_kind is PartnerKind.INDIRECT_RESELLER else MSG_CANNOT_ATTEST
+        return render_template("portal/error.html", title="You don't have access to this page", message=note), 403
+    c = status.customer  # R-OPT1-NEW-5: by default the primary contact is shown
+    values = {"first_name": c.first_name, "last_name": c.last_name, "email": c.email, "phone": c.phone_number or ""}
+    return _render_update(c, values, {})[0]
+
+
+@bp.post("/customers/<customer_id>/agreement")
+def agreement_update_post(customer_id):
+    if request.form.get("action") == "cancel":
+        return redirect(url_for("portal.customer_account", customer_id=customer_id))
+    parsed = forms.parse_agreement_update(request.form)
+    if not parsed.ok:
+        customer = customers.get_customer(services(), g.actor, customer_id).customer
+        return _render_update(customer, parsed.values, parsed.errors, status=400)
+    try:  # R-OPT1-EX-4, R-OPT1-EX-5
+        agreements.confirm_customer_acceptance(
+            services(), g.actor, customer_id,
+            template_id=rules.MCA.template_id,
+            agreement_type=AgreementType.MICROSOFT_CUSTOMER_AGREEMENT,
+            date_agreed=forms.utc_midnight(forms.parse_date(parsed.values["date_agreed"])),
+            contact=forms.update_contact(parsed.values),
+        )
+    except NotFound:
+        raise
+    except PartnerCenterError as error:  # future date at its field; 600061 and access as the form's alert
+        customer = customers.get_customer(services(), g.actor, customer_id).customer
+        name, message = forms.field_error(error, UPDATE_FIELDS)
+        errors = {name: message} if name else {}
+        return _render_update(customer, parsed.values, errors, alert="" if name else message, status=error.status)
+    flash("The confirmation of the customer's acceptance of the Microsoft Customer Agreement was saved.")
+    return redirect(url_for("portal.customer_account", customer_id=customer_id))
+
+
+def _render_subscriptions(customer_id: str, *, status: int = 200, alert: str = "", add: forms.Parsed | None = None,
+                          row: tuple[str, str, str] | None = None):
+    customer = customers.get_customer(services(), g.actor, customer_id).customer
+    subscriptions = purchases.list_subscriptions(services(), g.actor, customer_id)
+    return render_template(
+        "portal/subscriptions.html",
+        customer=customer,
+        subscriptions=subscriptions,
+        offers_options=[(offer.id, offer.name) for offer in OFFERS.values()],
+        add=add or forms.Parsed(values={"quantity": "1"}),
+        row=row,  # (subscription id, typed quantity, message) of a refused change
+        alert=alert,
+        tab="subscriptions",
+        nav="customers",
+    ), status
+
+
+@bp.get("/customers/<customer_id>/subscriptions")
+def subscriptions(customer_id):
+    return _render_subscriptions(customer_id)[0]
+
+
+@bp.post("/customers/<customer_id>/subscriptions")
+def subscription_add(customer_id):
+    parsed = forms.parse_new_subscription(request.form, OFFERS)
+    if not parsed.ok:
+        return _render_subscriptions(customer_id, add=parsed, status=400)
+    try:  # R-NEW-BUY, R-TL-4, R-TL-5: 13605 until the agreement is in place
+        purchases.create_order(
+            services(), g.actor, customer_id,
+            [LineItem(parsed.values["offer"], int(parsed.values["quantity"]))],
+        )
+    except NotFound:
+        raise
+    except PartnerCenterError as error:
+        name, message = forms.field_error(error, ORDER_FIELDS)
+        if name:
+            parsed.errors[name] = message
+        return _render_subscriptions(customer_id, add=parsed, alert="" if name else message, status=error.status)
+    flash("Subscription added.")
+    return redirect(url_for("portal.subscriptions", customer_id=customer_id))
+
+
+@bp.post("/customers/<customer_id>/subscriptions/<subscription_id>")
+def subscription_quantity(customer_id, subscription_id):
+    parsed = forms.Parsed()
+    quantity = forms.read_quantity(request.form, "quantity", parsed)
+    typed = parsed.values.get("quantity", "")
+    if quantity is None:
+        return _render_subscriptions(customer_id, row=(subscription_id, typed, parsed.errors["quantity"]), status=400)
+    try:  # R-TL-4, R-TL-5: a seat change passes the same gate as a purchase (13605)
+        purchases.update_subscription_quantity(services(), g.actor, customer_id, subscription_id, quantity)
+    except NotFound:
+        raise
+    except PartnerCenterError as error:
+        name, message = forms.field_error(error, ORDER_FIELDS)
+        if name:
+            return _render_subscriptions(customer_id, row=(subscription_id, typed, message), status=error.status)
+        return _render_subscriptions(customer_id, row=(subscription_id, typed, ""), alert=message, status=error.status)
+    flash("Quantity updated.")
+    return redirect(url_for("portal.subscriptions", customer_id=customer_id))

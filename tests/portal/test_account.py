@@ -1,0 +1,205 @@
+"""The customer's Account page and its Microsoft Customer Agreement section (R-OPT1-EX-*, R-OPT1-GET-1,
+R-OPT2-STATUS, R-RES-1, roles)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from sandbox.domain.model import Role
+from sandbox.domain.rules import Channel
+from sandbox.services import agreements
+from sandbox.services.context import Actor
+
+from .helpers import page_text, set_clock, user_of
+
+FUTURE = "The agreement acceptance date can't be in the future."
+
+
+def actor_for(tenant: dict, partner_id: str | None = None) -> Actor:
+    return Actor(workspace_id=tenant["id"], partner_id=partner_id or tenant["id"], user_id="t", role=Role.ADMIN_AGENT,
+                 channel=Channel.PORTAL)
+
+
+def add_customer(client, tenant: dict, state: str) -> dict:
+    response = client.post(f"/_sandbox/tenants/{tenant['id']}/customers", json={"state": state})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def mca_section(text: str) -> str:
+    return text[text.index('aria-label="Microsoft Customer Agreement"'):]
+
+
+def dd(section: str, term: str) -> str:
+    match = re.search(rf"<dt>{re.escape(term)}</dt>\s*<dd>(.*?)</dd>", section, re.S)
+    assert match, term
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip()
+
+
+def test_account_page_sections(portal, admin):
+    customer = admin["customers"][0]
+    text = page_text(portal.get(f"/dashboard/customers/{customer['id']}/account"))
+    assert f"<h1>{customer['companyName']}</h1>" in text
+    assert '<nav class="tabs" aria-label="Customer menu">' in text
+    assert ">Subscriptions</a>" in text and 'aria-current="page">Account</a>' in text
+    assert "Customer Account Info</h2>" in text and "Bill-to</h2>" in text
+    assert customer["id"] in text and customer["domain"] in text
+    section = mca_section(text)
+    assert "<h2>Microsoft Customer Agreement</h2>" in section
+    assert dd(section, "Partner attestation") == "Not provided"
+    assert dd(section, "Customer acceptance through Microsoft") == "Not provided"
+    assert ">Update</a>" in section
+    assert "<dt>Invitation</dt>" not in section
+
+
+def test_update_confirms_acceptance_for_an_existing_customer(portal, admin, services):
+    """R-OPT1-EX-1..5 end to end, then R-OPT1-GET-1 on the Account page and through the service."""
+    customer = admin["customers"][0]
+    form_page = page_text(portal.get(f"/dashboard/customers/{customer['id']}/agreement"))
+    assert "<h1>Update Microsoft Customer Agreement</h1>" in form_page
+    for label in ("First name", "Last name", "Email address", "Phone number (optional)", "Agreement acceptance date"):
+        assert f">{label}</label>" in form_page
+    assert ">Save</button>" in form_page and ">Cancel</button>" in form_page
+    assert 'max="2020-03-15"' in form_page
+
+    response = portal.post(f"/dashboard/customers/{customer['id']}/agreement", {
+        "first_name": "Ann", "last_name": "Lee", "email": "ann@example.com", "phone": "", "date_agreed": "2020-03-01"})
+    assert response.status_code == 302
+    text = page_text(portal.get(response.location))
+    assert 'role="status">The confirmation of the customer\'s acceptance of the Microsoft Customer Agreement was saved.' in text
+    section = mca_section(text)
+    assert dd(section, "Partner attestation") == "Provided"
+    assert dd(section, "Accepted by") == "Ann Lee (ann@example.com)"
+    assert dd(section, "Agreement acceptance date") == "03/01/2020"
+    assert dd(section, "Confirmed by") == user_of(admin, "AdminAgent")["userName"]
+    (found,) = agreements.get_customer_agreements(services, actor_for(admin), customer["id"], "MicrosoftCustomerAgreement")
+    assert found.email == "ann@example.com"
+
+
+def test_update_prefills_the_primary_contact(portal, admin):
+    customer = admin["customers"][0]
+    text = portal.text(f"/dashboard/customers/{customer['id']}/agreement")
+    assert f'value="{customer["userName"]}"' not in text  # the admin user is not the contact
+    assert re.search(r'id="f-email" name="email" type="email" value="[^"]+@', text)
+
+
+def test_update_refuses_a_future_date_and_keeps_the_values(portal, admin, services):
+    customer = admin["customers"][0]
+    response = portal.post(f"/dashboard/customers/{customer['id']}/agreement", {
+        "first_name": "Ann", "last_name": "Lee", "email": "ann@example.com", "date_agreed": "2020-03-16"})
+    assert response.status_code == 400
+    text = page_text(response)
+    assert f'id="f-date_agreed-error" role="alert">{FUTURE}</p>' in text
+    assert 'value="2020-03-16"' in text and 'value="Ann"' in text
+    assert agreements.get_customer_agreements(services, actor_for(admin), customer["id"], "*") == []
+
+
+@pytest.mark.parametrize(
+    ("form", "field", "message"),
+    [
+        ({"date_agreed": "2020-02-31"}, "date_agreed", "Enter a valid date as YYYY-MM-DD, such as 2020-03-15."),
+        ({"date_agreed": ""}, "date_agreed", "Enter the agreement acceptance date."),
+        ({"first_name": ""}, "first_name", "Enter the first name."),
+        ({"email": "<script>@x"}, "email", "Enter an email address like someone@example.com."),
+        ({"last_name": "x" * 5000}, "last_name", "Enter at most 50 characters."),
+        ({"phone": "DROP TABLE"}, "phone", "Enter a phone number with digits, spaces and + ( ) - . only."),
+    ],
+)
+def test_update_refuses_bad_values_at_their_field(portal, admin, services, form, field, message):
+    customer = admin["customers"][0]
+    data = {"first_name": "Ann", "last_name": "Lee", "email": "ann@example.com", "date_agreed": "2020-03-01", **form}
+    response = portal.post(f"/dashboard/customers/{customer['id']}/agreement", data)
+    assert response.status_code == 400
+    assert f'id="f-{field}-error" role="alert">{message}</p>' in page_text(response)
+    assert "<script>@x" not in response.get_data(as_text=True)
+    assert agreements.get_customer_agreements(services, actor_for(admin), customer["id"], "*") == []
+
+
+def test_update_duplicate_is_a_form_level_alert(portal, admin):
+    """600061: the same contact confirmed again."""
+    customer = admin["customers"][0]
+    form = {"first_name": "Ann", "last_name": "Lee", "email": "ann@example.com", "date_agreed": "2020-03-01"}
+    assert portal.post(f"/dashboard/customers/{customer['id']}/agreement", form).status_code == 302
+    response = portal.post(f"/dashboard/customers/{customer['id']}/agreement", form)
+    assert response.status_code == 409
+    assert 'role="alert">A partner confirmed agreement already exists for the customer.</div>' in page_text(response)
+
+
+def test_update_cancel_saves_nothing(portal, admin, services):
+    customer = admin["customers"][0]
+    response = portal.post(f"/dashboard/customers/{customer['id']}/agreement", {"action": "cancel", "date_agreed": "x"})
+    assert response.location == f"/dashboard/customers/{customer['id']}/account"
+    assert agreements.get_customer_agreements(services, actor_for(admin), customer["id"], "*") == []
+
+
+@pytest.mark.parametrize("role", ["BillingAdmin", "HelpdeskAgent", "GlobalAdmin"])
+def test_roles_that_cant_attest_see_the_section_read_only(portal, client, frozen_tenant, services, role):
+    customer = frozen_tenant["customers"][0]
+    portal.sign_in(user_of(frozen_tenant, role))
+    section = mca_section(page_text(portal.get(f"/dashboard/customers/{customer['id']}/account")))
+    assert dd(section, "Partner attestation") == "Not provided"
+    assert ">Update</a>" not in section
+    assert "Only an Admin agent or a Sales agent can confirm acceptance." in section
+    assert portal.get(f"/dashboard/customers/{customer['id']}/agreement").status_code == 403
+    response = portal.post(f"/dashboard/customers/{customer['id']}/agreement", {
+        "first_name": "Ann", "last_name": "Lee", "email": "ann@example.com", "date_agreed": "2020-03-01"})
+    assert response.status_code == 403
+    assert "Only an Admin agent or a Sales agent can confirm customer acceptance." in page_text(response)
+    assert agreements.get_customer_agreements(services, actor_for(frozen_tenant), customer["id"], "*") == []
+
+
+def test_an_indirect_reseller_sees_that_its_provider_must_attest(portal, client, services):
+    made = client.post("/_sandbox/tenants", json={"kind": "IndirectReseller", "customers": 1}).get_json()
+    set_clock(client, made["id"])
+    customer = made["customers"][0]
+    portal.sign_in(user_of(made, "AdminAgent"))
+    section = mca_section(page_text(portal.get(f"/dashboard/customers/{customer['id']}/account")))
+    assert ("Your indirect provider must confirm the customer's acceptance of the Microsoft Customer Agreement."
+            in section)
+    assert ">Update</a>" not in section
+    assert portal.get(f"/dashboard/customers/{customer['id']}/agreement").status_code == 403
+    response = portal.post(f"/dashboard/customers/{customer['id']}/agreement", {
+        "first_name": "Ann", "last_name": "Lee", "email": "ann@example.com", "date_agreed": "2020-03-01"})
+    assert response.status_code == 403
+    assert "Indirect resellers can't attest" in page_text(response)
+    # its indirect provider can
+    portal.post("/dashboard/signout")
+    portal.sign_in(user_of(made["provider"], "AdminAgent"))
+    assert portal.post(f"/dashboard/customers/{customer['id']}/agreement", {
+        "first_name": "Ann", "last_name": "Lee", "email": "ann@example.com", "date_agreed": "2020-03-01"}).status_code == 302
+
+
+def test_customer_acceptance_through_microsoft_is_shown(portal, client, admin):
+    """R-OPT2-STATUS: the customer's own acceptance in the admin center."""
+    made = add_customer(client, admin, "MCAAcceptedDirectly")
+    section = mca_section(page_text(portal.get(f"/dashboard/customers/{made['id']}/account")))
+    assert dd(section, "Customer acceptance through Microsoft") == "Provided"
+    assert re.fullmatch(r"\d{2}/\d{2}/\d{4}", dd(section, "Accepted on"))
+    assert dd(section, "Partner attestation") == "Not provided"
+
+
+def test_a_pending_invitation_is_shown(portal, client, admin):
+    made = add_customer(client, admin, "InvitationPending")
+    section = mca_section(page_text(portal.get(f"/dashboard/customers/{made['id']}/account")))
+    assert dd(section, "Invitation") == "Sent, waiting for the customer"
+
+
+def test_a_cloud_agreement_confirmation_is_not_an_mca_attestation(portal, client, admin):
+    made = add_customer(client, admin, "CloudAgreementOnly")
+    section = mca_section(page_text(portal.get(f"/dashboard/customers/{made['id']}/account")))
+    assert dd(section, "Partner attestation") == "Not provided"
+    assert dd(section, "Microsoft Cloud Agreement").startswith("Confirmed, accepted on ")
+
+
+def test_portal_attestation_before_2019_08_01_is_refused(portal, client, tenant, services):
+    """R-TL-1 on the portal channel."""
+    set_clock(client, tenant["id"], "2019-07-15T12:00:00+00:00")
+    portal.sign_in(user_of(tenant, "AdminAgent"))
+    customer = tenant["customers"][0]
+    response = portal.post(f"/dashboard/customers/{customer['id']}/agreement", {
+        "first_name": "Ann", "last_name": "Lee", "email": "ann@example.com", "date_agreed": "2019-07-01"})
+    assert response.status_code == 403
+    assert "available from 2019-08-01 (R-TL-1)" in page_text(response)
+    assert agreements.get_customer_agreements(services, actor_for(tenant), customer["id"], "*") == []

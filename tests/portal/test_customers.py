@@ -1,0 +1,111 @@
+"""Customers: the list, its search, and the actions on it (R-OPT1-NEW-1, R-OPT2-REL-1)."""
+
+from __future__ import annotations
+
+import pytest
+
+from .helpers import page_text, user_of
+
+
+def test_customers_list_shows_the_partners_customers(portal, admin):
+    text = page_text(portal.get("/dashboard/customers"))
+    assert "<h1>Customers</h1>" in text
+    assert '<table class="grid" aria-label="Customers">' in text
+    for column in ("Company name", "Primary domain name", "Microsoft ID"):
+        assert f'<th scope="col">{column}</th>' in text
+    for customer in admin["customers"]:
+        assert customer["companyName"] in text
+        assert customer["domain"] in text
+        assert f'href="/dashboard/customers/{customer["id"]}/account"' in text
+    assert ">Add customer</a>" in text
+    assert ">Request a reseller relationship</a>" in text
+
+
+def test_search_by_company_name_or_domain(portal, admin):
+    wanted, *others = admin["customers"]
+    text = page_text(portal.get("/dashboard/customers", query_string={"q": wanted["companyName"][:6]}))
+    assert wanted["companyName"] in text
+    text = page_text(portal.get("/dashboard/customers", query_string={"q": wanted["domain"].upper()}))
+    assert wanted["companyName"] in text
+    assert all(o["companyName"] not in text for o in others if not o["companyName"].startswith(wanted["companyName"]))
+
+
+def test_search_without_a_match(portal, admin):
+    text = page_text(portal.get("/dashboard/customers", query_string={"q": "zzz-no-such-company"}))
+    assert 'No customers match "zzz-no-such-company".' in text
+    assert 'aria-label="Customers"' not in text
+
+
+@pytest.mark.parametrize("query", ["' OR 1=1 --", "%", "_", "<script>alert(1)</script>", "Müller 株式会社", "\\"])
+def test_odd_searches_are_just_searches(portal, admin, query):
+    response = portal.get("/dashboard/customers", query_string={"q": query})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
+    assert "match your search" in page_text(response)
+
+
+def test_a_too_long_search_is_refused_at_the_field(portal, admin):
+    response = portal.get("/dashboard/customers", query_string={"q": "x" * 5000})
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert 'role="alert">Enter at most 200 characters.</p>' in text
+    assert 'aria-describedby="f-q-error"' in text
+
+
+def test_a_control_character_in_the_search_is_refused(portal, admin):
+    assert portal.get("/dashboard/customers", query_string={"q": "a\x00b"}).status_code == 400
+
+
+def test_a_tampered_continuation_token_starts_again(portal, admin):
+    response = portal.get("/dashboard/customers", query_string={"continuation": "not-a-token"})
+    assert response.status_code == 200
+    assert "The continuation token is not valid." in page_text(response)
+    assert admin["customers"][0]["companyName"] in page_text(response)
+
+
+def test_paging_with_show_more(portal, client, admin):
+    for _ in range(50):
+        assert client.post(f"/_sandbox/tenants/{admin['id']}/customers", json={}).status_code == 201
+    text = page_text(portal.get("/dashboard/customers"))
+    assert "53 customers." in text
+    assert "Show more customers" in text
+
+
+def test_an_indirect_reseller_cant_add_customers(portal, client):
+    made = client.post("/_sandbox/tenants", json={"kind": "IndirectReseller", "customers": 2}).get_json()
+    portal.sign_in(user_of(made, "AdminAgent"))
+    text = page_text(portal.get("/dashboard/customers"))
+    assert ">Add customer</a>" not in text
+    assert ">Request a reseller relationship</a>" in text
+    assert made["customers"][0]["companyName"] in text  # its provider's customers it is associated with
+    assert "Indirect providers</a>" in text
+    response = portal.get("/dashboard/customers/new")
+    assert response.status_code == 403
+    assert "Indirect resellers can't create customers here" in page_text(response)
+
+
+def test_menu_pages_render(portal, admin):
+    for path, title in (("/dashboard/home", "Home"), ("/dashboard/billing", "Billing"),
+                        ("/dashboard/pricing-and-offers", "Pricing and offers"), ("/Dashboard/HOME", "Home"),
+                        ("/dashboard/", "Home")):
+        response = portal.get(path, follow_redirects=True)
+        assert response.status_code == 200, path
+        assert f"<h1>{title}</h1>" in response.get_data(as_text=True)
+
+
+def test_paths_are_case_insensitive_next_to_the_admin_centers_home(portal, admin):
+    assert "<h1>Customers</h1>" in portal.text("/DASHBOARD/Customers")
+    assert portal.get("/AdminPortal/Home").status_code != 404  # the admin center's Home keeps its own spelling
+
+
+def test_an_unknown_customer_is_a_not_found_page(portal, admin):
+    for path in ("/dashboard/customers/nope/account", "/dashboard/customers/nope/subscriptions",
+                 "/dashboard/customers/nope/agreement", "/dashboard/customers/a%00b/account"):
+        response = portal.get(path)
+        assert response.status_code == 404, path
+        assert "<h1>Not found</h1>" in response.get_data(as_text=True)
+
+
+def test_another_tenants_customer_is_not_found(portal, client, admin):
+    other = client.post("/_sandbox/tenants", json={"customers": 1}).get_json()
+    assert portal.get(f"/dashboard/customers/{other['customers'][0]['id']}/account").status_code == 404

@@ -1,0 +1,80 @@
+"""Request a reseller relationship (R-OPT2-REL-1..3): the email text with the parameterised URL."""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from .helpers import page_text, user_of
+
+URL = "/dashboard/customers/request-relationship"
+DAP_LABEL = "Include delegated administration privileges for Azure Active Directory and Office 365"
+
+
+def email_text(response) -> str:
+    raw = response.get_data(as_text=True)
+    return html.unescape(re.search(r'<textarea id="email-message"[^>]*>(.*?)</textarea>', raw, re.S).group(1))
+
+
+def test_page_has_the_contract_labels(portal, admin):
+    text = page_text(portal.get(URL))
+    assert "<h1>Request a reseller relationship</h1>" in text
+    assert f'<label for="f-dap">{DAP_LABEL}</label>' in text
+    assert '<label for="email-message">Email message</label>' in text
+    assert ">Copy to clipboard</button>" in text
+    assert ">Open in email message</a>" in text
+    assert ">Done</a>" in text
+    assert 'id="copy-status" class="copy-status" role="status"' in text
+
+
+def test_email_has_a_subject_two_paragraphs_and_the_invitation_link(portal, admin):
+    text = email_text(portal.get(URL, query_string="dap=true"))
+    partner = admin["name"]
+    assert text.startswith(f"Subject: Request for a reseller relationship with {partner}\n\nDear customer,\n\n")
+    link = (f"http://sandbox.test/Adminportal/Home?invType=ResellerRelationship&partnerId={admin['id']}"
+            "&msppId=0&DAP=true#/BillingAccounts/partner-invitation")
+    assert f"\n{link}\n" in text
+    assert "including delegated administration privileges" in text
+    assert f"Sincerely,\n{partner}" in text
+
+
+def test_delegated_admin_is_off_by_default_and_can_be_ticked(portal, admin):
+    assert "DAP=false" in email_text(portal.get(URL))
+    checked = portal.get(URL, query_string="dap=true")
+    assert 'id="f-dap" name="dap" value="true" checked' in page_text(checked)
+    assert "DAP=true" in email_text(checked)
+    cleared = portal.get(URL, query_string="dap=false")
+    assert 'id="f-dap" name="dap" value="true" data-autosubmit' in page_text(cleared)
+    text = email_text(cleared)
+    assert "DAP=false" in text and "DAP=true" not in text
+    assert "delegated administration" not in text
+    # the no-JavaScript form sends the hidden false, then the ticked checkbox's true: the last one wins
+    assert "DAP=true" in email_text(portal.get(URL, query_string="dap=false&dap=true"))
+    assert "DAP=false" in email_text(portal.get(URL, query_string="dap=nonsense"))
+
+
+def test_open_in_email_message_is_a_mailto_with_subject_and_body(portal, admin):
+    response = portal.get(URL, query_string="dap=false")
+    raw = response.get_data(as_text=True)
+    href = html.unescape(re.search(r'<a class="button" id="open-in-email" href="([^"]+)"', raw).group(1))
+    assert href.startswith("mailto:?subject=")
+    query = parse_qs(urlsplit(href).query)
+    assert query["subject"] == [f"Request for a reseller relationship with {admin['name']}"]
+    body = unquote(href.split("&body=", 1)[1])
+    assert body.startswith("Dear customer,\r\n\r\n")
+    assert "DAP=false#/BillingAccounts/partner-invitation" in body
+
+
+def test_an_indirect_resellers_link_names_its_provider(portal, client):
+    made = client.post("/_sandbox/tenants", json={"kind": "IndirectReseller", "customers": 0}).get_json()
+    portal.sign_in(user_of(made, "AdminAgent"))
+    text = email_text(portal.get(URL))
+    assert "invType=IndirectResellerRelationship" in text
+    assert f"partnerId={made['provider']['id']}" in text
+    assert f"indirectCSPId={made['id']}" in text
+
+
+def test_any_role_can_open_it(portal, frozen_tenant):
+    portal.sign_in(user_of(frozen_tenant, "HelpdeskAgent"))
+    assert portal.get(URL).status_code == 200

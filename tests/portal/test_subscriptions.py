@@ -1,0 +1,110 @@
+"""The customer's purchases: refused with 13605 until the agreement is in place (R-NEW-BUY, R-TL-4, R-TL-5)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from sandbox.domain.errors import AgreementRequired
+
+from .helpers import page_text, set_clock
+
+AZURE_PLAN = "DZH318Z0BPS6:0001"
+BUSINESS_STANDARD = "CFQ7TTC0LH18:0001"
+REFUSED = AgreementRequired.default_description
+
+
+def subscriptions_url(customer_id: str) -> str:
+    return f"/dashboard/customers/{customer_id}/subscriptions"
+
+
+def test_subscriptions_page_has_the_contract_labels(portal, admin):
+    text = page_text(portal.get(subscriptions_url(admin["customers"][0]["id"])))
+    assert "This customer doesn't have any subscriptions yet." in text
+    assert 'aria-current="page">Subscriptions</a>' in text
+    assert '<label for="f-offer">Offer</label>' in text
+    assert '<label for="f-quantity">Quantity</label>' in text
+    assert ">Add subscription</button>" in text
+    assert f'<option value="{AZURE_PLAN}">Azure plan</option>' in text
+
+
+def test_purchase_refused_until_attested_then_allowed(portal, admin):
+    customer = admin["customers"][0]
+    url = subscriptions_url(customer["id"])
+    response = portal.post(url, {"offer": BUSINESS_STANDARD, "quantity": "7"})
+    assert response.status_code == 403
+    text = page_text(response)
+    assert f'<div class="notice notice--error" role="alert">{REFUSED}</div>' in text
+    assert f'<option value="{BUSINESS_STANDARD}" selected>' in text and 'value="7"' in text  # kept
+    assert "This customer doesn't have any subscriptions yet." in text  # nothing saved
+
+    # the partner confirms acceptance in the portal (R-OPT1-EX-*), then the same purchase goes through
+    assert portal.post(f"/dashboard/customers/{customer['id']}/agreement", {
+        "first_name": "Ann", "last_name": "Lee", "email": "ann@example.com", "date_agreed": "2020-03-01",
+    }).status_code == 302
+    response = portal.post(url, {"offer": BUSINESS_STANDARD, "quantity": "7"})
+    assert response.status_code == 302
+    text = page_text(portal.get(response.location))
+    assert '<p class="notice notice--ok" role="status">Subscription added.</p>' in text
+    assert '<table class="grid" aria-label="Subscriptions">' in text
+    match = re.search(r'<label for="q-([^"]+)" class="visually-hidden">Quantity of Microsoft 365 Business Standard</label>', text)
+    assert match
+    assert ">Save quantity of Microsoft 365 Business Standard</button>" in text
+
+    response = portal.post(f"{url}/{match.group(1)}", {"quantity": "12"})
+    assert response.status_code == 302
+    text = page_text(portal.get(response.location))
+    assert "Quantity updated." in text
+    assert re.search(rf'id="q-{match.group(1)}"[^>]*value="12"', text)
+
+
+def test_seat_change_refused_for_a_cloud_agreement_customer_after_2020_01_31(portal, client, admin):
+    """R-TL-5: the MCA is needed from 2020-02-01 also for existing customers and their seat changes."""
+    made = client.post(f"/_sandbox/tenants/{admin['id']}/customers", json={"state": "PurchaseBlocked"}).get_json()
+    url = subscriptions_url(made["id"])
+    text = portal.text(url)
+    sub_id = re.search(r'<label for="q-([^"]+)"', text).group(1)
+    response = portal.post(f"{url}/{sub_id}", {"quantity": "99"})
+    assert response.status_code == 403
+    text = page_text(response)
+    assert f'role="alert">{REFUSED}</div>' in text
+    assert 'value="99"' in text  # what was typed is kept
+
+
+def test_seat_change_allowed_with_the_cloud_agreement_before_2020_02_01(portal, client, admin):
+    """R-TL-4: until 2020-01-31 either agreement lets an existing customer change seats."""
+    made = client.post(f"/_sandbox/tenants/{admin['id']}/customers", json={"state": "PurchaseBlocked"}).get_json()
+    set_clock(client, admin["id"], "2020-01-15T10:00:00+00:00")
+    url = subscriptions_url(made["id"])
+    sub_id = re.search(r'<label for="q-([^"]+)"', portal.text(url)).group(1)
+    assert portal.post(f"{url}/{sub_id}", {"quantity": "99"}).status_code == 302
+
+
+@pytest.mark.parametrize("quantity", ["", "0", "10001", "abc", "1.5", "-3", "9" * 5000, "1; DROP TABLE x"])
+def test_bad_quantities_are_refused_at_the_field(portal, admin, quantity):
+    url = subscriptions_url(admin["customers"][0]["id"])
+    response = portal.post(url, {"offer": BUSINESS_STANDARD, "quantity": quantity})
+    assert response.status_code == 400
+    assert 'id="f-quantity-error" role="alert">Enter a whole number from 1 to 10000.</p>' in page_text(response)
+
+
+def test_an_unknown_offer_is_refused(portal, admin):
+    response = portal.post(subscriptions_url(admin["customers"][0]["id"]), {"offer": "<b>nope</b>", "quantity": "1"})
+    assert response.status_code == 400
+    assert "Select an offer from the list." in page_text(response)
+    assert "<b>nope</b>" not in response.get_data(as_text=True)
+
+
+def test_an_unknown_subscription_is_not_found(portal, admin):
+    url = subscriptions_url(admin["customers"][0]["id"])
+    assert portal.post(f"{url}/no-such-subscription", {"quantity": "3"}).status_code == 404
+
+
+def test_a_bad_row_quantity_shows_next_to_its_row(portal, client, admin):
+    made = client.post(f"/_sandbox/tenants/{admin['id']}/customers", json={"state": "MCAAttested"}).get_json()
+    url = subscriptions_url(made["id"])
+    sub_id = re.search(r'<label for="q-([^"]+)"', portal.text(url)).group(1)
+    response = portal.post(f"{url}/{sub_id}", {"quantity": "0"})
+    assert response.status_code == 400
+    assert f'id="q-{sub_id}-error" role="alert">Enter a whole number from 1 to 10000.</p>' in page_text(response)
