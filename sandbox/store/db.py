@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect
@@ -22,13 +23,37 @@ def default_database_url() -> str:
     return f"sqlite:///{folder / 'sandbox.db'}"
 
 
+class SerialStaticPool(StaticPool):
+    """One shared connection (a memory database), handed to one thread at a time.
+
+    The lock is taken before the pool hands its single connection record out and released when the
+    record comes back; a lock taken in the checkout event came too late (a second thread got the same
+    record first, and its check-in was then dropped as a "double checkin", so the lock was never released).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._serial = threading.RLock()
+
+    def _do_get(self):
+        self._serial.acquire()
+        try:
+            return super()._do_get()
+        except BaseException:
+            self._serial.release()
+            raise
+
+    def _do_return_conn(self, record) -> None:
+        self._serial.release()
+
+
 def make_engine(url: str) -> Engine:
     """An engine with the settings each backend needs for a multi-threaded server."""
     if url.startswith("sqlite"):
         memory = url in ("sqlite://", "sqlite:///:memory:") or "mode=memory" in url
         kwargs: dict = {"connect_args": {"check_same_thread": False}}
         if memory:
-            kwargs["poolclass"] = StaticPool
+            kwargs["poolclass"] = SerialStaticPool
         engine = create_engine(url, **kwargs)
 
         @event.listens_for(engine, "connect")
@@ -40,20 +65,6 @@ def make_engine(url: str) -> Engine:
                 cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=10000")
             cursor.close()
-
-        if memory:
-            # One shared connection: serialise access to it across the server's threads.
-            import threading
-
-            lock = threading.RLock()
-
-            @event.listens_for(engine, "checkout")
-            def _lock(*_args):
-                lock.acquire()
-
-            @event.listens_for(engine, "checkin")
-            def _unlock(*_args):
-                lock.release()
 
         return engine
     if url.startswith("postgresql://"):

@@ -220,3 +220,10 @@ def test_a_token_of_another_sandbox_is_foreign(client, tenant, customer_id):
     other_tenant = other_client.post("/_sandbox/tenants", json={"customers": 0}).get_json()
     token = request_token(other_client, other_tenant)
     assert_classic_error(client.get(f"/v1/customers/{customer_id}", headers=bearer(token)), 401)
+
+
+def test_a_token_request_over_1_mib_is_refused_in_entra_terms(client, tenant):
+    form = {**app_form(tenant), "padding": "x" * (1024 * 1024 + 10)}
+    response = client.post(f"/{tenant['id']}/oauth2/token", data=form)
+    assert response.status_code == 413
+    assert response.get_json()["error"] == "invalid_request"

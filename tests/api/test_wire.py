@@ -166,3 +166,23 @@ def test_unknown_routes_and_methods_answer_json(client, headers):
 
 def test_a_very_long_path_segment_is_a_400(client, headers):
     assert_classic_error(client.get("/v1/customers/" + "a" * 4000, headers=headers), 400, 900118)
+
+
+def test_concurrent_twins_create_once(app, headers):
+    import threading
+
+    body, retry = customer_body(), {**headers, "MS-RequestId": str(uuid.uuid4())}
+    before = count_customers(app.test_client(), headers)
+    statuses: list[int] = []
+
+    def call():
+        statuses.append(app.test_client().post("/v1/customers", headers=retry, json=body).status_code)
+
+    threads = [threading.Thread(target=call) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert len(statuses) == 4 and 201 in statuses and set(statuses) <= {201, 409}  # 409: the first is still running
+    assert count_customers(app.test_client(), headers) == before + 1
