@@ -186,3 +186,10 @@ def test_concurrent_twins_create_once(app, headers):
 
     assert len(statuses) == 4 and 201 in statuses and set(statuses) <= {201, 409}  # 409: the first is still running
     assert count_customers(app.test_client(), headers) == before + 1
+
+
+def test_many_or_huge_unknown_properties_give_a_bounded_error(client, headers):
+    body = {f"unknown{n}": n for n in range(5000)} | {"x" * 100_000: 1}
+    error = assert_classic_error(client.post("/v1/customers", headers=headers, json=body), 400, 800002)
+    assert len(error["data"]) <= 50 and all(len(item) <= 300 for item in error["data"])
+    assert len(error["description"]) <= 1024

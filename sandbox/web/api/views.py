@@ -63,7 +63,7 @@ def load(schema: Schema) -> dict:
     try:
         return schema.load(body)
     except ValidationError as exc:
-        problems = _flatten(exc.messages)
+        problems = [p[:300] for p in _flatten(exc.messages)[:50]]
         raise InvalidRequestInput("Invalid request input: " + "; ".join(problems)[:900], data=problems) from exc
 
 

@@ -55,6 +55,7 @@ def before_api_request():
     if not is_api_request():
         return None
     g.started = time.perf_counter()
+    # defaults first: when a header below is refused, the 400 still has ids to echo
     g.request_id, g.request_id_given = str(uuid.uuid4()), False
     g.correlation_id = str(uuid.uuid4())
     g.request_id, g.request_id_given = _tracking_id("MS-RequestId")
