@@ -21,7 +21,6 @@ from sandbox.domain import rules
 from sandbox.domain.clock import TenantClock
 from sandbox.domain.errors import Conflict, InvalidProperty
 from sandbox.domain.model import (
-    AgreementType,
     Application,
     Attestation,
     Contact,

@@ -9,7 +9,6 @@ from sandbox.domain import model
 
 from . import orm
 
-
 _INSERT_ORDER = (
     model.Workspace,
     model.Partner,
