@@ -117,3 +117,25 @@ def test_each_partner_sees_only_its_own_customers(database_url):
         assert {c.id for c in repo.customers_for_partner(a["id"], a["id"])} == {c["id"] for c in a["customers"]}
         assert repo.customer_for_partner(a["id"], a["id"], b["customers"][0]["id"]) is None
         assert repo.customer_for_partner(b["id"], a["id"], b["customers"][0]["id"]) is None
+
+
+def test_search_finds_names_in_any_case_and_script(database_url):
+    from sandbox.domain.model import Role
+    from sandbox.services import Actor
+    from sandbox.services.customers import NewCustomer, create_customer
+
+    app = create_app({"DATABASE_URL": database_url})
+    ctx = app.extensions["services"]
+    tenant = seed.create_tenant(ctx, customers=0)
+    actor = Actor(workspace_id=tenant["id"], partner_id=tenant["id"], user_id="u", role=Role.ADMIN_AGENT)
+    made = create_customer(ctx, actor, NewCustomer(
+        domain="uebertechnik.onmicrosoft.com", company_name="Über Technik GmbH", email="a@uebertechnik.de",
+        country="DE", address_line1="Hauptstraße 1", city="München", postal_code="80331", first_name="Jörg",
+        last_name="Müller",
+    ))
+    with ctx.unit_of_work() as uow:
+        for query in ("über", "ÜBER", "Über Tech", "uebertech"):
+            found = uow.repo.customers_for_partner(tenant["id"], tenant["id"], search=query)
+            assert [c.id for c in found] == [made.customer.id], query
+        assert uow.repo.customers_for_partner(tenant["id"], tenant["id"], search="uber") == []
+        assert uow.repo.count_customers_for_partner(tenant["id"], tenant["id"], search="üb") == 1

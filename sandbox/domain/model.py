@@ -146,6 +146,11 @@ class Customer:
     phone_number: str | None = None
     organization_registration_number: str | None = None
     admin_must_change_password: bool = True
+    search_name: str = ""  # the company name casefolded, for search in any script and database
+
+    def __post_init__(self) -> None:
+        if not self.search_name:
+            self.search_name = self.company_name.casefold()
 
     @property
     def address(self) -> Address:

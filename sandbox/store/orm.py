@@ -136,6 +136,7 @@ customers = Table(
     Column("billing_profile_id", GUID, nullable=False),
     Column("domain", String(255), nullable=False, unique=True),
     Column("company_name", String(255), nullable=False),
+    Column("search_name", String(255), nullable=False),
     Column("email", String(255), nullable=False),
     Column("culture", String(20), nullable=False),
     Column("language", String(20), nullable=False),

@@ -25,6 +25,13 @@ _INSERT_ORDER = (
 )
 
 
+def _starts_with(search: str):
+    """Company name or domain starting with ``search``, in any case and script (names are kept casefolded)."""
+    c = orm.customers.c
+    text = search.strip().casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return or_(c.search_name.like(text + "%", escape="\\"), func.lower(c.domain).like(text + "%", escape="\\"))
+
+
 class Repository:
     def __init__(self, session: Session):
         self.session = session
@@ -155,10 +162,7 @@ class Repository:
         c = orm.customers.c
         stmt = select(model.Customer).where(c.workspace_id == workspace_id, c.id.in_(self._visible_customer_ids(partner_id)))
         if search:
-            pattern = search.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            stmt = stmt.where(
-                or_(func.lower(c.company_name).like(pattern, escape="\\"), func.lower(c.domain).like(pattern, escape="\\"))
-            )
+            stmt = stmt.where(_starts_with(search))
         if after:
             name, _, last_id = after.partition("\x1f")
             stmt = stmt.where(or_(c.company_name > name, (c.company_name == name) & (c.id > last_id)))
@@ -173,10 +177,7 @@ class Repository:
             c.workspace_id == workspace_id, c.id.in_(self._visible_customer_ids(partner_id))
         )
         if search:
-            pattern = search.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            stmt = stmt.where(
-                or_(func.lower(c.company_name).like(pattern, escape="\\"), func.lower(c.domain).like(pattern, escape="\\"))
-            )
+            stmt = stmt.where(_starts_with(search))
         return int(self.session.scalar(stmt) or 0)
 
     def customers(self, workspace_id: str) -> list[model.Customer]:

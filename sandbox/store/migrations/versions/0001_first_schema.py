@@ -42,6 +42,7 @@ def upgrade():
     sa.Column('billing_profile_id', sa.String(length=36), nullable=False),
     sa.Column('domain', sa.String(length=255), nullable=False),
     sa.Column('company_name', sa.String(length=255), nullable=False),
+    sa.Column('search_name', sa.String(length=255), nullable=False),
     sa.Column('email', sa.String(length=255), nullable=False),
     sa.Column('culture', sa.String(length=20), nullable=False),
     sa.Column('language', sa.String(length=20), nullable=False),
