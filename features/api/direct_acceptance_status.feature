@@ -1,0 +1,42 @@
+@api @option2
+Feature: Read the status of the customer's own acceptance through the API
+  As a CSP partner's integration that invited a customer to accept in the Microsoft 365 admin center,
+  I want to know whether the customer has accepted the Microsoft Customer Agreement itself,
+  So that I know when I can sell to it without confirming its acceptance myself.
+
+  Background:
+    Given a direct-bill partner whose clock reads 2020-05-05
+    And the partner's integration signs in as the partner's Admin agent
+
+  @R-API-5 @R-OPT2-STATUS
+  Scenario: The status turns true once the customer accepts in the Microsoft 365 admin center
+    Given a customer without an agreement
+    When the partner's integration asks whether the customer accepted the agreement directly
+    Then the API answers that the customer has not accepted the agreement directly
+    When the customer accepts the Microsoft Customer Agreement in the Microsoft 365 admin center
+    And the partner's integration asks whether the customer accepted the agreement directly
+    Then the API answers that the customer has accepted the agreement directly
+
+  @R-API-5 @R-OPT2-STATUS
+  Scenario: A customer who accepted earlier is signed
+    Given a customer who accepted the agreement in the Microsoft 365 admin center
+    When the partner's integration asks whether the customer accepted the agreement directly
+    Then the API answers that the customer has accepted the agreement directly
+
+  @R-API-5 @R-OPT2-STATUS
+  Scenario: The partner's confirmation is not the customer's own acceptance
+    Given a customer without an agreement
+    And the partner's integration has confirmed the customer's acceptance with:
+      | First name  | Tania               |
+      | Last name   | Carr                |
+      | Email       | someone@example.com |
+      | Date agreed | 2020-05-04          |
+    When the partner's integration asks whether the customer accepted the agreement directly
+    Then the API answers that the customer has not accepted the agreement directly
+
+  @R-API-5
+  Scenario: The status needs a user: an App-only token is refused
+    Given a customer without an agreement
+    And the partner's integration signs in as the application alone
+    When the partner's integration asks whether the customer accepted the agreement directly
+    Then the API refuses it with 403 and code 2032

@@ -1,0 +1,480 @@
+"""The REST API's steps (``features/api``), in the partner's words: Given steps arrange through the control
+API, When steps call ``/v1`` as the partner's integration (or the admin-center pages as the customer), Then
+steps assert on the answers. No browser: everything goes through Flask's test client (:mod:`..api_world`).
+
+Import everything from here into the ``conftest.py`` of the API bindings (``steps/api/conftest.py``). Some
+sentences read the same as the browser steps' (``a customer without an agreement``): these definitions,
+registered in a conftest below the browser steps' one, take precedence for the API features only.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import uuid
+import zipfile
+from datetime import date
+
+import pytest
+from pytest_bdd import given, parsers, then, when
+
+from sandbox.domain.errors import AgreementRequired
+from sandbox.domain.template_countries import MCA_COUNTRIES
+
+from ..api_world import DOTNET_SDK_HEADER, ApiWorld, claims, describe, make_api_app, offer_id
+from .arrange import CUSTOMER_SITUATIONS, scenario_date
+from .people import PARTNER_KINDS, ROLES, country_code
+
+AGREEMENT_TYPES = {
+    "Microsoft Customer Agreement": "MicrosoftCustomerAgreement",
+    "Microsoft Cloud Agreement": "MicrosoftCloudAgreement",
+}
+DEFAULT_PERSON = {"First name": "Tania", "Last name": "Carr", "Email": "someone@example.com", "Phone number": "1234567890"}
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+# --- fixtures: one app per run, one world per scenario -------------------------------------
+
+
+@pytest.fixture(scope="session")
+def api_app():
+    """The sandbox the API scenarios share (per run, per xdist worker); each scenario has its own tenant."""
+    return make_api_app()
+
+
+@pytest.fixture
+def api_world(api_app):
+    world = ApiWorld(api_app)
+    yield world
+    world.delete_tenant()
+
+
+def _rows(datatable) -> dict[str, str]:
+    return {row[0].strip(): row[1].strip() for row in datatable}
+
+
+def _table(datatable) -> list[dict[str, str]]:
+    header, *rows = datatable
+    return [{key.strip(): value.strip() for key, value in zip(header, row, strict=True)} for row in rows]
+
+
+# --- Given: the partner, its clock, its customers, the integration's token ------------------
+
+
+@given(parsers.re(r"^an? (?P<kind>direct-bill partner|indirect provider|indirect reseller) whose clock reads "
+                  r"(?P<day>\d{4}-\d{2}-\d{2})$"))
+def _(api_world, kind, day):
+    """A fresh tenant of that kind, its clock frozen at noon UTC of that date (R-TL-*), no customers yet."""
+    api_world.create_tenant(PARTNER_KINDS[kind], scenario_date(day))
+
+
+@given(parsers.re(r"^a customer(?: located in (?P<country>(?:the )?[A-Z][^,]+?))? (?P<situation>(?:without|who|whose) .+)$"))
+def _(api_world, situation, country):
+    """A seeded customer in one of the browser steps' situations (the same words, the same state)."""
+    try:
+        state = CUSTOMER_SITUATIONS[situation]
+    except KeyError:
+        raise KeyError(f"Unknown customer situation {situation!r}; known: {sorted(CUSTOMER_SITUATIONS)}") from None
+    api_world.add_customer(state, country_code(country) if country else None)
+
+
+SIGNS_IN_AS = r"^the partner's integration signs in as the (?P<whose>partner|indirect provider)'s (?P<role>[A-Z][a-z]+ [a-z]+)$"
+
+
+@given(parsers.re(SIGNS_IN_AS))
+@when(parsers.re(SIGNS_IN_AS))
+def _(api_world, whose, role):
+    """An App+User token (password grant) of that user, from the sandbox's token endpoint."""
+    api_world.sign_in(ROLES[role], provider=whose == "indirect provider")
+
+
+@given("the partner's integration signs in as the application alone")
+def _(api_world):
+    """An App-only token (client credentials)."""
+    api_world.sign_in(None)
+
+
+@given("the partner's integration calls the API through the Partner Center .NET SDK")
+def _(api_world):
+    """Every call carries the header the .NET SDK sends (R-TL-3)."""
+    api_world.headers.update(DOTNET_SDK_HEADER)
+
+
+@when(parsers.re(r"^the partner's clock moves on by (?:(?P<minutes>\d+) minutes?)?(?: and )?(?:(?P<seconds>\d+) seconds?)?$"))
+def _(api_world, minutes, seconds):
+    """Move the tenant's clock forward through the control API (it stays frozen)."""
+    api_world.advance_clock(int(minutes or 0) * 60 + int(seconds or 0))
+
+
+# --- R-API-1: agreement metadata ------------------------------------------------------------
+
+
+@when(parsers.parse('the partner\'s integration asks for the agreement metadata of type "{agreement_type}"'))
+def _(api_world, agreement_type):
+    api_world.call("GET", f"/agreements?agreementType={agreement_type}")
+
+
+@when("the partner's integration asks for the agreement metadata without naming a type")
+def _(api_world):
+    api_world.call("GET", "/agreements")
+
+
+@given("the partner's integration looks up the template of the Microsoft Customer Agreement")
+@when("the partner's integration looks up the template of the Microsoft Customer Agreement")
+def _(api_world):
+    """The template an attestation then names (R-API-1): confirming uses it."""
+    api_world.template_ids.pop("MicrosoftCustomerAgreement", None)
+    api_world.template_id("MicrosoftCustomerAgreement")
+
+
+@then("the API lists these agreements:")
+def _(api_world, datatable):
+    body = api_world.answer(200)
+    expected = [{**row, "versionRank": int(row["versionRank"])} for row in _table(datatable)]
+    assert body["items"] == expected, body
+    assert body["totalCount"] == len(expected)
+    assert body["attributes"] == {"objectType": "Collection"}
+
+
+# --- R-API-2: confirming acceptance ---------------------------------------------------------
+
+
+def _confirm(api_world: ApiWorld, person: dict[str, str], agreement: str = "Microsoft Customer Agreement"):
+    """POST the Agreement resource as the docs show it; the template comes from the metadata (R-API-1)."""
+    agreement_type = AGREEMENT_TYPES[person.get("Agreement", agreement)]
+    day = person.get("Date agreed") or api_world.today().isoformat()
+    contact = {"firstName": person["First name"], "lastName": person["Last name"], "email": person["Email"]}
+    if person.get("Phone number"):
+        contact["phoneNumber"] = person["Phone number"]
+    api_world.last_contact = dict(person)
+    return api_world.call("POST", f"/customers/{api_world.customer_id}/agreements", {
+        "primaryContact": contact,
+        "templateId": api_world.template_id(agreement_type),
+        "dateAgreed": f"{date.fromisoformat(day).isoformat()}T00:00:00.000Z",
+        "type": agreement_type,
+    })
+
+
+@when("the partner's integration confirms the customer's acceptance through the API")
+def _(api_world):
+    """The documented example's person, accepted on the partner's date."""
+    _confirm(api_world, DEFAULT_PERSON)
+
+
+@when("the partner's integration confirms the customer's acceptance of the Microsoft Cloud Agreement through the API")
+def _(api_world):
+    _confirm(api_world, DEFAULT_PERSON, "Microsoft Cloud Agreement")
+
+
+@when("the partner's integration confirms the customer's acceptance through the API with:")
+def _(api_world, datatable):
+    _confirm(api_world, _rows(datatable))
+
+
+@given("the partner's integration has confirmed the customer's acceptance with:")
+def _(api_world, datatable):
+    response = _confirm(api_world, _rows(datatable))
+    assert response.status_code == 201, describe(response)
+
+
+@when("the partner's integration confirms the customer's acceptance again with the same person")
+def _(api_world):
+    _confirm(api_world, api_world.last_contact)
+
+
+@then("the API answers 201 with the confirmation:")
+def _(api_world, datatable):
+    body = api_world.answer(201)
+    expected = _rows(datatable)
+    contact = body["primaryContact"]
+    got = {"type": body["type"], "templateId": body["templateId"], "dateAgreed": body["dateAgreed"], **contact}
+    assert {key: got.get(key) for key in expected} == expected, body
+    assert "agreementLink" not in body  # the documented POST answer has none
+
+
+@then("the confirmation's userId is the signed-in user's, from the token")
+def _(api_world):
+    body = api_world.answer(201)
+    token = claims(api_world.token)
+    assert token["oid"] and body["userId"] == token["oid"], (body, token)
+
+
+# --- R-API-3: reading confirmations ---------------------------------------------------------
+
+
+@when(parsers.parse('the partner\'s integration reads the customer\'s confirmations of type "{agreement_type}"'))
+def _(api_world, agreement_type):
+    api_world.call("GET", f"/customers/{api_world.customer_id}/agreements?agreementType={agreement_type}")
+
+
+@when("the partner's integration reads the customer's confirmations without naming a type")
+def _(api_world):
+    api_world.call("GET", f"/customers/{api_world.customer_id}/agreements")
+
+
+def _confirmations(api_world: ApiWorld) -> list[dict]:
+    body = api_world.answer(200)
+    assert body["totalCount"] == len(body["items"]) and body["attributes"] == {"objectType": "Collection"}, body
+    return body["items"]
+
+
+@then("the API lists these confirmations:")
+def _(api_world, datatable):
+    items = _confirmations(api_world)
+    got = [
+        {
+            "type": item["type"], **{k: item["primaryContact"].get(k) or "" for k in ("firstName", "lastName", "email", "phoneNumber")},
+            "dateAgreed": item["dateAgreed"], "userId": item["userId"],
+        }
+        for item in items
+    ]
+    expected = []
+    for row in _table(datatable):
+        row = dict(row)
+        row["userId"] = api_world.user_id(ROLES[row.pop("confirmed by")])
+        expected.append(row)
+    def order(rows):  # confirmations made at one instant of a frozen clock come back in no documented order
+        return sorted(rows, key=lambda row: json.dumps(row, sort_keys=True))
+
+    assert order(got) == order(expected), items
+
+
+@then(parsers.re(r'^the API lists (?P<count>no|\d+) confirmations?(?: of type "(?P<agreement_type>[^"]+)")?$'))
+def _(api_world, count, agreement_type):
+    items = _confirmations(api_world)
+    assert len(items) == (0 if count == "no" else int(count)), items
+    if agreement_type:
+        assert {item["type"] for item in items} <= {agreement_type}, items
+
+
+@then(parsers.parse('the API lists {count:d} confirmations, of types "{types}"'))
+def _(api_world, count, types):
+    items = _confirmations(api_world)
+    assert len(items) == count and sorted(item["type"] for item in items) == sorted(types.split(", ")), items
+
+
+@then(parsers.parse('each confirmation links to "{link}"'))
+def _(api_world, link):
+    items = _confirmations(api_world)
+    assert items and all(item["agreementLink"] == link for item in items), items
+
+
+@then(parsers.re(r'^the customer has (?P<count>no|\d+) confirmations? of type "(?P<agreement_type>[^"]+)"$'))
+def _(api_world, count, agreement_type):
+    """Read back through the API (the last answer stays the one under test)."""
+    saved = api_world.response
+    api_world.call("GET", f"/customers/{api_world.customer_id}/agreements?agreementType={agreement_type}")
+    items = _confirmations(api_world)
+    api_world.response = saved
+    assert len(items) == (0 if count == "no" else int(count)), items
+
+
+# --- R-API-4: the template's document -------------------------------------------------------
+
+
+def _ask_document(api_world: ApiWorld, query: str) -> None:
+    if api_world.document is not None:
+        api_world.earlier_documents.append(api_world.document)
+    template = api_world.template_id("MicrosoftCustomerAgreement")
+    response = api_world.call("GET", f"/agreementtemplates/{template}/document{query}")
+    api_world.document = response.get_json() if response.status_code == 200 else None
+
+
+@when(parsers.parse('the partner\'s integration asks for the agreement template\'s document for country "{country}" in language "{language}"'))
+def _(api_world, country, language):
+    _ask_document(api_world, f"?language={language}&country={country}")
+
+
+@when("the partner's integration asks for the agreement template's document without naming a country or language")
+def _(api_world):
+    _ask_document(api_world, "")
+
+
+@then(parsers.parse('the API answers 200 with a link to the document for country "{country}" in language "{language}"'))
+def _(api_world, country, language):
+    body = api_world.answer(200)
+    assert (body["country"], body["language"]) == (country, language), body
+    assert body["displayUri"] != body["downloadUri"], body
+
+
+@then(parsers.parse("the preview link shows the agreement for {country_name} in {language}"))
+def _(api_world, country_name, language):
+    page = api_world.open_link(api_world.document["displayUri"])
+    assert page.status_code == 200 and page.mimetype == "text/html", describe(page)
+    html = page.get_data(as_text=True)
+    assert f'<html lang="{language}">' in html, html[:300]
+    assert re.search(rf"<strong>{re.escape(country_name)}</strong>", html), html
+
+
+@then(parsers.parse("the download link gives the agreement for {country} in {language} as a Word document"))
+def _(api_world, country, language):
+    response = api_world.open_link(api_world.document["downloadUri"])
+    assert response.status_code == 200 and response.mimetype == DOCX, describe(response)
+    assert f'filename="MicrosoftCustomerAgreement_{country}_{language}.docx"' in response.headers["Content-Disposition"]
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+        text = archive.read("word/document.xml").decode()
+    assert MCA_COUNTRIES[country][0] in text
+
+
+@then("the new links differ from the earlier ones")
+def _(api_world):
+    earlier = api_world.earlier_documents
+    assert earlier, "only one link was asked for"
+    new = api_world.document
+    for old in earlier:
+        assert new["displayUri"] != old["displayUri"] and new["downloadUri"] != old["downloadUri"], (old, new)
+        assert api_world.open_link(old["displayUri"]).status_code == 200  # a new link does not end the old one
+
+
+@then("neither link opens the document any more")
+def _(api_world):
+    for key in ("displayUri", "downloadUri"):
+        response = api_world.open_link(api_world.document[key])
+        assert response.status_code == 404, describe(response)
+
+
+# --- R-API-5 and the customer's side: direct acceptance -------------------------------------
+
+
+@when("the partner's integration asks whether the customer accepted the agreement directly")
+def _(api_world):
+    api_world.call("GET", f"/customers/{api_world.customer_id}/directSignedMicrosoftCustomerAgreementStatus")
+
+
+@then(parsers.re(r"^the API answers that the customer (?P<answer>has not|has) accepted the agreement directly$"))
+def _(api_world, answer):
+    assert api_world.answer(200) == {"isSigned": answer == "has"}
+
+
+def _admin_center_accepts(api_world: ApiWorld):
+    customer = api_world.customer
+    api_world.admin_center.sign_in(customer["userName"], customer["password"])
+    return api_world.admin_center.accept_agreement()
+
+
+@when("the customer accepts the Microsoft Customer Agreement in the Microsoft 365 admin center")
+def _(api_world):
+    """The customer signs in with the credentials the partner has (a first sign-in sets a new password),
+    ticks the box and selects Accept (R-OPT2-NEW-8, R-OPT2-NEW-9)."""
+    page = _admin_center_accepts(api_world)
+    assert page.status_code == 200 and "You accepted the Microsoft Customer Agreement" in page.get_data(as_text=True), \
+        describe(page)
+
+
+@when("the customer tries to accept the Microsoft Customer Agreement in the Microsoft 365 admin center")
+def _(api_world):
+    _admin_center_accepts(api_world)
+
+
+@then("the admin center says that accepting is not available yet")
+def _(api_world):
+    page = api_world.admin_center.last
+    assert page.status_code == 403, describe(page)
+    assert "Accepting the Microsoft Customer Agreement here is not available yet." in page.get_data(as_text=True)
+
+
+@then("the admin center confirms the acceptance")
+def _(api_world):
+    page = api_world.admin_center.last
+    assert page.status_code == 200, describe(page)
+    assert "You accepted the Microsoft Customer Agreement." in page.get_data(as_text=True)
+
+
+# --- R-NEW-BUY, R-TL-4, R-TL-5: customers, orders and seat changes --------------------------
+
+
+@when("the partner's integration creates a new customer through the API")
+def _(api_world):
+    """POST /v1/customers with the documented body; the customer's sign-in comes back in the answer."""
+    domain = f"rehearsal{uuid.uuid4().hex[:12]}.onmicrosoft.com"
+    response = api_world.call("POST", "/customers", {
+        "companyProfile": {"domain": domain},
+        "billingProfile": {
+            "email": "jan.jansen@example.com", "culture": "en-US", "language": "en", "companyName": "Rehearsal Bikes",
+            "defaultAddress": {"firstName": "Jan", "lastName": "Jansen", "addressLine1": "One Microsoft Way",
+                               "city": "Redmond", "state": "WA", "postalCode": "98052", "country": "US"},
+        },
+    })
+    body = api_world.answer(201)
+    assert response.status_code == 201
+    api_world.customer = {"id": body["id"], "companyName": body["companyProfile"]["companyName"],
+                          "userName": body["userCredentials"]["userName"], "password": body["userCredentials"]["password"]}
+
+
+@when(parsers.parse('the partner\'s integration orders {quantity:d} "{offer}" for the customer'))
+def _(api_world, quantity, offer):
+    api_world.call("POST", f"/customers/{api_world.customer_id}/orders",
+                   {"lineItems": [{"offerId": offer_id(offer), "quantity": quantity}]})
+    api_world.ordered = (offer_id(offer), quantity)
+
+
+def _subscriptions(api_world: ApiWorld) -> list[dict]:
+    saved = api_world.response
+    api_world.call("GET", f"/customers/{api_world.customer_id}/subscriptions")
+    items = api_world.answer(200)["items"]
+    api_world.response = saved
+    return items
+
+
+@when(parsers.parse('the partner\'s integration changes the "{offer}" seats of the customer to {quantity:d}'))
+def _(api_world, offer, quantity):
+    """Read the subscription, then PATCH its quantity (the documented seat change)."""
+    [subscription] = [s for s in _subscriptions(api_world) if s["offerName"] == offer]
+    api_world.call("PATCH", f"/customers/{api_world.customer_id}/subscriptions/{subscription['id']}",
+                   {**subscription, "quantity": quantity})
+    api_world.changed = quantity
+
+
+@then("the order goes through")
+def _(api_world):
+    body = api_world.answer(201)
+    offer, quantity = api_world.ordered
+    assert body["status"] == "completed" and body["referenceCustomerId"] == api_world.customer_id, body
+    assert [(line["offerId"], line["quantity"]) for line in body["lineItems"]] == [(offer, quantity)], body
+
+
+@then("the seat change goes through")
+def _(api_world):
+    assert api_world.answer(200)["quantity"] == api_world.changed
+
+
+@then("the API refuses it because the Microsoft Customer Agreement is missing")
+def _(api_world):
+    body = api_world.answer(403)
+    assert body["code"] == AgreementRequired.code and body["description"] == AgreementRequired.default_description, body
+
+
+@then("the customer has no subscriptions")
+def _(api_world):
+    assert _subscriptions(api_world) == []
+
+
+@then(parsers.parse('the customer has {quantity:d} "{offer}" seats'))
+def _(api_world, quantity, offer):
+    seats = [s["quantity"] for s in _subscriptions(api_world) if s["offerName"] == offer]
+    assert seats == [quantity], seats
+
+
+# --- answers in general ----------------------------------------------------------------------
+
+
+@then(parsers.parse("the API answers {status:d}"))
+def _(api_world, status):
+    api_world.answer(status)
+
+
+@then(parsers.re(r"^the API refuses it with (?P<status>\d{3}) and code (?P<code>\d+)(?:, saying it opens on (?P<day>[\d-]+))?$"))
+def _(api_world, status, code, day):
+    body = api_world.answer(int(status))
+    assert body["code"] == int(code), body
+    if day:
+        assert f"available from {day}" in body["description"], body
+
+
+@then(parsers.parse("the API refuses it with {status:d} and the documented body:"))
+def _(api_world, status, docstring):
+    assert api_world.answer(status) == json.loads(docstring)
+
+
+__all__ = ["api_app", "api_world", *[name for name in dir() if name.startswith("pytestbdd_")]]
