@@ -38,15 +38,9 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register_surfaces(app: Flask) -> None:
-    from .web import control
+    from .web import admin_center, api, control, identity, portal
 
     if app.config["CONTROL_API"]:
         app.register_blueprint(control.bp)
-    for name in ("identity", "api", "portal", "admin_center"):
-        try:
-            module = __import__(f"sandbox.web.{name}", fromlist=["init_app"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"sandbox.web.{name}":
-                raise
-            continue
-        module.init_app(app)
+    for surface in (identity, api, portal, admin_center):
+        surface.init_app(app)
