@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page
 
-from .common import definition
+from .common import definition, submit
 
 MCA_CHECKBOX = "I have read and agree to the terms of the Microsoft Customer Agreement."
 ASK_YOUR_PARTNER = "Please reach out to your Partner to confirm your acceptance of the Microsoft Customer Agreement."
@@ -31,13 +31,13 @@ class AdminCenterSignIn:
     def enter_user_name(self, user_name: str) -> AdminCenterSignIn:
         """Step 1: the account's email, then Next."""
         self.email.fill(user_name)
-        self.next_button.click()
+        submit(self.next_button)
         return self
 
     def enter_password(self, password: str) -> AdminCenterSignIn:
         """Step 2: the password, then Sign in."""
         self.password.fill(password)
-        self.sign_in_button.click()
+        submit(self.sign_in_button)
         return self
 
     def update_password(self, current: str, new: str, confirm: str | None = None) -> AdminCenterSignIn:
@@ -45,7 +45,7 @@ class AdminCenterSignIn:
         self.current_password.fill(current)
         self.new_password.fill(new)
         self.confirm_password.fill(new if confirm is None else confirm)
-        self.sign_in_button.click()
+        submit(self.sign_in_button)
         return self
 
     def sign_in(self, user_name: str, password: str, new_password: str | None = None) -> None:
@@ -79,7 +79,7 @@ class PartnerListPage:
 
     def open_partner(self, partner_name: str) -> PartnerDetailsPage:
         """Select a partner to see its details."""
-        self.table.get_by_role("link", name=partner_name, exact=True).click()
+        submit(self.table.get_by_role("link", name=partner_name, exact=True))
         return PartnerDetailsPage(self.page)
 
 
@@ -124,7 +124,7 @@ class AgreementPage:
         """Tick the box (unless told not to) and select Accept."""
         if tick:
             self.checkbox.check()
-        self.accept_button.click()
+        submit(self.accept_button)
         return self
 
     def open_agreement_document(self) -> AgreementDocumentPage:
@@ -134,9 +134,8 @@ class AgreementPage:
                 self.agreement_link.click()
             document = opened.value
         else:
-            self.agreement_link.click()
+            submit(self.agreement_link)
             document = self.page
-        document.wait_for_load_state()
         return AgreementDocumentPage(document)
 
 
@@ -175,5 +174,5 @@ class InvitationPage:
         self.authorize_checkbox(partner_name).check()
         if accept_agreement:
             self.mca_checkbox.check()
-        self.accept_button.click()
+        submit(self.accept_button)
         return self

@@ -8,6 +8,15 @@ from dataclasses import dataclass, fields
 from playwright.sync_api import Locator, Page
 
 
+def submit(control: Locator) -> None:
+    """Click a button or link that loads a page; return once the new page's DOM is ready.
+
+    Then steps' ``expect`` then matches at its first try, instead of polling again 100 ms later.
+    """
+    control.click()
+    control.page.wait_for_load_state("domcontentloaded")
+
+
 def definition(scope: Page | Locator, term: str) -> Locator:
     """The ``<dd>`` that follows the ``<dt>`` named ``term`` in a description list inside ``scope``."""
     name = re.compile(rf"^\s*{re.escape(term)}\s*$")

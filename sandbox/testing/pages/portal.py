@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from playwright.sync_api import Locator, Page
 
-from .common import AccountInfo, Credentials, definition
+from .common import AccountInfo, Credentials, definition, submit
 
 
 class PortalShell:
@@ -24,7 +24,7 @@ class PortalShell:
 
     def sign_out(self) -> None:
         """Sign the partner user out."""
-        self.sign_out_button.click()
+        submit(self.sign_out_button)
 
 
 class PartnerCenterSignIn:
@@ -54,12 +54,12 @@ class PartnerCenterSignIn:
         """Sign in with a user name and password."""
         self.user_name.fill(user_name)
         self.password.fill(password)
-        self.sign_in_button.click()
+        submit(self.sign_in_button)
         return PortalShell(self.page)
 
     def sign_in_as(self, user_name: str) -> PortalShell:
         """Sign in through the sandbox persona picker (the page must list the tenant's personas)."""
-        self.page.get_by_role("button", name=f"Sign in as {user_name}", exact=True).click()
+        submit(self.page.get_by_role("button", name=f"Sign in as {user_name}", exact=True))
         return PortalShell(self.page)
 
 
@@ -84,13 +84,13 @@ class CustomersPage:
 
     def open_from_menu(self) -> CustomersPage:
         """Select Customers in the Partner Center menu."""
-        PortalShell(self.page).menu_link("Customers").click()
+        submit(PortalShell(self.page).menu_link("Customers"))
         return self
 
     def search(self, text: str) -> CustomersPage:
         """Search by company name or domain."""
         self.search_box.fill(text)
-        self.search_button.click()
+        submit(self.search_button)
         return self
 
     def customer_link(self, company_name: str) -> Locator:
@@ -101,17 +101,17 @@ class CustomersPage:
 
     def open_customer(self, company_name: str) -> AccountPage:
         """Select the customer's company name: its Account page opens."""
-        self.customer_link(company_name).click()
+        submit(self.customer_link(company_name))
         return AccountPage(self.page)
 
     def add_customer(self) -> NewCustomerPage:
         """Select Add customer: the wizard opens on Account info."""
-        self.add_customer_link.click()
+        submit(self.add_customer_link)
         return NewCustomerPage(self.page)
 
     def request_reseller_relationship(self) -> RelationshipRequestPage:
         """Select Request a reseller relationship: the email template opens."""
-        self.request_relationship_link.click()
+        submit(self.request_relationship_link)
         return RelationshipRequestPage(self.page)
 
 
@@ -195,7 +195,7 @@ class NewCustomerPage:
 
     def next_review(self) -> ReviewPage:
         """Select Next: Review."""
-        self.next_button.click()
+        submit(self.next_button)
         return ReviewPage(self.page)
 
 
@@ -215,11 +215,11 @@ class ReviewPage:
 
     def submit(self) -> ConfirmationPage:
         """Select Submit: the customer tenant is created."""
-        self.submit_button.click()
+        submit(self.submit_button)
         return ConfirmationPage(self.page)
 
     def back(self) -> NewCustomerPage:
-        self.back_button.click()
+        submit(self.back_button)
         return NewCustomerPage(self.page)
 
 
@@ -257,7 +257,7 @@ class ConfirmationPage:
         ).strip()
 
     def done(self) -> CustomersPage:
-        self.done_link.click()
+        submit(self.done_link)
         return CustomersPage(self.page)
 
 
@@ -296,12 +296,12 @@ class AccountPage:
 
     def update_agreement(self) -> UpdateAgreementPage:
         """Select Update in the Microsoft Customer Agreement section."""
-        self.update_link.click()
+        submit(self.update_link)
         return UpdateAgreementPage(self.page)
 
     def subscriptions(self) -> SubscriptionsPage:
         """Select Subscriptions in the customer menu."""
-        self.customer_menu.get_by_role("link", name="Subscriptions", exact=True).click()
+        submit(self.customer_menu.get_by_role("link", name="Subscriptions", exact=True))
         return SubscriptionsPage(self.page)
 
 
@@ -350,7 +350,7 @@ class UpdateAgreementPage:
         """Enter the person and date when given, then select Save."""
         if person:
             self.fill(**person)
-        self.save_button.click()
+        submit(self.save_button)
         return AccountPage(self.page)
 
 
@@ -380,14 +380,14 @@ class SubscriptionsPage:
     def change_quantity(self, offer_name: str, quantity: int) -> SubscriptionsPage:
         """Change the seat count of a subscription and save it."""
         self.quantity_of(offer_name).fill(str(quantity))
-        self.page.get_by_role("button", name=f"Save quantity of {offer_name}", exact=True).click()
+        submit(self.page.get_by_role("button", name=f"Save quantity of {offer_name}", exact=True))
         return self
 
     def add_subscription(self, offer_name: str, quantity: int = 1) -> SubscriptionsPage:
         """Buy a new subscription of an offer."""
         self.offer.select_option(label=offer_name)
         self.quantity.fill(str(quantity))
-        self.add_button.click()
+        submit(self.add_button)
         return self
 
 
@@ -432,5 +432,5 @@ class RelationshipRequestPage:
         return self.page.evaluate("navigator.clipboard.readText()")
 
     def done(self) -> CustomersPage:
-        self.done_link.click()
+        submit(self.done_link)
         return CustomersPage(self.page)
