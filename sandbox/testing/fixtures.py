@@ -6,7 +6,8 @@ Settings (environment):
 
 - ``MCA_SANDBOX_URL``: drive an already running sandbox instead of starting one in-process;
 - ``MCA_SANDBOX_CONTROL_KEY``: its control API key, if it has one;
-- ``MCA_SANDBOX_TRACE``: ``on-failure`` (default: trace every scenario, write it only on failure) or ``off``;
+- ``MCA_SANDBOX_TRACE``: ``on-failure`` (default: trace every scenario with screenshots and DOM snapshots,
+  write the trace only on failure), ``snapshots`` (the same without the screencast) or ``off``;
 - ``MCA_SANDBOX_RESULTS``: where failure artifacts go (default ``test-results`` under the rootdir);
 - ``MCA_SANDBOX_CHROMIUM``, ``MCA_SANDBOX_HEADED``: see :mod:`sandbox.testing.browser`.
 """
@@ -105,9 +106,10 @@ def _context(request, browser, base_url: str, who: str, **options):
     context = browser.new_context(base_url=base_url, locale="en-US", timezone_id="UTC", **options)
     context.set_default_timeout(ACTION_TIMEOUT_MS)
     context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
-    tracing = os.environ.get("MCA_SANDBOX_TRACE", "on-failure") != "off"
+    mode = os.environ.get("MCA_SANDBOX_TRACE", "on-failure")
+    tracing = mode != "off"
     if tracing:
-        context.tracing.start(title=f"{request.node.name} ({who})", screenshots=True, snapshots=True)
+        context.tracing.start(title=f"{request.node.name} ({who})", screenshots=mode != "snapshots", snapshots=True)
     yield context
     failed = _failed(request.node)
     folder = _results_dir(request)
