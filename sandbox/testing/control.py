@@ -45,10 +45,12 @@ class Tenant:
 class ControlClient:
     """Calls the control API of one sandbox (``base_url`` without ``/_sandbox``)."""
 
-    def __init__(self, base_url: str, *, key: str = "", timeout: float = 10.0):
+    def __init__(self, base_url: str, *, key: str = "", timeout: float = 10.0, delete_tenants_after_use: bool = False):
         self.base_url = base_url.rstrip("/")
         self.key = key
         self.timeout = timeout
+        # A shared, external sandbox should not keep every scenario's tenant; a throw-away one may.
+        self.delete_tenants_after_use = delete_tenants_after_use
 
     def create_tenant(self, *, kind: str = "DirectBill", seed: int | None = None, customers: int = 0,
                       now: datetime | None = None, frozen: bool = True) -> Tenant:

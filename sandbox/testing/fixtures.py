@@ -77,7 +77,8 @@ def sandbox_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def control(sandbox_url) -> ControlClient:
     """The control API client (tenants, clocks, seeded customers)."""
-    return ControlClient(sandbox_url, key=os.environ.get("MCA_SANDBOX_CONTROL_KEY", ""))
+    return ControlClient(sandbox_url, key=os.environ.get("MCA_SANDBOX_CONTROL_KEY", ""),
+                         delete_tenants_after_use=bool(os.environ.get("MCA_SANDBOX_URL")))
 
 
 @pytest.fixture(scope="session")

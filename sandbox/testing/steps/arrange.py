@@ -37,9 +37,12 @@ def scenario_date(text: str) -> datetime:
 
 
 @given(parsers.re(r"^an? (?P<kind>direct-bill partner|indirect provider|indirect reseller)$"), target_fixture="tenant")
-def _(control, kind):
+def _(request, control, kind):
     """A fresh tenant of that partner kind, on the default date, with no customers yet."""
-    return control.create_tenant(kind=PARTNER_KINDS[kind], customers=0, now=DEFAULT_DATE)
+    tenant = control.create_tenant(kind=PARTNER_KINDS[kind], customers=0, now=DEFAULT_DATE)
+    if control.delete_tenants_after_use:
+        request.addfinalizer(lambda: control.delete_tenant(tenant))
+    return tenant
 
 
 @given(parsers.parse("the sandbox date is {date}"))
