@@ -16,16 +16,14 @@ from .admin_center import (
 from .common import AccountInfo, Credentials, definition
 from .portal import (
     AccountPage,
-    ConfirmationPage,
     CustomersPage,
-    NewCustomerPage,
     PartnerCenterSignIn,
     PortalShell,
     RelationshipRequestPage,
-    ReviewPage,
     SubscriptionsPage,
     UpdateAgreementPage,
 )
+from .wizard import ConfirmationPage, NewCustomerPage, ReviewPage
 
 __all__ = [
     "AccountInfo",

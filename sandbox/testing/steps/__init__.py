@@ -3,13 +3,16 @@ Then steps assert with Playwright's ``expect``.
 
 pytest-bdd registers a step as a fixture in the module that defines it; import everything from here
 into a ``conftest.py`` (``from sandbox.testing.steps import *``) to make the steps visible to features.
+The REST API's steps (``sandbox.testing.steps.api``) are imported separately, by ``steps/api/conftest.py``.
 """
 
+from .admin_center import *  # noqa: F403
+from .admin_center import __all__ as _admin_center
 from .arrange import *  # noqa: F403
 from .arrange import __all__ as _arrange
-from .customer import *  # noqa: F403
-from .customer import __all__ as _customer
-from .partner import *  # noqa: F403
-from .partner import __all__ as _partner
+from .portal_account import *  # noqa: F403
+from .portal_account import __all__ as _portal_account
+from .portal_customers import *  # noqa: F403
+from .portal_customers import __all__ as _portal_customers
 
-__all__ = [*_arrange, *_customer, *_partner]
+__all__ = [*_admin_center, *_arrange, *_portal_account, *_portal_customers]

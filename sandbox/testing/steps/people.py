@@ -73,3 +73,8 @@ def country_code(name: str) -> str:
 
 def country_name(code: str) -> str:
     return MCA_COUNTRIES[code][0]
+
+
+def table_rows(datatable) -> dict[str, str]:
+    """A two-column data table as {label: value} (cells stripped; an empty cell is an empty string)."""
+    return {row[0].strip(): row[1].strip() for row in datatable}
