@@ -9,7 +9,7 @@ WORKERS ?= 2
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -e '.[test,postgres]'
 	touch $@
 
 install: $(BIN)/.installed
@@ -27,8 +27,10 @@ chromium:
 lint: install
 	$(BIN)/ruff check sandbox tests steps bench
 
+# With a PostgreSQL server binary installed, the store, API and concurrency tests also run on a throw-away
+# PostgreSQL on loopback (scripts/postgres-for-tests.sh); without one, on SQLite alone.
 test: install chromium lint  ## the whole suite: unit, API, store, CLI, and the browser scenarios
-	$(BIN)/pytest -n $(WORKERS) -p no:cacheprovider
+	bash scripts/postgres-for-tests.sh run -- $(BIN)/pytest -n $(WORKERS) -p no:cacheprovider
 
 bench: install
 	$(BIN)/python -m bench.run

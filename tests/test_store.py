@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pg_slice
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -17,8 +18,10 @@ from sandbox.store.orm import metadata
 from sandbox.store.repository import Repository
 
 
-@pytest.fixture(params=["file", "memory"])
+@pytest.fixture(params=["file", "memory"] + (["postgresql"] if pg_slice.ENABLED else []))
 def database_url(request, tmp_path):
+    if request.param == "postgresql":  # this worker's database, emptied (tests/pg_slice.py)
+        return request.getfixturevalue("postgres_database").empty()
     return f"sqlite:///{tmp_path / 'sandbox.db'}" if request.param == "file" else "sqlite://"
 
 
@@ -30,6 +33,19 @@ def test_migrations_build_exactly_the_schema_the_code_maps(tmp_path):
         version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     assert diff == []
     assert version == head_revision() == "0001"
+
+
+@pytest.mark.skipif(not pg_slice.ENABLED, reason="the PostgreSQL slice is off")
+def test_migrations_build_exactly_the_schema_the_code_maps_on_postgresql(postgres_database):
+    engine = make_engine(pg_slice.fresh_database(f"mca_test_{pg_slice.worker()}_migrations"))
+    try:
+        prepare_schema(engine, migrate=True)
+        with engine.connect() as connection:
+            diff = compare_metadata(MigrationContext.configure(connection), metadata)
+        assert diff == []
+    finally:
+        engine.dispose()
+        pg_slice.drop_database(f"mca_test_{pg_slice.worker()}_migrations")
 
 
 def test_a_file_database_keeps_tenants_across_restarts(tmp_path):
