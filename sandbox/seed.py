@@ -354,8 +354,19 @@ def ensure_demo_workspace(ctx: ServiceContext, seed: int = 42) -> tuple[dict, bo
         if existing is not None:
             existing_id = existing.id
     if existing is None:
-        return create_tenant(ctx, seed=seed, demo=True), True
+        try:
+            return create_tenant(ctx, seed=seed, demo=True), True
+        except Conflict:  # another server on the same database made it a moment ago
+            with ctx.unit_of_work() as uow:
+                existing_id = require_workspace_by_seed(uow, seed).id
     return reset_preview(ctx, existing_id), False
+
+
+def require_workspace_by_seed(uow, seed: int) -> Workspace:
+    workspace = uow.repo.workspace_by_seed(seed)
+    if workspace is None:
+        raise Conflict(f"The tenant with seed {seed} could not be created.")
+    return workspace
 
 
 def reset_preview(ctx: ServiceContext, workspace_id: str) -> dict:

@@ -12,8 +12,22 @@ if engine is None:  # `alembic` run from the command line: build from the URL gi
 
     engine = make_engine(context.get_x_argument(as_dictionary=True)["url"])
 
+# One migrator at a time per PostgreSQL database: two servers starting at once on a fresh database would
+# both create the tables. The second waits here, then finds the schema at head and does nothing.
+MIGRATION_LOCK = 0x6D63615F73616E64  # any constant shared by every sandbox process
+
 with engine.connect() as connection:
-    context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
-    with context.begin_transaction():
-        context.run_migrations()
-    connection.commit()
+    locked = connection.dialect.name == "postgresql"
+    if locked:
+        connection.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK})")
+        connection.commit()
+    try:
+        context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
+        with context.begin_transaction():
+            context.run_migrations()
+        connection.commit()
+    finally:
+        if locked:
+            connection.rollback()
+            connection.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK})")
+            connection.commit()

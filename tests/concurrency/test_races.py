@@ -1,0 +1,139 @@
+"""Races that a shared sandbox meets: many identical confirmations at once, a customer accepting in the
+admin center while its partner confirms. Exactly one record each, no 5xx; on SQLite (file) and PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+from api.helpers import agreement_body
+from sqlalchemy import func, select
+
+from sandbox.domain.errors import PartnerCenterError
+from sandbox.services import admin_center
+from sandbox.store import orm
+
+from .conftest import new_tenant, token_for
+
+CLIENTS = 50
+
+
+def hammer(n: int, call) -> list:
+    """``n`` calls of ``call(i)`` released together by a barrier; their results (or exceptions)."""
+    barrier = threading.Barrier(n)
+
+    def one(i):
+        barrier.wait(timeout=30)
+        try:
+            return call(i)
+        except Exception as exc:  # noqa: BLE001 - reported by the test
+            return exc
+
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        return list(pool.map(one, range(n), timeout=120))
+
+
+def count(app, table, **where) -> int:
+    stmt = select(func.count()).select_from(table)
+    for column, value in where.items():
+        stmt = stmt.where(table.c[column] == value)
+    with app.extensions["engine"].connect() as connection:
+        return connection.execute(stmt).scalar()
+
+
+def post_agreement(url: str, customer_id: str, headers: dict):
+    return requests.post(f"{url}/v1/customers/{customer_id}/agreements", json=agreement_body(), headers=headers, timeout=60)
+
+
+def test_fifty_identical_confirmations_make_one_record(live):
+    tenant = new_tenant(live.url)
+    customer = tenant["customers"][0]["id"]
+    headers = {"Authorization": f"Bearer {token_for(live.url, tenant)}"}
+
+    answers = hammer(CLIENTS, lambda i: post_agreement(live.url, customer, headers))
+
+    assert not [a for a in answers if isinstance(a, Exception)], answers
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses.count(201) == 1, statuses
+    assert all(a.json()["code"] == 600061 for a in answers if a.status_code == 409), statuses
+    assert set(statuses) == {201, 409}
+    assert count(live.app, orm.attestations, customer_id=customer) == 1
+
+
+def test_fifty_retries_with_one_request_id_make_one_record_and_replay_it(live):
+    tenant = new_tenant(live.url)
+    customer = tenant["customers"][0]["id"]
+    headers = {"Authorization": f"Bearer {token_for(live.url, tenant)}", "MS-RequestId": str(uuid.uuid4())}
+
+    answers = hammer(CLIENTS, lambda i: post_agreement(live.url, customer, headers))
+
+    assert not [a for a in answers if isinstance(a, Exception)], answers
+    created = [a for a in answers if a.status_code == 201]
+    others = [a for a in answers if a.status_code != 201]
+    assert created and len({a.text for a in created}) == 1  # the first answer, replayed byte for byte
+    # a twin still running is 409 / 409 (retry shortly), never a second confirmation
+    assert all(a.status_code == 409 and a.json()["code"] in (409, 600061) for a in others), [a.text for a in others]
+    assert count(live.app, orm.attestations, customer_id=customer) == 1
+    again = post_agreement(live.url, customer, headers)
+    assert again.status_code == 201 and again.text == created[0].text
+
+
+def test_mixed_retries_and_new_requests_make_one_record(live):
+    tenant = new_tenant(live.url)
+    customer = tenant["customers"][0]["id"]
+    token = token_for(live.url, tenant)
+    shared = str(uuid.uuid4())
+
+    def call(i):
+        headers = {"Authorization": f"Bearer {token}", "MS-RequestId": shared if i % 2 else str(uuid.uuid4())}
+        return post_agreement(live.url, customer, headers)
+
+    answers = hammer(CLIENTS, call)
+
+    assert not [a for a in answers if isinstance(a, Exception)], answers
+    assert all(a.status_code in (201, 409) for a in answers), sorted(a.status_code for a in answers)
+    assert all(a.json()["code"] in (409, 600061) for a in answers if a.status_code == 409)
+    assert count(live.app, orm.attestations, customer_id=customer) == 1
+
+
+def test_direct_acceptance_racing_confirmations(live):
+    """Half the callers are the customer accepting in the admin center, half the partner confirming."""
+    tenant = new_tenant(live.url)
+    customer = tenant["customers"][0]["id"]
+    headers = {"Authorization": f"Bearer {token_for(live.url, tenant)}"}
+    services = live.app.extensions["services"]
+
+    def call(i):
+        if i % 2:
+            return admin_center.accept_agreement_directly(services, customer)
+        return post_agreement(live.url, customer, headers)
+
+    answers = hammer(CLIENTS, call)
+
+    errors = [a for a in answers if isinstance(a, Exception)]
+    assert all(isinstance(e, PartnerCenterError) for e in errors), errors
+    acceptances = [a for a in answers if not isinstance(a, Exception | requests.Response)]
+    assert len({a.id for a in acceptances}) == 1 and len(acceptances) == CLIENTS // 2  # accepting twice changes nothing
+    statuses = sorted(a.status_code for a in answers if isinstance(a, requests.Response))
+    assert statuses.count(201) == 1 and set(statuses) == {201, 409}, statuses
+    assert count(live.app, orm.direct_acceptances, customer_id=customer) == 1
+    assert count(live.app, orm.attestations, customer_id=customer) == 1
+    status = requests.get(f"{live.url}/v1/customers/{customer}/directSignedMicrosoftCustomerAgreementStatus",
+                          headers=headers, timeout=30)
+    assert status.json() == {"isSigned": True}
+
+
+def test_fifty_concurrent_new_customers_all_land(live):
+    """Writes of different records at once: every 201 is there, and nothing else."""
+    tenant = new_tenant(live.url, customers=0)
+    headers = {"Authorization": f"Bearer {token_for(live.url, tenant)}"}
+    from api.helpers import customer_body
+
+    answers = hammer(CLIENTS, lambda i: requests.post(f"{live.url}/v1/customers", json=customer_body(), headers=headers,
+                                                      timeout=60))
+
+    assert not [a for a in answers if isinstance(a, Exception)], answers
+    assert sorted({a.status_code for a in answers}) == [201], [a.text for a in answers if a.status_code != 201][:3]
+    assert count(live.app, orm.customers, workspace_id=tenant["id"]) == CLIENTS
