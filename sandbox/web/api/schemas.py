@@ -82,7 +82,7 @@ class UtcDateTime(fields.DateTime):
             raise ValidationError("Not a valid date and time (ISO 8601, for example 2019-08-26T00:00:00Z).")
         try:
             return as_utc(datetime.fromisoformat(value.strip()))
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:  # OverflowError: 0001-01-01T00:00:00+05:00 is before year 1 in UTC
             raise ValidationError("Not a valid date and time (ISO 8601, for example 2019-08-26T00:00:00Z).") from exc
 
 
