@@ -1,4 +1,4 @@
-@ui @option1 @timeline
+@ui @timeline
 Feature: The agreement a purchase needs depends on the sandbox's date
   As a CSP partner rehearsing the switch to the Microsoft Customer Agreement,
   I want the sandbox to apply the rules in force on its date,
@@ -7,7 +7,7 @@ Feature: The agreement a purchase needs depends on the sandbox's date
   Background:
     Given a direct-bill partner
 
-  @R-TL-4 @R-TL-5
+  @option1 @R-TL-4 @R-TL-5
   Scenario Outline: Seat changes for a customer with only the Microsoft Cloud Agreement, on <date>
     Given the sandbox date is <date>
     And a customer who accepted only the Microsoft Cloud Agreement and has Office 365 E3 seats
@@ -20,7 +20,7 @@ Feature: The agreement a purchase needs depends on the sandbox's date
       | 2020-01-31 | the partner sees "Quantity updated."                            |
       | 2020-02-01 | it is refused because the Microsoft Customer Agreement is missing |
 
-  @R-TL-4 @R-TL-5
+  @option1 @R-TL-4 @R-TL-5
   Scenario Outline: New purchases for a customer with only the Microsoft Cloud Agreement, on <date>
     Given the sandbox date is <date>
     And a customer who accepted only the Microsoft Cloud Agreement
@@ -33,7 +33,7 @@ Feature: The agreement a purchase needs depends on the sandbox's date
       | 2020-01-15 | the partner sees "Subscription added."                          |
       | 2020-02-03 | it is refused because the Microsoft Customer Agreement is missing |
 
-  @R-TL-4
+  @option1 @R-TL-4
   Scenario: The Azure plan needs the Microsoft Customer Agreement even before 2020-02-01
     Given the sandbox date is 2019-11-15
     And a customer who accepted only the Microsoft Cloud Agreement
@@ -41,7 +41,7 @@ Feature: The agreement a purchase needs depends on the sandbox's date
     When the partner tries to buy 1 "Azure plan" for the customer
     Then it is refused because the Microsoft Customer Agreement is missing
 
-  @R-NEW-BUY @R-TL-5
+  @option1 @R-NEW-BUY @R-TL-5
   Scenario: A customer without an agreement can buy once the partner confirms its acceptance
     Given the sandbox date is 2020-05-05
     And a customer without an agreement
@@ -57,7 +57,7 @@ Feature: The agreement a purchase needs depends on the sandbox's date
     And the partner tries to buy 5 "Microsoft 365 Business Standard" for the customer
     Then the partner sees "Subscription added."
 
-  @R-TL-1
+  @option1 @R-TL-1
   Scenario Outline: Confirming acceptance in Partner Center opens on 2019-08-01 (sandbox date <date>)
     Given the sandbox date is <date>
     And a customer without an agreement
