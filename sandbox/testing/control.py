@@ -37,6 +37,21 @@ class Tenant:
         """An indirect reseller's indirect provider (its own partner record, users and app)."""
         return self.raw.get("provider")
 
+    @property
+    def users(self) -> list[dict]:
+        """The partner's users: ``userName``, ``password``, ``role``, ``displayName``."""
+        return self.raw["users"]
+
+    @property
+    def application(self) -> dict:
+        """The partner's app registration: ``clientId``, ``clientSecret``."""
+        return self.raw["application"]
+
+    @property
+    def clock(self) -> dict:
+        """The clock as the tenant was made: ``now`` (ISO-8601) and ``frozen``."""
+        return self.raw["clock"]
+
     def user(self, role: str) -> dict:
         """The partner user with ``role`` (``AdminAgent``, ``SalesAgent``, ``BillingAdmin``, ...)."""
         return next(u for u in self.raw["users"] if u["role"] == role)
@@ -51,6 +66,8 @@ class ControlClient:
         self.timeout = timeout
         # A shared, external sandbox should not keep every scenario's tenant; a throw-away one may.
         self.delete_tenants_after_use = delete_tenants_after_use
+        # Ids of the tenants made through this client, in order: a failed test's evidence names them.
+        self.created: list[str] = []
 
     def create_tenant(self, *, kind: str = "DirectBill", seed: int | None = None, customers: int = 0,
                       now: datetime | None = None, frozen: bool = True) -> Tenant:
@@ -61,6 +78,7 @@ class ControlClient:
         if now is not None:
             body["clock"] = {"now": now.isoformat(), "frozen": frozen}
         made = self._call("POST", "/tenants", body)
+        self.created.append(made["id"])
         return Tenant(made, list(made.get("customers", [])))
 
     def add_customer(self, tenant: Tenant | str, *, state: str = "NoAgreement", country: str | None = None,
@@ -82,6 +100,14 @@ class ControlClient:
 
     def delete_tenant(self, tenant: Tenant | str) -> None:
         self._call("DELETE", f"/tenants/{_id(tenant)}")
+
+    def journal(self, tenant: Tenant | str) -> dict:
+        """What the sandbox got and answered for this tenant: ``{totalCount, capacity, items}``."""
+        return self._call("GET", f"/tenants/{_id(tenant)}/journal")
+
+    def clock(self, tenant: Tenant | str) -> dict:
+        """The tenant's clock now: ``{now, frozen}``."""
+        return self._call("GET", f"/tenants/{_id(tenant)}/clock")
 
     def health(self) -> dict:
         return self._call("GET", "/health")

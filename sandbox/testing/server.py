@@ -1,4 +1,5 @@
-"""A sandbox served on a free loopback port in a background thread, for browser tests."""
+"""A sandbox served on a free loopback port in a background thread, for browser tests, and the
+:class:`Sandbox` a test run drives (that one, or an external one by its URL)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from sandbox.app import create_app
+from .control import ControlClient, Tenant
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -38,6 +39,8 @@ class LiveServer:
 
     def start(self) -> LiveServer:
         """Build the app, bind a free port and serve in a daemon thread."""
+        from sandbox.app import create_app  # here, so that driving an external sandbox never loads the app
+
         url = self.database_url
         if url is None:
             self._folder = Path(tempfile.mkdtemp(prefix="mca-sandbox-"))
@@ -70,3 +73,50 @@ class LiveServer:
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
+
+
+class Sandbox:
+    """The sandbox a test run drives: its ``url``, a ``control`` client, and, when it was started here, the
+    in-process ``server`` (else it is ``external``, e.g. a team's shared sandbox).
+
+    With ``seed``, a sandbox started here also gets the demo workspace of ``mca-sandbox serve``
+    (``workspace``: its partners, users and app credentials).
+    """
+
+    def __init__(self, url: str, control: ControlClient, server: LiveServer | None = None,
+                 workspace: dict | None = None):
+        self.url = url.rstrip("/")
+        self.control = control
+        self.server = server
+        self.workspace = workspace
+
+    @property
+    def external(self) -> bool:
+        return self.server is None
+
+    @classmethod
+    def connect(cls, url: str, *, key: str = "") -> Sandbox:
+        """An already running sandbox; the tenants a test makes there are deleted after it."""
+        return cls(url, ControlClient(url, key=key, delete_tenants_after_use=True))
+
+    @classmethod
+    def start(cls, *, database_url: str | None = None, seed: int | None = None) -> Sandbox:
+        """A sandbox served here on a free port, on ``database_url`` (default: a temporary SQLite file)."""
+        server = LiveServer(database_url=database_url).start()
+        workspace = None
+        if seed is not None:
+            from sandbox import seed as seeding
+
+            workspace, _created = seeding.ensure_demo_workspace(server.app.extensions["services"], seed=seed)
+        return cls(server.url, ControlClient(server.url), server, workspace)
+
+    def create_tenant(self, **options) -> Tenant:
+        """A fresh, isolated partner tenant (see :meth:`ControlClient.create_tenant`)."""
+        return self.control.create_tenant(**options)
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+
+    def __repr__(self) -> str:
+        return f"<Sandbox {self.url} ({'external' if self.external else 'in-process'})>"
