@@ -36,7 +36,8 @@ def canonical_path(tree: dict, path: str) -> str:
         if not segment or node is None:
             fixed.append(segment)
             continue
-        child = node.get(segment.lower())
+        # a segment spelled like the variable marker itself ("<*>") is a value, never a literal
+        child = node.get(segment.lower()) if segment != _ANY else None
         if child is not None:
             fixed.append(child[""])
             node = child

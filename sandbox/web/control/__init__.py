@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from datetime import UTC, datetime
 
 from flask import Blueprint, current_app, jsonify, request
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
@@ -29,11 +30,37 @@ def _require_key():
             raise AccessDenied("The control API needs the X-Sandbox-Key header of this sandbox.")
 
 
+# A tenant's clock stays where its tokens' expiry and every date the rules compare can be computed.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+CLOCK_RANGE = "The clock can be set from 1970-01-01 to 8999-12-31 (UTC)."
+
+
+def clock_instant(moment: datetime) -> datetime:
+    """``moment`` in UTC if a clock may stand there, else 400 / 800002 (never an OverflowError's 500)."""
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError as exc:
+        raise InvalidRequestInput(CLOCK_RANGE, data=["now: out of range"]) from exc
+    if not EARLIEST <= moment < LATEST:
+        raise InvalidRequestInput(CLOCK_RANGE, data=["now: out of range"])
+    return moment
+
+
+class ClockInstant(fields.AwareDateTime):
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return clock_instant(moment)
+        except InvalidRequestInput as exc:
+            raise ValidationError(CLOCK_RANGE) from exc
+
+
 class ClockSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    now = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=None)
+    now = ClockInstant(load_default=None, allow_none=True, default_timezone=None)
     frozen = fields.Boolean(load_default=False, truthy={True}, falsy={False})
     advance_seconds = fields.Float(data_key="advanceSeconds", load_default=None, allow_none=True,
                                    validate=validate.Range(min=-10 * 365 * 86400, max=10 * 365 * 86400))
@@ -140,7 +167,10 @@ def set_clock(tenant_id):
         from datetime import timedelta
 
         base = now or tenants.get_clock(services(), tenant_id).now
-        now = base + timedelta(seconds=body["advance_seconds"])
+        try:
+            now = clock_instant(base + timedelta(seconds=body["advance_seconds"]))
+        except OverflowError as exc:
+            raise InvalidRequestInput(CLOCK_RANGE, data=["advanceSeconds: out of range"]) from exc
     return jsonify(clock_json(tenants.set_clock(services(), tenant_id, now=now, frozen=body["frozen"])))
 
 

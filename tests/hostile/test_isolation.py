@@ -1,0 +1,146 @@
+"""Two partner tenants on one sandbox: partner A, with its own valid token or session, aimed at partner B's
+customers and records gets 404 and learns nothing; B's records are untouched. A customer in the admin
+center sees only its own tenant and partners."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from admin_center.conftest import PARTNERS_URL, AdminCenter, invitation_url
+from api.helpers import agreement_body, bearer, request_token
+from portal.helpers import Portal, set_clock, user_of
+
+from .helpers import snapshot
+
+ORDER = {"lineItems": [{"offerId": "CFQ7TTC0LH18:0001", "quantity": 1}]}
+
+
+@pytest.fixture
+def two_partners(client):
+    """Partner A and partner B, each a tenant with customers; B's first customer has the MCA and a subscription."""
+    a = client.post("/_sandbox/tenants", json={"customers": 2}).get_json()
+    b = client.post("/_sandbox/tenants", json={"customers": 2}).get_json()
+    for tenant in (a, b):
+        set_clock(client, tenant["id"])
+    b_headers = bearer(request_token(client, b))
+    b_customer = b["customers"][0]["id"]
+    assert client.post(f"/v1/customers/{b_customer}/agreements", headers=b_headers,
+                       json=agreement_body(dateAgreed="2020-03-01T00:00:00Z")).status_code == 201
+    order = client.post(f"/v1/customers/{b_customer}/orders", headers=b_headers, json=ORDER).get_json()
+    return {"a": a, "b": b, "b_customer": b_customer, "b_subscription": order["lineItems"][0]["subscriptionId"],
+            "a_customer": a["customers"][0]["id"]}
+
+
+def aimed_at(customer: str, subscription: str) -> list[tuple[str, str, dict | None]]:
+    return [
+        ("GET", f"/v1/customers/{customer}", None),
+        ("GET", f"/v1/customers/{customer}/agreements?agreementType=*", None),
+        ("POST", f"/v1/customers/{customer}/agreements", agreement_body(dateAgreed="2020-03-01T00:00:00Z")),
+        ("GET", f"/v1/customers/{customer}/directSignedMicrosoftCustomerAgreementStatus", None),
+        ("POST", f"/v1/customers/{customer}/orders", ORDER),
+        ("GET", f"/v1/customers/{customer}/subscriptions", None),
+        ("PATCH", f"/v1/customers/{customer}/subscriptions/{subscription}", {"quantity": 5}),
+    ]
+
+
+def _same_without(text: str, *ids: str) -> str:
+    for value in ids:
+        text = text.replace(value, "<id>").replace(value.upper(), "<id>")
+    return text
+
+
+@pytest.mark.parametrize("role", ["AdminAgent", None], ids=["App+User", "App-only"])
+def test_partner_a_gets_404_on_every_operation_aimed_at_partner_bs_records(app, client, two_partners, role):
+    a, b = two_partners["a"], two_partners["b"]
+    headers = bearer(request_token(client, a, role))
+    b_names = [c["companyName"] for c in b["customers"]] + [c["domain"] for c in b["customers"]] + [b["name"]]
+    unknown_customer, unknown_subscription = str(uuid.uuid4()), str(uuid.uuid4())
+    before = snapshot(app)
+    targets = [
+        (two_partners["b_customer"], two_partners["b_subscription"]),  # B's customer, B's subscription
+        (two_partners["a_customer"], two_partners["b_subscription"]),  # A's own customer, B's subscription
+    ]
+    for customer, subscription in targets:
+        for (method, path, body), (_, unknown_path, _) in zip(aimed_at(customer, subscription),
+                                                             aimed_at(unknown_customer if customer != two_partners["a_customer"]
+                                                                      else customer, unknown_subscription), strict=True):
+            if customer == two_partners["a_customer"] and subscription not in path:
+                continue  # A's own customer: only B's subscription under it is aimed at
+            response = client.open(path, method=method, headers=headers, json=body)
+            if role is None and ("agreements" in path or "directSigned" in path):
+                assert response.status_code == 403, path  # App+User-only: refused for the token, before any lookup
+                assert response.get_json()["code"] == 2032
+                continue
+            assert response.status_code == 404, (method, path, response.get_data(as_text=True))
+            assert response.get_json()["code"] == 1000
+            text = response.get_data(as_text=True)
+            assert not any(name in text for name in b_names), text
+            unknown = client.open(unknown_path, method=method, headers=headers, json=body)
+            # byte for byte what an id that exists nowhere gets: the answer tells nothing about B
+            assert _same_without(text, customer, subscription) == _same_without(
+                unknown.get_data(as_text=True), unknown_customer, unknown_subscription, customer)
+    listed = client.get("/v1/customers?size=500", headers=headers).get_json()["items"]
+    assert {c["id"] for c in listed} == {c["id"] for c in a["customers"]}
+    assert snapshot(app) == before
+
+
+def test_a_tokens_request_ids_and_journal_stay_in_its_tenant(client, two_partners):
+    a, b = two_partners["a"], two_partners["b"]
+    a_headers, b_headers = bearer(request_token(client, a)), bearer(request_token(client, b))
+    client.get("/v1/customers", headers=b_headers)
+    journal_a = json.dumps(client.get(f"/_sandbox/tenants/{a['id']}/journal").get_json())
+    assert two_partners["b_customer"] not in journal_a and b["customers"][1]["companyName"] not in journal_a
+    # B's token names B's tenant: it is refused on A's token endpoint alias and reads only B's records
+    assert {c["id"] for c in client.get("/v1/customers", headers=b_headers).get_json()["items"]} == {
+        c["id"] for c in b["customers"]}
+    assert client.get(f"/v1/customers/{two_partners['a_customer']}", headers=b_headers).status_code == 404
+    assert client.get(f"/v1/customers/{two_partners['a_customer']}", headers=a_headers).status_code == 200
+
+
+def test_partner_a_signed_in_to_the_portal_gets_404_on_partner_bs_customer_pages(app, client, two_partners):
+    a, b = two_partners["a"], two_partners["b"]
+    portal = Portal(client)
+    portal.sign_in(user_of(a, "AdminAgent"))
+    customer, subscription = two_partners["b_customer"], two_partners["b_subscription"]
+    b_names = [b["customers"][0]["companyName"], b["customers"][0]["domain"]]
+    before = snapshot(app)
+    pages = [
+        ("GET", f"/dashboard/customers/{customer}/account", None),
+        ("GET", f"/dashboard/customers/{customer}/agreement", None),
+        ("POST", f"/dashboard/customers/{customer}/agreement",
+         {"first_name": "A", "last_name": "B", "email": "a@b.example", "date_agreed": "2020-03-01"}),
+        ("GET", f"/dashboard/customers/{customer}/subscriptions", None),
+        ("POST", f"/dashboard/customers/{customer}/subscriptions", {"offer": "CFQ7TTC0LH18:0001", "quantity": "1"}),
+        ("POST", f"/dashboard/customers/{customer}/subscriptions/{subscription}", {"quantity": "7"}),
+        ("POST", f"/dashboard/customers/{two_partners['a_customer']}/subscriptions/{subscription}", {"quantity": "7"}),
+    ]
+    for method, path, form in pages:
+        response = portal.post(path, form) if method == "POST" else portal.get(path)
+        text = response.get_data(as_text=True)
+        assert response.status_code == 404, (path, response.status_code)
+        assert not any(name in text for name in b_names), path
+    assert portal.get(f"/dashboard/customers/{customer}", follow_redirects=True).status_code == 404
+    search = portal.text("/dashboard/customers?q=" + b["customers"][0]["companyName"][:6])
+    assert b["customers"][0]["companyName"] not in search
+    assert snapshot(app) == before
+
+
+def test_a_customer_in_the_admin_center_sees_only_its_own_tenant_and_partners(app, client, two_partners):
+    a, b = two_partners["a"], two_partners["b"]
+    center = AdminCenter(client)
+    customer = a["customers"][0]
+    page = center.open_signed_in(customer, PARTNERS_URL).get_data(as_text=True)
+    assert a["name"].split()[0] in page and b["name"] not in page
+    before = snapshot(app)
+    # an invitation from a partner of another tenant: not valid here, nothing accepted
+    for url in (invitation_url(b["id"]), invitation_url(b["id"], dap="false")):
+        assert client.get(url).status_code == 404
+        assert center.post(url, {"authorize": "on", "accept": "on"}).status_code == 404
+    details = client.get(f"/AdminPortal/Home?ref=/partners/{b['id']}")
+    assert details.status_code == 404 and b["name"] not in details.get_data(as_text=True)
+    assert snapshot(app) == before
+    # the agreement page is the signed-in customer's own, whatever the query says
+    other = client.get(f"/AdminPortal/Home?ref=/BillingAccounts/agreement&customerId={two_partners['b_customer']}")
+    assert b["customers"][0]["companyName"] not in other.get_data(as_text=True)
