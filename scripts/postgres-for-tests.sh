@@ -5,7 +5,8 @@
 #   scripts/postgres-for-tests.sh start          initdb (once) and start; prints the database URL
 #   scripts/postgres-for-tests.sh stop           stop it (the data directory stays; `clean` removes it)
 #   scripts/postgres-for-tests.sh url            the URL the tests use
-#   scripts/postgres-for-tests.sh run -- CMD...  start, run CMD with MCA_SANDBOX_TEST_DATABASE_URL set, stop
+#   scripts/postgres-for-tests.sh run -- CMD...  start a server of its own (temporary directory, free port), run
+#                                                CMD with MCA_SANDBOX_TEST_DATABASE_URL set, stop and remove it
 #
 # `run` is what `make test` uses: when no PostgreSQL server binary is found (or MCA_SANDBOX_TEST_POSTGRES=off)
 # it runs CMD on SQLite alone; when MCA_SANDBOX_TEST_DATABASE_URL is already set it uses that server as is.
@@ -93,15 +94,18 @@ run() {
         echo "PostgreSQL slice skipped (no PostgreSQL server binary, or MCA_SANDBOX_TEST_POSTGRES=off): SQLite only"
         exec "$@"
     fi
-    local was_running=""
-    running && was_running=1
+    # a server of its own for this run (own directory, free port), so that runs side by side never meet
+    if [ -z "${MCA_SANDBOX_PG_DIR:-}" ]; then
+        DIR="$(mktemp -d "${TMPDIR:-/tmp}/mca-sandbox-pg-run.XXXXXX")"
+        rmdir "$DIR"
+        PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+        URL="postgresql://sandbox@127.0.0.1:${PORT}/postgres"
+        trap 'stop; rm -rf "$DIR" "$DIR.initdb.log"' EXIT
+    fi
     MCA_SANDBOX_TEST_DATABASE_URL="$(start)"
     export MCA_SANDBOX_TEST_DATABASE_URL
     echo "PostgreSQL slice on $MCA_SANDBOX_TEST_DATABASE_URL"
-    local status=0
-    "$@" || status=$?
-    [ -z "$was_running" ] && stop
-    return $status
+    "$@"
 }
 
 case "${1:-}" in

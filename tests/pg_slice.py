@@ -28,7 +28,9 @@ def in_slice(path: Path) -> bool:
 
 
 def worker() -> str:
-    return re.sub(r"\W", "_", os.environ.get("PYTEST_XDIST_WORKER", "main"))
+    """This process's share of the server: the run (so that two runs on one server never meet) and the worker."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")[:8] or str(os.getpid())
+    return re.sub(r"\W", "_", f"{run}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
 
 
 def _sqlalchemy_url(url: str) -> str:
