@@ -56,15 +56,18 @@ def record_confirmation(
     agreement_type: AgreementType,
     date_agreed: datetime,
     contact: Contact,
+    partner: Partner | None = None,
 ) -> Attestation:
     """Check and add one confirmation inside an open unit of work (shared by the API and the wizard)."""
-    partner = _partner(uow, actor)
+    partner = partner or _partner(uow, actor)
     rules.ensure_may_attest(actor.role, partner.kind)  # R-RES-1, roles
     now = ctx.now_in(workspace)
     rules.ensure_valid_confirmation(
         template_id=template_id, agreement_type=agreement_type, date_agreed=date_agreed, now=now
     )  # R-OPT1-NEW-4, R-OPT1-EX-4
-    rules.ensure_not_duplicate(uow.repo.attestations(customer.id), agreement_type, contact)  # 600061
+    # 600061; only the rows that can match are read (a customer may have many confirmations)
+    rules.ensure_not_duplicate(uow.repo.attestations_with_contact(customer.id, agreement_type, contact.key()),
+                               agreement_type, contact)
     attestation = Attestation(
         id=ctx.new_id(),
         workspace_id=workspace.id,
@@ -99,12 +102,17 @@ def confirm_customer_acceptance(
     """R-API-2, R-OPT1-EX-*: the partner confirms (attests) that the customer accepted the agreement."""
     try:
         with ctx.unit_of_work() as uow:
-            workspace = require_workspace(uow, actor.workspace_id)
-            customer = _customer_or_404(uow, actor, customer_id)
+            found = uow.repo.customer_in_context(actor.workspace_id, actor.partner_id, customer_id)
+            if found is None:  # say which is missing
+                require_workspace(uow, actor.workspace_id)
+                _customer_or_404(uow, actor, customer_id)
+                _partner(uow, actor)
+            customer, workspace, partner = found
             rules.ensure_attestation_available(actor.channel, ctx.now_in(workspace).date())  # R-TL-1..3
             return record_confirmation(
                 ctx, uow, workspace, actor, customer,
                 template_id=template_id, agreement_type=agreement_type, date_agreed=date_agreed, contact=contact,
+                partner=partner,
             )
     except IntegrityError as exc:  # a concurrent twin won the race: same answer as the check above
         raise PartnerConfirmedAgreementAlreadyExists() from exc

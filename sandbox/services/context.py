@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -83,6 +84,14 @@ class ServiceContext:
             raise
         finally:
             session.close()
+
+    @property
+    def engine(self) -> Engine:
+        return self.session_factory.kw["bind"]
+
+    def connect(self) -> Connection:
+        """A plain connection for short statements on a hot path (no ORM session, no identity map)."""
+        return self.engine.connect()
 
     def now_in(self, workspace: Workspace) -> datetime:
         """The workspace's current instant on its own clock."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sandbox.domain.errors import NotFound, Unauthorized
 from sandbox.domain.model import Application, Partner, PartnerUser, Workspace
+from sandbox.store.repository import principal_records
 
 from .context import Actor, ServiceContext, check_secret, require_workspace
 
@@ -49,18 +50,19 @@ def authenticate_application(ctx: ServiceContext, client_id: str, client_secret:
 
 
 def principal_for(ctx: ServiceContext, *, user_id: str | None, client_id: str | None, partner_id: str) -> Principal:
-    """Rebuild the caller from a token's claims; anything deleted since then no longer signs in."""
-    with ctx.unit_of_work() as uow:
-        user = uow.repo.user(user_id) if user_id else None
-        app = uow.repo.application(client_id) if client_id else None
-        owner = user or app
-        if owner is None or owner.partner_id != partner_id or (user and app and user.partner_id != app.partner_id):
-            raise Unauthorized("The token does not belong to a known user or application.")
-        workspace = uow.repo.workspace(owner.workspace_id)
-        partner = uow.repo.partner(owner.workspace_id, partner_id)
-        if workspace is None or partner is None:
-            raise Unauthorized("The token's tenant no longer exists.")
-        return Principal(workspace, partner, user, app)
+    """Rebuild the caller from a token's claims; anything deleted since then no longer signs in.
+
+    Every API request (and portal page) does this: one read-only statement, outside any ORM session.
+    """
+    user, app, partner, workspace = principal_records(
+        ctx.engine, user_id=user_id, client_id=client_id, partner_id=partner_id
+    )
+    owner = user or app
+    if owner is None or owner.partner_id != partner_id or (user and app and user.partner_id != app.partner_id):
+        raise Unauthorized("The token does not belong to a known user or application.")
+    if workspace is None or partner is None:
+        raise Unauthorized("The token's tenant no longer exists.")
+    return Principal(workspace, partner, user, app)
 
 
 def workspace_now(ctx: ServiceContext, workspace_id: str):

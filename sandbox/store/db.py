@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import weakref
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect
@@ -47,6 +48,144 @@ class SerialStaticPool(StaticPool):
         self._serial.release()
 
 
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def install_write_gate(engine: Engine) -> threading.RLock:
+    """Writers of one process queue on a lock instead of in SQLite's busy handler.
+
+    SQLite takes its write lock at a transaction's first write; a second connection that wants it waits in
+    the busy handler, which polls with sleeps of 1, 2, 5, 10, ... ms, so concurrent writes (a POST claims its
+    MS-RequestId, confirms, keeps its answer: three short write transactions) spent most of their time
+    asleep. The gate is taken just before a connection's first write and given back when the connection
+    returns to the pool (its transaction committed or rolled back by then). Other processes on the same
+    file still meet in the busy handler.
+    """
+    gate = threading.RLock()
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _take(connection, _cursor, statement, _parameters, _context, _executemany):  # pragma: no branch
+        info = connection.connection.info
+        if not info.get("write_gate") and statement.lstrip()[:7].upper().startswith(_WRITES):
+            gate.acquire()
+            info["write_gate"] = True
+
+    @event.listens_for(engine, "checkin")
+    def _give_back(_dbapi_connection, record):  # pragma: no branch
+        if record.info.pop("write_gate", False):
+            gate.release()
+
+    return gate
+
+
+class ThreadReader:
+    """One thread's own read-only connection to a SQLite file, outside the pool, and what it remembers.
+
+    ``data_version`` changes whenever any other connection, of this process or another, commits to the
+    file; a memory keyed by it is therefore exact. Made lazily, one per thread, closed with the engine.
+    """
+
+    MEMORY_SIZE = 1024
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.memory: dict = {}
+
+    def data_version(self) -> int:
+        return self.connection.execute("PRAGMA data_version").fetchone()[0]
+
+    def remember(self, key, value) -> None:
+        if len(self.memory) >= self.MEMORY_SIZE:
+            self.memory.clear()
+        self.memory[key] = value
+
+
+class _ThreadReaders:
+    def __init__(self, engine: Engine):
+        cargs, cparams = engine.dialect.create_connect_args(engine.url)
+        self._connect = lambda: engine.dialect.loaded_dbapi.connect(*cargs, **{**cparams, "check_same_thread": False})
+        self._local = threading.local()
+        self._made: list = []
+        self._lock = threading.Lock()
+
+    def get(self) -> ThreadReader:
+        reader = getattr(self._local, "reader", None)
+        if reader is None:
+            connection = self._connect()
+            connection.execute("PRAGMA busy_timeout=10000")
+            connection.execute("PRAGMA query_only=1")  # it reads, whatever asks it to write
+            reader = self._local.reader = ThreadReader(connection)
+            with self._lock:
+                self._made.append(connection)
+        return reader
+
+    def close(self) -> None:
+        with self._lock:
+            made, self._made = self._made, []
+        self._local = threading.local()
+        for connection in made:
+            connection.close()
+
+
+_THREAD_READERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def thread_reader(engine: Engine) -> ThreadReader | None:
+    """This thread's reader of the engine's SQLite file; None for other databases (memory, PostgreSQL)."""
+    readers = _THREAD_READERS.get(engine)
+    return readers.get() if readers is not None else None
+
+
+def install_thread_readers(engine: Engine) -> None:
+    readers = _THREAD_READERS[engine] = _ThreadReaders(engine)
+    event.listen(engine, "engine_disposed", lambda _engine: readers.close())
+
+
+class PreparedRead:
+    """A read-only SELECT compiled once per dialect and run straight on a DBAPI connection (the thread's
+    reader, or one from the pool), its row typed by SQLAlchemy's own result processors: what
+    ``Connection.execute`` does, without its per-call bookkeeping, which cost more than the query itself
+    on the API's hottest path (authenticating every request)."""
+
+    def __init__(self, statement):
+        self.statement = statement
+        self._compiled: dict = {}
+        self._processors: dict = {}
+
+    def first(self, engine: Engine, params: dict, connection=None) -> tuple | None:
+        dialect = engine.dialect
+        key = (type(dialect), dialect.paramstyle)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compiled[key] = self.statement.compile(dialect=dialect)
+        bound = compiled.construct_params(params)
+        args = tuple(bound[name] for name in compiled.positiontup) if compiled.positiontup is not None else bound
+        pooled = engine.raw_connection() if connection is None else None
+        try:
+            cursor = (connection or pooled).cursor()
+            try:
+                cursor.execute(compiled.string, args)
+                row = cursor.fetchone()
+                processors = self._processors.get(key) or self._processors_for(key, dialect, cursor.description)
+            finally:
+                cursor.close()
+        finally:
+            if pooled is not None:
+                pooled.close()  # back to the pool (rolled back: nothing was written)
+        if row is None:
+            return None
+        return tuple(value if process is None else process(value) for process, value in zip(processors, row, strict=True))
+
+    def _processors_for(self, key, dialect, description) -> tuple:
+        """The columns' result processors, given the driver's type codes (some drivers need them)."""
+        processors = tuple(
+            column.type.dialect_impl(dialect).result_processor(dialect, described[1])
+            for column, described in zip(self.statement.selected_columns, description, strict=True)
+        )
+        self._processors[key] = processors
+        return processors
+
+
 def make_engine(url: str) -> Engine:
     """An engine with the settings each backend needs for a multi-threaded server."""
     if url.startswith("sqlite"):
@@ -66,6 +205,9 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA busy_timeout=10000")
             cursor.close()
 
+        if not memory:  # a memory database has one connection, handed out one thread at a time already
+            install_write_gate(engine)
+            install_thread_readers(engine)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")

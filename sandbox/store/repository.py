@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, or_, select
+import functools
+
+from sqlalchemy import Engine, and_, bindparam, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from sandbox.domain import model
 
 from . import orm
+from .db import PreparedRead, thread_reader
 
 _INSERT_ORDER = (
     model.Workspace,
@@ -30,6 +33,40 @@ def _starts_with(search: str):
     c = orm.customers.c
     text = search.strip().casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return or_(c.search_name.like(text + "%", escape="\\"), func.lower(c.domain).like(text + "%", escape="\\"))
+
+
+def _related_to_partner():
+    rel = orm.relationships.c
+    return select(rel.id).where(
+        rel.customer_id == bindparam("customer_id"),
+        rel.workspace_id == bindparam("workspace_id"),
+        or_(rel.partner_id == bindparam("partner_id"), rel.associated_partner_id == bindparam("partner_id")),
+    ).exists()
+
+
+@functools.cache
+def _statement(name: str):
+    """The statements of the API's hot paths, each built once (building one costs about as much as running
+    it), on first use: the domain classes are mapped by then."""
+    c = orm.customers.c
+    if name == "customer_for_partner":
+        return select(model.Customer).where(
+            c.id == bindparam("customer_id"), c.workspace_id == bindparam("workspace_id"), _related_to_partner()
+        )
+    if name == "customer_in_context":
+        return (
+            select(model.Customer, model.Workspace, model.Partner)
+            .join(orm.workspaces, orm.workspaces.c.id == c.workspace_id)
+            .join(orm.partners, and_(orm.partners.c.id == bindparam("partner_id"),
+                                     orm.partners.c.workspace_id == c.workspace_id))
+            .where(c.id == bindparam("customer_id"), c.workspace_id == bindparam("workspace_id"), _related_to_partner())
+        )
+    if name == "attestations_with_contact":
+        a = orm.attestations.c
+        return select(model.Attestation).where(
+            a.customer_id == bindparam("customer_id"), a.type == bindparam("type"), a.contact_key == bindparam("contact_key")
+        )
+    raise KeyError(name)
 
 
 class Repository:
@@ -139,33 +176,44 @@ class Repository:
         stmt = select(func.count()).select_from(orm.customers).where(func.lower(orm.customers.c.domain) == domain.lower())
         return bool(self.session.scalar(stmt))
 
+    def _visible(self, partner_id: str):
+        """The customer row is the partner's: a relationship, direct or as its indirect reseller."""
+        rel = orm.relationships.c
+        return (select(rel.customer_id)
+                .where(rel.customer_id == orm.customers.c.id,
+                       or_(rel.partner_id == partner_id, rel.associated_partner_id == partner_id))
+                .exists())
+
     def _visible_customer_ids(self, partner_id: str):
         rel = orm.relationships.c
         return select(rel.customer_id).where(or_(rel.partner_id == partner_id, rel.associated_partner_id == partner_id))
 
     def customer_for_partner(self, workspace_id: str, partner_id: str, customer_id: str) -> model.Customer | None:
         """The customer, if the partner has a relationship with it (directly or as indirect reseller)."""
-        rel = orm.relationships.c
-        stmt = select(func.count()).where(
-            rel.customer_id == customer_id,
-            rel.workspace_id == workspace_id,
-            or_(rel.partner_id == partner_id, rel.associated_partner_id == partner_id),
-        )
-        if not self.session.scalar(stmt):
-            return None
-        return self.customer(workspace_id, customer_id)
+        params = {"workspace_id": workspace_id, "partner_id": partner_id, "customer_id": customer_id}
+        return self.session.scalars(_statement("customer_for_partner"), params).first()  # one statement, built once
+
+    def customer_in_context(self, workspace_id: str, partner_id: str, customer_id: str):
+        """``(customer, workspace, partner)`` in one statement, or None when any is missing or the partner
+        has no relationship with the customer (an operation on a customer starts with all three)."""
+        params = {"workspace_id": workspace_id, "partner_id": partner_id, "customer_id": customer_id}
+        row = self.session.execute(_statement("customer_in_context"), params).first()
+        return tuple(row) if row is not None else None
 
     def customers_for_partner(
         self, workspace_id: str, partner_id: str, *, search: str | None = None, after: str | None = None, limit: int | None = None
     ) -> list[model.Customer]:
         """A partner's customers ordered by company name then id; ``after`` is a keyset cursor."""
         c = orm.customers.c
-        stmt = select(model.Customer).where(c.workspace_id == workspace_id, c.id.in_(self._visible_customer_ids(partner_id)))
+        # EXISTS per row, walked in ix_customers_workspace_company's order: a page costs its own rows, not
+        # the partner's whole customer list (an IN over every visible id read them all first)
+        stmt = select(model.Customer).where(c.workspace_id == workspace_id, self._visible(partner_id))
         if search:
             stmt = stmt.where(_starts_with(search))
         if after:
             name, _, last_id = after.partition("\x1f")
-            stmt = stmt.where(or_(c.company_name > name, (c.company_name == name) & (c.id > last_id)))
+            # a range on the index (>=), then the tie-break by id
+            stmt = stmt.where(c.company_name >= name, or_(c.company_name > name, c.id > last_id))
         stmt = stmt.order_by(c.company_name, c.id)
         if limit is not None:
             stmt = stmt.limit(limit)
@@ -191,6 +239,20 @@ class Repository:
         rel = orm.relationships.c
         return list(self.session.scalars(select(model.Relationship).where(rel.customer_id == customer_id).order_by(rel.since)))
 
+    def relationships_with_partner(self, customer_ids: list[str], partner_id: str) -> dict[str, model.Relationship]:
+        """customer id -> the partner's relationship with it (direct, or as its indirect reseller), in one read."""
+        if not customer_ids:
+            return {}
+        rel = orm.relationships.c
+        stmt = (select(model.Relationship)
+                .where(rel.customer_id.in_(customer_ids),
+                       or_(rel.partner_id == partner_id, rel.associated_partner_id == partner_id))
+                .order_by(rel.since))
+        found: dict[str, model.Relationship] = {}
+        for relationship in self.session.scalars(stmt):
+            found.setdefault(relationship.customer_id, relationship)
+        return found
+
     def relationship(self, customer_id: str, partner_id: str) -> model.Relationship | None:
         rel = orm.relationships.c
         stmt = select(model.Relationship).where(rel.customer_id == customer_id, rel.partner_id == partner_id)
@@ -202,6 +264,11 @@ class Repository:
         a = orm.attestations.c
         stmt = select(model.Attestation).where(a.customer_id == customer_id).order_by(a.created_at, a.id)
         return list(self.session.scalars(stmt))
+
+    def attestations_with_contact(self, customer_id: str, agreement_type, contact_key: str) -> list[model.Attestation]:
+        """The customer's confirmations of one agreement by one contact (0 or 1: the 600061 check), by index."""
+        params = {"customer_id": customer_id, "type": agreement_type, "contact_key": contact_key}
+        return list(self.session.scalars(_statement("attestations_with_contact"), params))
 
     def direct_acceptance(self, customer_id: str) -> model.DirectAcceptance | None:
         d = orm.direct_acceptances.c
@@ -227,3 +294,86 @@ class Repository:
     def orders(self, customer_id: str) -> list[model.Order]:
         o = orm.orders.c
         return list(self.session.scalars(select(model.Order).where(o.customer_id == customer_id).order_by(o.created_at)))
+
+
+# --- who is calling, in one read (the API authenticates every request) ----------------------
+
+
+_U, _A, _P, _W = orm.partner_users, orm.applications, orm.partners, orm.workspaces
+
+
+def _principal_read(owner) -> PreparedRead:
+    """The owner (a user or an app) by id, with the app named in the token, the partner named in the
+    token if it is in the owner's workspace, and that workspace: one statement."""
+    tables = (_U, _A, _P, _W) if owner is _U else (_A, _P, _W)
+    stmt = select(*[column for table in tables for column in table.columns]).select_from(owner)
+    if owner is _U:
+        stmt = stmt.outerjoin(_A, _A.c.client_id == bindparam("client_id"))
+    stmt = (
+        stmt.outerjoin(_P, and_(_P.c.id == bindparam("partner_id"), _P.c.workspace_id == owner.c.workspace_id))
+        .outerjoin(_W, _W.c.id == owner.c.workspace_id)
+        .where((owner.c.id if owner is _U else owner.c.client_id) == bindparam("owner_id"))
+    )
+    return PreparedRead(stmt)
+
+
+_BY_USER = _principal_read(_U)
+_BY_APPLICATION = _principal_read(_A)
+_CLASSES = {_U: model.PartnerUser, _A: model.Application, _P: model.Partner, _W: model.Workspace}
+
+
+def _slices(tables) -> list:
+    out, start = [], 0
+    for table in tables:
+        width = len(table.columns)
+        out.append((table, start, start + width))
+        start += width
+    return out
+
+
+_USER_ROW = _slices((_U, _A, _P, _W))
+_APPLICATION_ROW = _slices((_A, _P, _W))
+
+
+def principal_records(engine: Engine, *, user_id: str | None, client_id: str | None, partner_id: str):
+    """``(user, application, partner, workspace)`` as ``principal_for`` needs them, each None when absent:
+    the user by id (else the application by client id, as an App-only caller), the application by client
+    id, the partner only if it is in the owner's workspace. Read-only records, outside any session.
+
+    On a SQLite file, each thread reads through its own connection and remembers what it read; the
+    memory is used only while ``PRAGMA data_version`` says that no connection (of any process) has
+    committed anything since, so it is never stale."""
+    reader = thread_reader(engine)
+    if reader is None:
+        return _principal_records(engine, None, user_id, client_id, partner_id)
+    key = (user_id, client_id, partner_id)
+    version = reader.data_version()
+    remembered = reader.memory.get(key)
+    if remembered is not None and remembered[0] == version:
+        return remembered[1]
+    found = _principal_records(engine, reader.connection, user_id, client_id, partner_id)
+    reader.remember(key, (version, found))
+    return found
+
+
+def _principal_records(engine: Engine, connection, user_id, client_id, partner_id):
+    row, layout = None, None
+    if user_id:
+        params = {"owner_id": user_id, "client_id": client_id, "partner_id": partner_id}
+        row, layout = _BY_USER.first(engine, params, connection), _USER_ROW
+    if row is None and client_id:
+        params = {"owner_id": client_id, "partner_id": partner_id}
+        row, layout = _BY_APPLICATION.first(engine, params, connection), _APPLICATION_ROW
+    if row is None:
+        return None, None, None, None
+    found = {table: None if row[start] is None else _record(_CLASSES[table], row[start:end]) for table, start, end in layout}
+    return found.get(_U), found.get(_A), found.get(_P), found.get(_W)
+
+
+@functools.lru_cache(maxsize=2048)
+def _record(cls, values: tuple):
+    """A read-only record for exactly these column values, built once: an integration calls with the same
+    token again and again, and building a mapped instance costs more than the query. A changed row (a
+    moved clock, say) has other values, so it gets a record of its own. Callers must not change it."""
+    table = next(t for t, c in _CLASSES.items() if c is cls)
+    return cls(**{column.name: value for column, value in zip(table.columns, values, strict=True)})

@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import and_, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from sandbox.services.context import ServiceContext
@@ -22,6 +22,14 @@ from sandbox.store import orm
 IN_FLIGHT = 0
 STALE_AFTER = timedelta(seconds=60)
 T = orm.idempotency
+_ROW = and_(T.c.workspace_id == bindparam("ws"), T.c.request_id == bindparam("rid"))
+# Built once: every POST and PATCH with an MS-RequestId runs two of them.
+_CLAIM = insert(T).values(workspace_id=bindparam("ws"), request_id=bindparam("rid"), fingerprint=bindparam("print_"),
+                          status=IN_FLIGHT, body="", created_at=bindparam("now"))
+_READ = select(T.c.fingerprint, T.c.status, T.c.body, T.c.created_at).where(_ROW)
+_TAKE_OVER = update(T).where(_ROW).values(created_at=bindparam("now"))
+_KEEP = update(T).where(_ROW).values(status=bindparam("answer_status"), body=bindparam("answer_body"))
+_RELEASE = delete(T).where(_ROW, T.c.status == IN_FLIGHT)
 
 
 @dataclass(frozen=True)
@@ -47,45 +55,44 @@ def fingerprint(method: str, path: str, query: bytes, caller: str, body: bytes) 
 
 
 def claim(ctx: ServiceContext, workspace_id: str, request_id: str, print_: str) -> Replay | None:
-    """Claim the id for this request; a Replay if it already has an answer (raises InFlight / Mismatch)."""
+    """Claim the id for this request; a Replay if it already has an answer (raises InFlight / Mismatch).
+
+    Plain connections, no ORM session: every POST and PATCH with an MS-RequestId passes here twice.
+    """
     now = ctx.real_now()
-    with ctx.session_factory() as session:
-        try:
-            session.execute(insert(T).values(workspace_id=workspace_id, request_id=request_id, fingerprint=print_,
-                                             status=IN_FLIGHT, body="", created_at=now))
-            session.commit()
-            return None
-        except IntegrityError:
-            session.rollback()
-        row = session.execute(select(T.c.fingerprint, T.c.status, T.c.body, T.c.created_at).where(
-            T.c.workspace_id == workspace_id, T.c.request_id == request_id)).first()
-        if row is None:  # released in between: try once more
-            return claim(ctx, workspace_id, request_id, print_)
-        if row.fingerprint != print_:
-            raise Mismatch()
-        if row.status != IN_FLIGHT:
-            return Replay(row.status, row.body)
-        if now - row.created_at < STALE_AFTER:
-            raise InFlight()
-        # a claim left behind by a crashed process: take it over
-        session.execute(update(T).where(T.c.workspace_id == workspace_id, T.c.request_id == request_id)
-                        .values(created_at=now))
-        session.commit()
+    try:
+        with ctx.connect() as connection, connection.begin():
+            connection.execute(_CLAIM, {"ws": workspace_id, "rid": request_id, "print_": print_, "now": now})
         return None
+    except IntegrityError:
+        pass
+    with ctx.connect() as connection, connection.begin():
+        row = connection.execute(_READ, {"ws": workspace_id, "rid": request_id}).first()
+        if row is not None:
+            return _answer_for(connection, row, workspace_id, request_id, print_, now)
+    return claim(ctx, workspace_id, request_id, print_)  # released in between: try once more
+
+
+def _answer_for(connection, row, workspace_id: str, request_id: str, print_: str, now) -> Replay | None:
+    if row.fingerprint != print_:
+        raise Mismatch()
+    if row.status != IN_FLIGHT:
+        return Replay(row.status, row.body)
+    if now - row.created_at < STALE_AFTER:
+        raise InFlight()
+    # a claim left behind by a crashed process: take it over
+    connection.execute(_TAKE_OVER, {"ws": workspace_id, "rid": request_id, "now": now})
+    return None
 
 
 def keep(ctx: ServiceContext, workspace_id: str, request_id: str, status: int, body: str) -> None:
-    with ctx.session_factory() as session:
-        session.execute(update(T).where(T.c.workspace_id == workspace_id, T.c.request_id == request_id)
-                        .values(status=status, body=body))
-        session.commit()
+    with ctx.connect() as connection, connection.begin():
+        connection.execute(_KEEP, {"ws": workspace_id, "rid": request_id, "answer_status": status, "answer_body": body})
 
 
 def release(ctx: ServiceContext, workspace_id: str, request_id: str) -> None:
-    with ctx.session_factory() as session:
-        session.execute(delete(T).where(T.c.workspace_id == workspace_id, T.c.request_id == request_id,
-                                        T.c.status == IN_FLIGHT))
-        session.commit()
+    with ctx.connect() as connection, connection.begin():
+        connection.execute(_RELEASE, {"ws": workspace_id, "rid": request_id})
 
 
 def replayable(status: int) -> bool:

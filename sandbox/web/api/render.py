@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from datetime import datetime
+
+from marshmallow import Schema
 
 from sandbox.domain import rules
 from sandbox.domain.clock import as_utc
@@ -12,6 +15,17 @@ from sandbox.domain.offers import find_offer
 from sandbox.services.customers import CreatedCustomer, CustomerView
 
 from . import schemas
+
+
+@functools.cache
+def _schema(schema_cls: type[Schema]) -> Schema:
+    """One instance per output schema: building a marshmallow schema (it copies its fields) costs more than
+    dumping with it, and dumping keeps no state on the instance."""
+    return schema_cls()
+
+
+def _dump(schema_cls: type[Schema], body: dict) -> dict:
+    return _schema(schema_cls).dump(body)
 
 
 def iso(moment: datetime) -> str:
@@ -29,6 +43,12 @@ def attributes(object_type: str, etag: str | None = None) -> dict:
 
 
 def agreement_metadata(items: list[rules.AgreementMetadata]) -> dict:
+    """The metadata collection; it is the same for every caller, so it is dumped once per list (don't change it)."""
+    return _agreement_metadata(tuple(items))
+
+
+@functools.lru_cache(maxsize=16)
+def _agreement_metadata(items: tuple[rules.AgreementMetadata, ...]) -> dict:
     body = {
         "totalCount": len(items),
         "items": [
@@ -39,7 +59,7 @@ def agreement_metadata(items: list[rules.AgreementMetadata]) -> dict:
         "links": {"self": link("/agreements")},
         "attributes": attributes("Collection"),
     }
-    return schemas.AgreementMetadataCollectionOut().dump(body)
+    return _dump(schemas.AgreementMetadataCollectionOut, body)
 
 
 def _agreement(attestation: Attestation, *, with_link: bool) -> dict:
@@ -60,23 +80,23 @@ def _agreement(attestation: Attestation, *, with_link: bool) -> dict:
 
 def created_agreement(attestation: Attestation) -> dict:
     """The POST answer, as the documented example: no agreementLink (R-API-2)."""
-    return schemas.AgreementOut().dump(_agreement(attestation, with_link=False))
+    return _dump(schemas.AgreementOut, _agreement(attestation, with_link=False))
 
 
 def agreements(items: list[Attestation]) -> dict:
     body = {"totalCount": len(items), "items": [_agreement(a, with_link=True) for a in items],
             "attributes": attributes("Collection")}
-    return schemas.AgreementCollectionOut().dump(body)
+    return _dump(schemas.AgreementCollectionOut, body)
 
 
 def agreement_document(link_: DocumentLink, display_uri: str, download_uri: str) -> dict:
     body = {"displayUri": display_uri, "downloadUri": download_uri, "language": link_.language, "country": link_.country,
             "attributes": attributes("AgreementDocument")}
-    return schemas.AgreementDocumentOut().dump(body)
+    return _dump(schemas.AgreementDocumentOut, body)
 
 
 def direct_sign_status(signed: bool) -> dict:
-    return schemas.DirectSignStatusOut().dump({"isSigned": signed})
+    return _dump(schemas.DirectSignStatusOut, {"isSigned": signed})
 
 
 def _etag(*parts) -> str:
@@ -133,13 +153,13 @@ def _customer(view: CustomerView, *, by_id: bool) -> dict:
 
 
 def customer(view: CustomerView) -> dict:
-    return schemas.CustomerOut().dump(_customer(view, by_id=True))
+    return _dump(schemas.CustomerOut, _customer(view, by_id=True))
 
 
 def created_customer(created: CreatedCustomer) -> dict:
     body = _customer(CustomerView(created.customer, created.relationship), by_id=False)
     body["userCredentials"] = {"userName": created.customer.admin_user_name, "password": created.password}
-    return schemas.CustomerOut().dump(body)
+    return _dump(schemas.CustomerOut, body)
 
 
 def customer_page(items: list[CustomerView], *, size: int, continuation_token: str | None) -> dict:
@@ -155,11 +175,11 @@ def customer_page(items: list[CustomerView], *, size: int, continuation_token: s
         "links": links,
         "attributes": attributes("Collection"),
     }
-    return schemas.CustomerCollectionOut().dump(body)
+    return _dump(schemas.CustomerCollectionOut, body)
 
 
 def relationship_request(url: str) -> dict:
-    return schemas.RelationshipRequestOut().dump({"url": url, "attributes": attributes("RelationshipRequest")})
+    return _dump(schemas.RelationshipRequestOut, {"url": url, "attributes": attributes("RelationshipRequest")})
 
 
 def order(order_: Order, subscriptions: list[Subscription]) -> dict:
@@ -182,7 +202,7 @@ def order(order_: Order, subscriptions: list[Subscription]) -> dict:
         "links": {"self": link(f"/customers/{order_.customer_id}/orders/{order_.id}")},
         "attributes": attributes("Order"),
     }
-    return schemas.OrderOut().dump(body)
+    return _dump(schemas.OrderOut, body)
 
 
 def _subscription(sub: Subscription) -> dict:
@@ -203,10 +223,10 @@ def _subscription(sub: Subscription) -> dict:
 
 
 def subscription(sub: Subscription) -> dict:
-    return schemas.SubscriptionOut().dump(_subscription(sub))
+    return _dump(schemas.SubscriptionOut, _subscription(sub))
 
 
 def subscriptions(items: list[Subscription], customer_id: str) -> dict:
     body = {"totalCount": len(items), "items": [_subscription(s) for s in items],
             "links": {"self": link(f"/customers/{customer_id}/subscriptions")}, "attributes": attributes("Collection")}
-    return schemas.SubscriptionCollectionOut().dump(body)
+    return _dump(schemas.SubscriptionCollectionOut, body)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 from flask import Blueprint, Response, current_app, request
@@ -57,11 +58,17 @@ def customer_id_from(value: str) -> str:
     return value.lower()
 
 
-def load(schema: Schema) -> dict:
+@functools.cache
+def _schema(schema_cls: type[Schema]) -> Schema:
+    """One instance per input schema (building one copies its fields; loading keeps no state on it)."""
+    return schema_cls()
+
+
+def load(schema_cls: type[Schema]) -> dict:
     """The body through its schema: 400 / 800002 naming every field at fault."""
     body = read_json_object(allow_trailing_commas=True)
     try:
-        return schema.load(body)
+        return _schema(schema_cls).load(body)
     except ValidationError as exc:
         problems = [p[:300] for p in _flatten(exc.messages)[:50]]
         raise InvalidRequestInput("Invalid request input: " + "; ".join(problems)[:900], data=problems) from exc
@@ -88,6 +95,12 @@ def answer(body: dict, status: int = 200) -> Response:
     return Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json")
 
 
+@functools.lru_cache(maxsize=16)
+def _metadata_json(items: tuple) -> str:
+    """The metadata never changes: each list of it is written out once."""
+    return json.dumps(render.agreement_metadata(list(items)), ensure_ascii=False)
+
+
 # --- agreements (R-API-1 .. R-API-5) -----------------------------------------------------------
 
 
@@ -97,7 +110,8 @@ def answer(body: dict, status: int = 200) -> Response:
 ))
 def get_agreement_metadata():
     # R-API-1: no agreementType means the Microsoft Cloud Agreement (backward compatibility)
-    return answer(render.agreement_metadata(agreements.get_agreement_metadata(query_arg("agreementType"))))
+    items = agreements.get_agreement_metadata(query_arg("agreementType"))
+    return Response(_metadata_json(tuple(items)), mimetype="application/json")
 
 
 @operation(bp, Operation(
@@ -109,7 +123,7 @@ def get_agreement_metadata():
 ))
 def create_customer_agreement(customer_id):
     customer_id = customer_id_from(customer_id)
-    body = load(schemas.AgreementIn())
+    body = load(schemas.AgreementIn)
     contact = body["primary_contact"]
     attestation = agreements.confirm_customer_acceptance(  # R-API-2: userId comes from the token
         services(), caller().actor, customer_id,
@@ -169,7 +183,7 @@ def get_direct_sign_status(customer_id):
     responses={201: ("The customer, with its admin's userCredentials (only here).", schemas.CustomerOut)},
 ))
 def create_customer():
-    body = load(schemas.CustomerIn())
+    body = load(schemas.CustomerIn)
     company, billing = body["company_profile"], body["billing_profile"]
     address = billing["default_address"]
     if body["associated_partner_id"]:
@@ -246,7 +260,7 @@ def get_relationship_request():
 ))
 def create_order(customer_id):
     customer_id = customer_id_from(customer_id)
-    body = load(schemas.OrderIn())
+    body = load(schemas.OrderIn)
     items = [purchases.LineItem(offer_id=i["offer_id"], quantity=i["quantity"]) for i in body["line_items"]]
     order, subscriptions = purchases.create_order(services(), caller().actor, customer_id, items)  # 13605 gate
     return answer(render.order(order, subscriptions), 201)
@@ -276,7 +290,7 @@ def update_subscription(customer_id, subscription_id):
     if not schemas.is_guid(subscription_id):
         raise InvalidRequestInput(f"Invalid subscription id: '{subscription_id[:64]}' is not a GUID.",
                                   data=["subscription-id: not a GUID"])
-    body = load(schemas.SubscriptionPatchIn())
+    body = load(schemas.SubscriptionPatchIn)
     subscription = purchases.update_subscription_quantity(  # R-TL-4, R-TL-5: the same gate as a purchase
         services(), caller().actor, customer_id, subscription_id.lower(), body["quantity"]
     )

@@ -4,6 +4,7 @@ operations, fault rules, MS-RequestId idempotency and the journal."""
 from __future__ import annotations
 
 import base64
+import os
 import re
 import time
 import uuid
@@ -39,27 +40,28 @@ def is_api_request() -> bool:
     return path == API_PREFIX or path.startswith(API_PREFIX + "/")
 
 
-def _tracking_id(name: str) -> tuple[str, bool]:
-    """The caller's MS-RequestId / MS-CorrelationId, or a new one; refused when unusable."""
+def _tracking_id(name: str) -> str | None:
+    """The caller's MS-RequestId / MS-CorrelationId (None when absent); refused when unusable."""
     given = request.headers.get(name)
     if given is None or given == "":
-        return str(uuid.uuid4()), False
+        return None
     if not _HEADER_VALUE.match(given):
         raise InvalidRequestInput(f"The {name} header must be 1 to 100 visible ASCII characters (a GUID).",
                                   data=[f"{name}: not a usable identifier"])
-    return given, True
+    return given
 
 
 def before_api_request():
-    """App-level, for every /v1 path (routed or not): ids first, so that even errors echo them."""
+    """App-level, for every /v1 path (routed or not): ids first, so that even errors echo them. An id
+    the caller did not send (or sent unusable) is made once, here or when the answer leaves."""
     if not is_api_request():
         return None
     g.started = time.perf_counter()
-    # defaults first: when a header below is refused, the 400 still has ids to echo
-    g.request_id, g.request_id_given = str(uuid.uuid4()), False
-    g.correlation_id = str(uuid.uuid4())
-    g.request_id, g.request_id_given = _tracking_id("MS-RequestId")
-    g.correlation_id, _ = _tracking_id("MS-CorrelationId")
+    g.request_id = g.correlation_id = None  # when a header below is refused, the 400 still gets new ids
+    g.request_id_given = False
+    given = _tracking_id("MS-RequestId")
+    g.request_id, g.request_id_given = given or str(uuid.uuid4()), given is not None
+    g.correlation_id = _tracking_id("MS-CorrelationId") or str(uuid.uuid4())
     return None
 
 
@@ -68,7 +70,8 @@ def after_api_request(response: Response) -> Response:
         return response
     response.headers["MS-RequestId"] = g.get("request_id") or str(uuid.uuid4())
     response.headers["MS-CorrelationId"] = g.get("correlation_id") or str(uuid.uuid4())
-    response.headers.setdefault("MS-CV", base64.b64encode(uuid.uuid4().bytes[:12]).decode().rstrip("=") + ".0")
+    if "MS-CV" not in response.headers:
+        response.headers["MS-CV"] = base64.b64encode(os.urandom(12)).decode() + ".0"
     if response.mimetype == "application/json":
         response.headers["Content-Type"] = "application/json; charset=utf-8"
     return response

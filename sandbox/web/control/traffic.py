@@ -137,7 +137,7 @@ class Traffic:
     def journal(self, workspace_id: str, limit: int | None = None) -> list[dict]:
         with self._lock:
             entries = list(self._tenant(workspace_id).journal)
-        return entries[-limit:] if limit else entries
+        return [_read(entry) for entry in (entries[-limit:] if limit else entries)]
 
     def clear_journal(self, workspace_id: str) -> None:
         with self._lock:
@@ -200,6 +200,41 @@ def _body(raw: bytes, mimetype: str):
         return f"[body not kept: {len(raw)} bytes, not JSON]"
 
 
+_SECRET_BYTES = tuple(name.encode() for name in SECRET_NAMES)
+
+
+@dataclass(frozen=True)
+class _Unread:
+    """A JSON body kept as it came, to be parsed when the journal is read: only when it can't hold a
+    secret (plain ASCII without escapes, and no secret's property name anywhere in it, in any case), so
+    that redaction would change nothing. Most API bodies are like that, and parsing every one on the
+    request path cost more than the rest of the journal."""
+
+    raw: bytes
+    mimetype: str
+
+    def value(self):
+        return _body(self.raw, self.mimetype)
+
+
+def _names_a_secret(lowered: bytes) -> bool:
+    return any(name in lowered for name in _SECRET_BYTES)
+
+
+def _kept_body(raw: bytes, mimetype: str):
+    if (raw and len(raw) <= MAX_BODY_CHARS and mimetype != "application/x-www-form-urlencoded" and raw.isascii()
+            and b"\\" not in raw and not _names_a_secret(raw.lower())):
+        return _Unread(raw, mimetype)
+    return _body(raw, mimetype)
+
+
+def _read(entry: dict) -> dict:
+    """The entry as the journal shows it (unread bodies parsed; the entry itself is left as it was)."""
+    if not any(isinstance(entry.get(key), _Unread) for key in ("requestBody", "responseBody")):
+        return entry
+    return {key: value.value() if isinstance(value, _Unread) else value for key, value in entry.items()}
+
+
 def _query(req: Request) -> dict:
     return redact({k: v[:500] for k, v in req.args.items()})
 
@@ -211,15 +246,17 @@ def _journal_exchange(response: Response) -> Response:
     mimetype = (request.mimetype or "").lower()
     if mimetype == "application/x-www-form-urlencoded" and request.method == "POST":
         kept_request = redact(request.form.to_dict())  # the form parser has read the stream already
+    elif not request.content_length and "Transfer-Encoding" not in request.headers:
+        kept_request = None  # no body (most GETs): nothing to read
     else:
         try:
             raw = request.get_data(cache=True) if (request.content_length or 0) <= MAX_BODY_CHARS else b""
         except Exception:  # noqa: BLE001 - a body that can't be read (too large) is simply not kept
             raw = b""
-        kept_request = _body(raw, mimetype)
+        kept_request = _kept_body(raw, mimetype)
     response_body = None
     if not response.direct_passthrough and not response.is_streamed and (response.mimetype or "").endswith("json"):
-        response_body = _body(response.get_data(), "application/json")
+        response_body = _kept_body(response.get_data(), "application/json")
     now = info.get("now")
     entry = {
         "time": as_utc(now).isoformat() if isinstance(now, datetime) else None,

@@ -1,0 +1,48 @@
+"""The journal keeps no secret even before it is read: bodies that could hold one are redacted when
+recorded; only bodies that can't (ASCII, no escapes, no secret's property name) wait to be parsed."""
+
+from __future__ import annotations
+
+import pytest
+
+from sandbox.web.control import traffic
+
+from .helpers import customer_body, request_token
+
+
+def stored_entries(app, tenant_id: str) -> list[dict]:
+    store = traffic.traffic(app)
+    with store._lock:
+        return list(store._tenant(tenant_id).journal)
+
+
+def test_secrets_are_redacted_when_recorded_and_plain_bodies_read_the_same(app, client, tenant, headers):
+    created = client.post("/v1/customers", headers=headers, json=customer_body())
+    password = created.get_json()["userCredentials"]["password"]
+    client.get("/v1/agreements?agreementType=MicrosoftCustomerAgreement", headers=headers)
+    token = request_token(client, tenant)  # its answer holds an access token
+
+    stored = repr(stored_entries(app, tenant["id"]))
+    assert password not in stored
+    assert token not in stored and tenant["application"]["clientSecret"] not in stored
+
+    journal = client.get(f"/_sandbox/tenants/{tenant['id']}/journal").get_json()["items"]
+    by_operation = {entry["operation"]: entry for entry in journal}
+    metadata = by_operation["getAgreementMetadata"]
+    assert metadata["responseBody"]["items"][0]["templateId"] == "117a77b0-9360-443b-8795-c6dedc750cf9"
+    assert by_operation["createCustomer"]["responseBody"]["userCredentials"]["password"] == "[redacted]"
+    assert by_operation["createCustomer"]["requestBody"]["billingProfile"]["companyName"] == "Test Company"
+
+
+@pytest.mark.parametrize("secret_key", [
+    b'"pass\\u0077ord"',  # an escape spells "password"
+    b'"ACCESS_TO\xe2\x84\xaaEN"',  # a Kelvin sign lower-cases to k: "access_token"
+])
+def test_a_body_that_could_hide_a_secret_is_parsed_and_redacted_at_once(app, client, tenant, headers, secret_key):
+    body = (b'{"primaryContact": {"firstName": "Jan", "lastName": "Jansen", "email": "a@b.example"}, "templateId": "x", '
+            b'"dateAgreed": "2020-01-01", "type": "MicrosoftCustomerAgreement", ' + secret_key + b': "s3cret"}')
+    client.post(f"/v1/customers/{tenant['customers'][0]['id']}/agreements",
+                headers={**headers, "Content-Type": "application/json"}, data=body)
+    [entry] = [e for e in stored_entries(app, tenant["id"]) if e["path"].endswith("/agreements")]
+    assert isinstance(entry["requestBody"], dict), entry["requestBody"]
+    assert "s3cret" not in repr(entry)

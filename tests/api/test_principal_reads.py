@@ -1,0 +1,88 @@
+"""On a SQLite file, each server thread authenticates through its own reader and remembers the caller
+while nothing was committed since (``PRAGMA data_version``): never stale, whoever wrote."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import pytest
+
+from sandbox.app import create_app
+from sandbox.store.db import thread_reader
+
+from .helpers import bearer, request_token, set_clock
+
+METADATA = "/v1/agreements?agreementType=MicrosoftCustomerAgreement"
+
+
+@pytest.fixture
+def file_app(tmp_path):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'reads.db'}", "PUBLIC_URL": "http://sandbox.test",
+                      "SECRET_KEY": "test-secret"})
+    yield app
+    app.extensions["engine"].dispose()
+
+
+@pytest.fixture
+def file_client(file_app):
+    return file_app.test_client()
+
+
+@pytest.fixture
+def partner(file_client) -> dict:
+    response = file_client.post("/_sandbox/tenants", json={"customers": 1, "clock": {"now": "2020-05-05T12:00:00Z",
+                                                                                     "frozen": True}})
+    assert response.status_code == 201
+    return response.get_json()
+
+
+def test_the_reader_remembers_the_caller_until_something_is_committed(file_app, file_client, partner):
+    headers = bearer(request_token(file_client, partner))
+    assert file_client.get(METADATA, headers=headers).status_code == 200
+    reader = thread_reader(file_app.extensions["engine"])
+    assert reader is not None and len(reader.memory) == 1
+    version = reader.data_version()
+    assert file_client.get(METADATA, headers=headers).status_code == 200
+    assert reader.data_version() == version  # nothing written: the remembered caller was used
+
+
+def test_a_moved_clock_is_seen_at_once(file_client, partner):
+    headers = bearer(request_token(file_client, partner))
+    assert file_client.get(METADATA, headers=headers).status_code == 200
+    set_clock(file_client, partner["id"], "2020-05-05T14:00:00+00:00")  # the token (1 hour) has expired
+    assert file_client.get(METADATA, headers=headers).status_code == 401
+
+
+def test_a_change_by_another_process_is_seen_at_once(file_app, file_client, partner):
+    headers = bearer(request_token(file_client, partner))
+    assert file_client.get(METADATA, headers=headers).status_code == 200
+    other = sqlite3.connect(file_app.extensions["engine"].url.database)  # not this process's pool or readers
+    with other:
+        other.execute("UPDATE workspaces SET clock_frozen_at = '2020-05-06 12:00:00.000000' WHERE id = ?", (partner["id"],))
+    other.close()
+    assert file_client.get(METADATA, headers=headers).status_code == 401  # expired on the new date
+
+
+def test_a_deleted_tenant_signs_in_no_more(file_client, partner):
+    headers = bearer(request_token(file_client, partner))
+    assert file_client.get(METADATA, headers=headers).status_code == 200
+    assert file_client.delete(f"/_sandbox/tenants/{partner['id']}").status_code == 204
+    assert file_client.get(METADATA, headers=headers).status_code == 401
+
+
+def test_each_thread_reads_through_its_own_connection(file_app, file_client, partner):
+    headers = bearer(request_token(file_client, partner))
+    readers, statuses = [], []
+
+    def call() -> None:
+        statuses.append(file_app.test_client().get(METADATA, headers=headers).status_code)
+        readers.append(thread_reader(file_app.extensions["engine"]))
+
+    threads = [threading.Thread(target=call) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200, 200, 200]
+    assert len({id(reader.connection) for reader in readers}) == 3

@@ -1,0 +1,84 @@
+"""SQLite file databases: writers of one process queue on the write gate, not in SQLite's busy handler."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import insert, select, text
+
+from sandbox.store import orm
+from sandbox.store.db import make_engine, prepare_schema
+
+
+@pytest.fixture
+def engine(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'gate.db'}")
+    prepare_schema(engine, migrate=False)
+    yield engine
+    engine.dispose()
+
+
+def settings_rows(engine) -> dict:
+    with engine.connect() as connection:
+        return dict(connection.execute(select(orm.settings.c.key, orm.settings.c.value)).all())
+
+
+def test_concurrent_writers_all_commit_without_waiting_in_the_busy_handler(engine):
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            for i in range(20):
+                with engine.begin() as connection:
+                    connection.exec_driver_sql("PRAGMA busy_timeout=0")  # SQLite would refuse at once: only the gate queues them
+                    connection.execute(insert(orm.settings).values(key=f"k{n}-{i}", value="v"))
+                    time.sleep(0.0005)  # hold the write lock a moment, as a real transaction does
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert len(settings_rows(engine)) == 160
+
+
+def test_the_gate_is_given_back_after_a_failed_write(engine):
+    with engine.begin() as connection:
+        connection.execute(insert(orm.settings).values(key="once", value="1"))
+    with pytest.raises(Exception), engine.begin() as connection:  # noqa: B017 - IntegrityError, whatever the driver
+        connection.execute(insert(orm.settings).values(key="once", value="2"))
+
+    done = threading.Event()
+
+    def other_thread_writes() -> None:
+        with engine.begin() as connection:
+            connection.execute(insert(orm.settings).values(key="later", value="3"))
+        done.set()
+
+    thread = threading.Thread(target=other_thread_writes)
+    thread.start()
+    thread.join(timeout=5)
+    assert done.is_set(), "the gate was not given back"
+    assert settings_rows(engine) == {"once": "1", "later": "3"}
+
+
+def test_reads_do_not_take_the_gate(engine):
+    with engine.connect() as reader:
+        reader.execute(text("SELECT 1")).all()
+        written = threading.Event()
+
+        def writer() -> None:
+            with engine.begin() as connection:
+                connection.execute(insert(orm.settings).values(key="k", value="v"))
+            written.set()
+
+        thread = threading.Thread(target=writer)
+        thread.start()
+        thread.join(timeout=5)
+        assert written.is_set()
