@@ -1,4 +1,4 @@
-"""``mca-sandbox``: serve the sandbox, create tenants, reset; every command but serve prints JSON."""
+"""``mca-sandbox``: serve the sandbox, create tenants, reset, demo; tenants and reset print JSON."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import sys
 
 def _app(db: str | None, public_url: str | None = None):
     from .app import create_app
+    from .config import from_environment
 
-    config = {}
+    config = from_environment()  # MCA_SANDBOX_CONTROL_API, MCA_SANDBOX_CONTROL_API_KEY, ... as the workers read them
     if db:
         config["DATABASE_URL"] = db
     if public_url:
@@ -36,7 +37,7 @@ def serve(args: argparse.Namespace) -> int:
     }
     os.environ.update(env)
     app.extensions["engine"].dispose()
-    _print_banner(public_url, demo, created, app.config["DATABASE_URL"])
+    _print_banner(public_url, demo, created, app.config["DATABASE_URL"], _control_state(app.config))
     server = Granian(
         "sandbox.wsgi:app_from_environment",
         factory=True,
@@ -52,14 +53,22 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_banner(public_url: str, demo: dict, created: bool, db: str) -> None:
+def _control_state(config: dict) -> str:
+    if not config["CONTROL_API"]:
+        return "off"
+    return "on, behind X-Sandbox-Key" if config["CONTROL_API_KEY"] else "on"
+
+
+def _print_banner(public_url: str, demo: dict, created: bool, db: str, control: str = "on") -> None:
+    from sqlalchemy.engine import make_url
+
     lines = [
         f"mca-sandbox serving on {public_url}",
-        f"  database:            {db}",
+        f"  database:            {make_url(db).render_as_string(hide_password=True)}",
         f"  Partner Center:      {public_url}/dashboard",
         f"  REST API:            {public_url}/v1   (OpenAPI: {public_url}/openapi.json, docs: {public_url}/docs)",
         f"  Admin center:        {public_url}/AdminPortal/Home?ref=/BillingAccounts/agreement",
-        f"  Control API:         {public_url}/_sandbox   (sandbox only)",
+        f"  Control API:         {public_url}/_sandbox   (sandbox only; {control})",
         f"Demo workspace {'created' if created else 'ready'}: {demo['name']} (tenant {demo['id']}, seed {demo['seed']})",
     ]
     for partner in demo.get("partners", [demo]):
@@ -100,6 +109,14 @@ def reset(args: argparse.Namespace) -> int:
     return 0
 
 
+def demo(args: argparse.Namespace) -> int:
+    """Play Option 1 and Option 2 in a browser; videos, screenshots and index.html into --output."""
+    from .demo import run_demo
+
+    return run_demo(args.output, sandbox_url=args.sandbox_url, headed=args.headed, slowmo=args.slowmo,
+                    select=args.select)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mca-sandbox", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -129,6 +146,17 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--db")
     r.add_argument("--tenant")
     r.set_defaults(func=reset)
+
+    d = sub.add_parser("demo", help="play Option 1 and Option 2 end to end in a browser, recorded for showing")
+    d.add_argument("--output", default="demo-output", help="folder for the videos, screenshots and index.html")
+    d.add_argument("--sandbox-url", help="play against this running sandbox (default: a fresh one, in-process)")
+    shown = d.add_mutually_exclusive_group()
+    shown.add_argument("--headed", dest="headed", action="store_true", default=None,
+                       help="show the browser (default when a display exists)")
+    shown.add_argument("--headless", dest="headed", action="store_false", help="never show the browser")
+    d.add_argument("--slowmo", type=int, help="milliseconds between browser actions (default: 500 headed, 0 headless)")
+    d.add_argument("-k", dest="select", help="play only the journeys matching this pytest -k expression")
+    d.set_defaults(func=demo)
     return parser
 
 

@@ -23,7 +23,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for_health(url: str, process: subprocess.Popen, deadline_s: float = 20.0) -> dict:
+def wait_for_health(url: str, process: subprocess.Popen, deadline_s: float = 60.0) -> dict:
     deadline = time.monotonic() + deadline_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
