@@ -186,18 +186,25 @@ def _relationship_for(uow: UnitOfWork, customer_id: str, partner_id: str) -> Rel
 
 
 def list_customers(
-    ctx: ServiceContext, actor: Actor, *, size: int = 200, continuation: str | None = None, search: str | None = None
+    ctx: ServiceContext, actor: Actor, *, size: int = 200, continuation: str | None = None, search: str | None = None,
+    count: bool = False,
 ) -> CustomerPage:
-    """A page of the partner's customers, by company name; the token continues where this page ended."""
+    """A page of the partner's customers, by company name; the token continues where this page ended.
+
+    Two reads whatever the page size (the page, then its relationships); ``count`` adds the total the portal
+    shows (a count over every customer of the partner: the API's answers don't need it, ``total_count`` is
+    then the page's length, as the API's ``totalCount``).
+    """
     after = _decode_token(continuation) if continuation else None
     with ctx.unit_of_work() as uow:
         require_workspace(uow, actor.workspace_id)
         rows = uow.repo.customers_for_partner(actor.workspace_id, actor.partner_id, search=search, after=after, limit=size + 1)
-        total = uow.repo.count_customers_for_partner(actor.workspace_id, actor.partner_id, search=search)
         more = len(rows) > size
         rows = rows[:size]
+        total = uow.repo.count_customers_for_partner(actor.workspace_id, actor.partner_id, search=search) if count else len(rows)
         token = _encode_token(rows[-1]) if more and rows else None
-        return CustomerPage([CustomerView(c, _relationship_for(uow, c.id, actor.partner_id)) for c in rows], total, token)
+        related = uow.repo.relationships_with_partner([c.id for c in rows], actor.partner_id)
+        return CustomerPage([CustomerView(c, related.get(c.id)) for c in rows], total, token)
 
 
 def _encode_token(last: Customer) -> str:

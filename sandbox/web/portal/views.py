@@ -305,10 +305,10 @@ def customers_list():
         token = None
     search = query.strip() if not errors else None
     try:
-        page = customers.list_customers(services(), g.actor, size=50, continuation=token, search=search or None)
+        page = customers.list_customers(services(), g.actor, size=50, continuation=token, search=search or None, count=True)
     except PartnerCenterError as error:  # a tampered continuation token: start again from the top
         alert = error.description
-        page = customers.list_customers(services(), g.actor, size=50, search=search or None)
+        page = customers.list_customers(services(), g.actor, size=50, search=search or None, count=True)
     more_url = None
     if page.continuation_token:
         more_url = url_for("portal.customers_list", **({"q": query} if search else {}), continuation=page.continuation_token)
