@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 WORKERS ?= 2
 
-.PHONY: serve test lint chromium install bench clean
+.PHONY: serve test lint chromium ffmpeg install bench clean report demo
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,13 +24,34 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	else $(BIN)/playwright install chromium; fi
 
+# ffmpeg for Playwright's videos (demo, --video): Debian's when present (linked where Playwright looks, see
+# sandbox/testing/browser.py), installed with apt when root, else Playwright's own.
+ffmpeg:
+	@if command -v ffmpeg >/dev/null; then echo "ffmpeg: $$(command -v ffmpeg)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg; \
+	else $(BIN)/playwright install ffmpeg; fi
+
 lint: install
-	$(BIN)/ruff check sandbox tests steps bench
+	$(BIN)/ruff check sandbox tests steps bench examples
 
 # With a PostgreSQL server binary installed, the store, API and concurrency tests also run on a throw-away
 # PostgreSQL on loopback (scripts/postgres-for-tests.sh); without one, on SQLite alone.
-test: install chromium lint  ## the whole suite: unit, API, store, CLI, and the browser scenarios
+test: install chromium ffmpeg lint  ## the whole suite: unit, API, store, CLI, and the browser scenarios
 	bash scripts/postgres-for-tests.sh run -- $(BIN)/pytest -n $(WORKERS) -p no:cacheprovider
+
+# The same suite, with its reports in test-results/: Cucumber JSON, JUnit XML, a self-contained HTML report
+# (a failed test carries its screenshot, Playwright trace and its tenants' journals) and Gherkin-style
+# output. Narrow it with ARGS, e.g. `make report ARGS='steps -m option1'`.
+report: install chromium
+	$(BIN)/pytest -n $(WORKERS) -p no:cacheprovider --gherkin-output \
+		--cucumberjson=test-results/cucumber.json --junitxml=test-results/junit.xml \
+		--html=test-results/report.html --self-contained-html $(ARGS)
+
+# Option 1 and Option 2 played end to end in a browser (headed when a display exists): a video per
+# journey, a screenshot per step and demo-output/index.html.
+demo: install chromium ffmpeg
+	$(BIN)/mca-sandbox demo
 
 bench: install
 	$(BIN)/python -m bench.run

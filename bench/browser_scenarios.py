@@ -53,13 +53,12 @@ def run_suite(workers: int, *, tracing: bool, select: str | None) -> tuple[float
     with tempfile.TemporaryDirectory() as folder:
         junit = Path(folder) / "junit.xml"
         command = [sys.executable, "-m", "pytest", "steps", "-m", "browser", "-p", "no:cacheprovider", "-q",
-                   "-o", "junit_duration_report=total", f"--junitxml={junit}", "-n", str(workers)]
+                   "-o", "junit_duration_report=total", f"--junitxml={junit}", "-n", str(workers),
+                   f"--tracing={'retain-on-failure' if tracing else 'off'}", f"--output={Path(folder) / 'results'}"]
         if select:
             command += ["-k", select]
-        env = {**os.environ, "MCA_SANDBOX_TRACE": "on-failure" if tracing else "off",
-               "MCA_SANDBOX_RESULTS": str(Path(folder) / "results")}
         start = time.perf_counter()
-        finished = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+        finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
         wall = time.perf_counter() - start
         durations = {
             f"{case.get('classname')}::{case.get('name')}": float(case.get("time", 0))

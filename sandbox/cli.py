@@ -1,4 +1,4 @@
-"""``mca-sandbox``: serve the sandbox, create tenants, reset; every command but serve prints JSON."""
+"""``mca-sandbox``: serve the sandbox, create tenants, reset, demo; tenants and reset print JSON."""
 
 from __future__ import annotations
 
@@ -109,6 +109,14 @@ def reset(args: argparse.Namespace) -> int:
     return 0
 
 
+def demo(args: argparse.Namespace) -> int:
+    """Play Option 1 and Option 2 in a browser; videos, screenshots and index.html into --output."""
+    from .demo import run_demo
+
+    return run_demo(args.output, sandbox_url=args.sandbox_url, headed=args.headed, slowmo=args.slowmo,
+                    select=args.select)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mca-sandbox", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -138,6 +146,17 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--db")
     r.add_argument("--tenant")
     r.set_defaults(func=reset)
+
+    d = sub.add_parser("demo", help="play Option 1 and Option 2 end to end in a browser, recorded for showing")
+    d.add_argument("--output", default="demo-output", help="folder for the videos, screenshots and index.html")
+    d.add_argument("--sandbox-url", help="play against this running sandbox (default: a fresh one, in-process)")
+    shown = d.add_mutually_exclusive_group()
+    shown.add_argument("--headed", dest="headed", action="store_true", default=None,
+                       help="show the browser (default when a display exists)")
+    shown.add_argument("--headless", dest="headed", action="store_false", help="never show the browser")
+    d.add_argument("--slowmo", type=int, help="milliseconds between browser actions (default: 500 headed, 0 headless)")
+    d.add_argument("-k", dest="select", help="play only the journeys matching this pytest -k expression")
+    d.set_defaults(func=demo)
     return parser
 
 

@@ -1,11 +1,14 @@
-"""Finding a Chromium and launching it the same way everywhere (CI, containers, laptops), and posting a
-page's form with a browser context's cookies (fast sign-in for Given steps)."""
+"""Finding a Chromium (and an ffmpeg for videos) and launching it the same way everywhere (CI, containers,
+laptops), and posting a page's form with a browser context's cookies (fast sign-in for Given steps)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import sys
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urljoin
 
 CHROMIUM_ENV = "MCA_SANDBOX_CHROMIUM"
@@ -40,6 +43,47 @@ def launch_chromium(playwright, *, headless: bool | None = None, slow_mo: float 
     return playwright.chromium.launch(
         executable_path=find_chromium(), headless=headless, args=launch_args(), slow_mo=slow_mo
     )
+
+
+def playwright_ffmpeg_path() -> Path:
+    """Where Playwright looks for the ffmpeg it records videos with (``playwright install ffmpeg`` puts it there)."""
+    import playwright
+
+    package = Path(playwright.__file__).parent / "driver" / "package"
+    revision = next(b["revision"] for b in json.loads((package / "browsers.json").read_text())["browsers"]
+                    if b["name"] == "ffmpeg")
+    registry = os.environ.get("PLAYWRIGHT_BROWSERS_PATH")
+    if not registry or registry == "0":
+        if sys.platform == "win32":
+            registry = Path(os.environ.get("LOCALAPPDATA", Path.home())) / "ms-playwright"
+        elif sys.platform == "darwin":
+            registry = Path.home() / "Library" / "Caches" / "ms-playwright"
+        else:
+            registry = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ms-playwright"
+        if os.environ.get("PLAYWRIGHT_BROWSERS_PATH") == "0":
+            registry = package.parent.parent / ".local-browsers"
+    name = {"win32": "ffmpeg-win64.exe", "darwin": "ffmpeg-mac"}.get(sys.platform, "ffmpeg-linux")
+    return Path(registry) / f"ffmpeg-{revision}" / name
+
+
+def ensure_ffmpeg() -> str | None:
+    """An ffmpeg for Playwright's videos: its own build when installed, else the system's (Debian's ``ffmpeg``,
+    with VP9), linked where Playwright looks, as the system's Chromium stands in for Playwright's download.
+    Answers the path, or None when there is no ffmpeg at all (then recording a video fails)."""
+    expected = playwright_ffmpeg_path()
+    if expected.exists():
+        return str(expected)
+    system = os.environ.get("MCA_SANDBOX_FFMPEG") or shutil.which("ffmpeg")
+    if not system:
+        return None
+    expected.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        expected.symlink_to(system)
+    except FileExistsError:  # another worker linked it first
+        pass
+    except OSError:  # no symlinks (Windows without the privilege): a copy does as well
+        shutil.copy2(system, expected)
+    return str(expected)
 
 
 class _FormReader(HTMLParser):

@@ -74,6 +74,10 @@ def pytest_configure(config: pytest.Config) -> None:
         from . import browsing
 
         config.pluginmanager.register(browsing, "mca-sandbox-browser")
+        if config.getoption("--video", default="off") != "off":
+            from .browser import ensure_ffmpeg
+
+            ensure_ffmpeg()
     if config.getoption("gherkin_output", default=False):
         config.pluginmanager.register(gherkin.GherkinOutput(config), "mca-sandbox-gherkin")
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import datetime
 
-from flask import Flask, current_app, request
+from flask import Blueprint, Flask, current_app, g, request
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
@@ -42,3 +44,25 @@ def _csrf_field():
 def ui_date(value: datetime | None) -> str:
     """Dates as Partner Center shows them in en-US (month/day/year)."""
     return value.strftime("%m/%d/%Y") if value else ""
+
+
+def journal_pages(bp: Blueprint, signed_in_tenant: Callable[[], tuple[str, datetime | None] | None]) -> None:
+    """Put the blueprint's page requests in the signed-in user's tenant journal (``GET
+    /_sandbox/tenants/{id}/journal``), next to its API calls: what a browser asked and what it was answered
+    (status, headers; an HTML body is not kept; static files are left out). ``signed_in_tenant`` answers ``(tenant id, tenant clock)``
+    of the request's user, or None. Posts of a password field are left out, whatever their names.
+    """
+
+    @bp.before_request
+    def _start_clock() -> None:
+        g.page_started = time.perf_counter()
+
+    @bp.after_request
+    def _journal_page(response):
+        if ("journal" not in g and not (request.endpoint or "").endswith(".static")
+                and not any("password" in name.lower() for name in request.form)):
+            tenant = signed_in_tenant()
+            if tenant is not None:
+                g.journal = {"workspace_id": tenant[0], "operation": request.endpoint, "now": tenant[1],
+                             "started": g.get("page_started", time.perf_counter())}
+        return response

@@ -7,9 +7,9 @@ and an Entra-style sign-in at ``/login``.
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, current_app, g
 
-from sandbox.web.pages import init_pages, protect_forms
+from sandbox.web.pages import init_pages, journal_pages, protect_forms
 
 bp = Blueprint(
     "admin_center",
@@ -19,6 +19,18 @@ bp = Blueprint(
     static_url_path="/AdminPortal/static",
 )
 bp.before_request(protect_forms)
+
+
+def _signed_in_tenant():
+    customer = g.get("customer")
+    if customer is None:
+        return None
+    from sandbox.services import tenants
+
+    return customer.workspace_id, tenants.get_clock(current_app.extensions["services"], customer.workspace_id).now
+
+
+journal_pages(bp, _signed_in_tenant)
 
 
 def init_app(app: Flask) -> None:

@@ -6,9 +6,9 @@ same state. Labels and routes follow docs/ui-contract.md.
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, g
 
-from sandbox.web.pages import init_pages
+from sandbox.web.pages import init_pages, journal_pages
 
 bp = Blueprint(
     "portal",
@@ -18,6 +18,14 @@ bp = Blueprint(
     static_folder="static",
     static_url_path="/static",
 )
+
+
+def _signed_in_tenant():
+    principal = g.get("principal")
+    return (principal.workspace.id, g.clock.now if g.get("clock") else None) if principal is not None else None
+
+
+journal_pages(bp, _signed_in_tenant)
 
 
 def init_app(app: Flask) -> None:

@@ -1,0 +1,28 @@
+"""The feature's scenarios, and plain tests on the plugin's fixtures."""
+
+import pytest
+from pytest_bdd import scenarios
+
+scenarios("confirm_acceptance.feature")
+
+ACCEPTANCE = {
+    "primaryContact": {"firstName": "Jan", "lastName": "Jansen", "email": "jan.jansen@example.com"},
+    "templateId": "117a77b0-9360-443b-8795-c6dedc750cf9",
+    "dateAgreed": "2020-01-10T00:00:00Z",
+    "type": "MicrosoftCustomerAgreement",
+}
+
+
+@pytest.mark.sandbox_tenant(kind="IndirectReseller", clock="2020-01-15T00:00:00Z")
+def test_an_indirect_reseller_cannot_confirm_but_its_provider_can(sandbox, sandbox_tenant, partner_api):
+    customer = sandbox.control.add_customer(sandbox_tenant, state="NoAgreement")
+
+    refused = partner_api.post(f"/customers/{customer['id']}/agreements", json=ACCEPTANCE)
+    assert refused.status_code == 403 and refused.json()["code"] == 2032
+
+    app_only = partner_api.app_only().post(f"/customers/{customer['id']}/agreements", json=ACCEPTANCE)
+    assert app_only.status_code == 403  # confirming needs App+User
+
+    provider = sandbox.control.add_customer(sandbox_tenant, state="NoAgreement",
+                                            partner_id=sandbox_tenant.provider["id"])
+    assert partner_api.as_provider().post(f"/customers/{provider['id']}/agreements", json=ACCEPTANCE).status_code == 201

@@ -1,0 +1,123 @@
+"""The mca-sandbox pytest plugin as a partner gets it: suites run from folders outside the repository, in
+their own pytest processes, with nothing but the installed package."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "partner-suite"
+
+pytestmark = pytest.mark.browser
+
+
+def run_pytest(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    """pytest in ``folder``, as a partner's CI would start it (no variable pointing at this repository)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "MCA_SANDBOX_")) and k != "PYTHONPATH"}
+    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args], cwd=folder, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_the_example_partner_suite_passes_outside_the_repository(tmp_path):
+    suite = tmp_path / "partner-suite"
+    shutil.copytree(EXAMPLE, suite)
+
+    finished = run_pytest(suite, "-q", "--junitxml=junit.xml")
+
+    assert finished.returncode == 0, finished.stdout[-4000:] + finished.stderr[-2000:]
+    cases = {case.get("name") for case in ET.parse(suite / "junit.xml").getroot().iter("testcase")}
+    assert cases == {
+        "test_our_integration_confirms_the_customers_acceptance_through_the_api",
+        "test_the_partner_sees_our_integrations_confirmation_in_partner_center",
+        "test_an_indirect_reseller_cannot_confirm_but_its_provider_can",
+    }
+
+
+def test_the_plugin_starts_and_imports_nothing_for_a_test_that_does_not_ask(tmp_path):
+    (tmp_path / "test_plain.py").write_text("def test_plain():\n    assert 1 + 1 == 2\n")
+    (tmp_path / "conftest.py").write_text(
+        "import sys, threading, json\n"
+        "def pytest_sessionfinish(session):\n"
+        "    loaded = {name for name in ('sandbox.app', 'flask', 'sqlalchemy') if name in sys.modules}\n"
+        "    threads = [t.name for t in threading.enumerate() if t.name.startswith('mca-sandbox')]\n"
+        "    open('state.json', 'w').write(json.dumps({'loaded': sorted(loaded), 'threads': threads}))\n"
+    )
+
+    finished = run_pytest(tmp_path, "-q")
+
+    assert finished.returncode == 0, finished.stdout[-3000:]
+    assert "mca-sandbox" in run_pytest(tmp_path, "--help").stdout  # the plugin was loaded
+    assert json.loads((tmp_path / "state.json").read_text()) == {"loaded": [], "threads": []}
+
+
+FAILING_FEATURE = """\
+Feature: A scenario that fails
+  Scenario: The partner looks for a customer that is not there
+    Given a direct-bill partner
+    And the partner's Admin agent is signed in to Partner Center
+    When the partner opens Customers
+    Then the partner sees a customer called "Nobody at all"
+"""
+
+FAILING_STEPS = """\
+from playwright.sync_api import expect
+from pytest_bdd import parsers, scenarios, then
+
+from sandbox.testing.steps import *  # noqa: F403
+
+scenarios("failing.feature")
+
+
+@then(parsers.parse('the partner sees a customer called "{name}"'))
+def _(partner_page, name):
+    expect(partner_page.get_by_role("link", name=name)).to_be_visible(timeout=300)
+
+
+def test_an_api_call_that_fails(partner_api):
+    assert partner_api.app_only().get("/customers").status_code == 299
+"""
+
+
+def test_a_failing_scenario_keeps_its_screenshot_trace_and_journal_in_every_report(tmp_path):
+    (tmp_path / "failing.feature").write_text(FAILING_FEATURE)
+    (tmp_path / "test_failing.py").write_text(FAILING_STEPS)
+    (tmp_path / "pytest.ini").write_text("[pytest]\nbdd_features_base_dir = .\n")
+
+    finished = run_pytest(
+        tmp_path, "-n", "2", "--tracing=retain-on-failure", "--screenshot=only-on-failure", "--gherkin-output",
+        "--cucumberjson=out/cucumber.json", "--junitxml=out/junit.xml", "--html=out/report.html",
+        "--self-contained-html", "--output=out/evidence",
+    )
+
+    assert finished.returncode == 1, finished.stdout[-4000:]
+    assert "2 failed" in finished.stdout
+    # Gherkin-style output, under xdist
+    assert "Feature: A scenario that fails" in finished.stdout
+    assert 'Then the partner sees a customer called "Nobody at all"' in finished.stdout
+    # the evidence, one folder per test
+    scenario = tmp_path / "out/evidence/test-failing-py-test-the-partner-looks-for-a-customer-that-is-not-there"
+    assert (scenario / "partner.png").stat().st_size > 0
+    assert (scenario / "partner-trace.zip").stat().st_size > 0
+    [journal] = scenario.glob("journal-*.json")
+    paths = [entry["path"] for entry in json.loads(journal.read_text())["items"]]
+    assert "/dashboard/customers" in paths  # the portal's pages are in the tenant's journal
+    [api_journal] = (tmp_path / "out/evidence/test-failing-py-test-an-api-call-that-fails").glob("journal-*.json")
+    assert [(e["path"], e["status"]) for e in json.loads(api_journal.read_text())["items"]][-1] == ("/v1/customers", 200)
+    # Cucumber JSON, complete under xdist
+    [feature] = json.loads((tmp_path / "out/cucumber.json").read_text())
+    [element] = feature["elements"]
+    assert [step["result"]["status"] for step in element["steps"]] == ["passed", "passed", "passed", "failed"]
+    # JUnit XML names the files; the HTML report holds them
+    properties = {p.get("name") for p in ET.parse(tmp_path / "out/junit.xml").getroot().iter("property")}
+    assert {"playwright_screenshot", "playwright_trace", "sandbox_journal"} <= properties
+    report = (tmp_path / "out/report.html").read_text()
+    assert "Sandbox journal of tenant" in report and "partner-trace.zip" in report
+    assert "data:image/png;base64" in report or "image/png" in report
