@@ -54,7 +54,7 @@ demo: install chromium ffmpeg
 	$(BIN)/mca-sandbox demo
 
 bench: install
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.foundation
 
 clean:
 	rm -rf $(VENV) test-results demo-output
