@@ -15,6 +15,9 @@ def create_bare_app():
 
     app = Flask(__name__)
     body = os.environ.get("BENCH_BODY", json.dumps({"status": "ok", "service": "mca-sandbox"}))
+    if os.environ.get("BENCH_BODY_FILE"):  # a body too large for an environment variable
+        with open(os.environ["BENCH_BODY_FILE"], encoding="utf-8") as file:
+            body = file.read()
 
     @app.route("/<path:anything>", methods=["GET", "POST"])
     @app.route("/", methods=["GET", "POST"])

@@ -39,7 +39,17 @@ def link(uri: str, method: str = "GET", headers: list | None = None) -> dict:
 
 
 def attributes(object_type: str, etag: str | None = None) -> dict:
-    return {"objectType": object_type, "etag": etag}
+    return {"etag": etag, "objectType": object_type}  # AttributesOut's order
+
+
+def _without_nulls(value):
+    """What ``OutSchema`` dumps for a body that already has its schema's keys, types and order: the same
+    body without its null properties (``customer_page`` is checked against the schema's dump in the tests)."""
+    if isinstance(value, dict):
+        return {key: _without_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_without_nulls(item) for item in value]
+    return value
 
 
 def agreement_metadata(items: list[rules.AgreementMetadata]) -> dict:
@@ -175,7 +185,9 @@ def customer_page(items: list[CustomerView], *, size: int, continuation_token: s
         "links": links,
         "attributes": attributes("Collection"),
     }
-    return _dump(schemas.CustomerCollectionOut, body)
+    # a page holds up to 500 customers of a dozen nested objects each: marshmallow's dump of it cost more than
+    # everything else the request does; the body is built in the schema's shape, so dropping nulls is the dump
+    return _without_nulls(body)
 
 
 def relationship_request(url: str) -> dict:
