@@ -90,6 +90,16 @@ KILL_AFTER_WRITES = 60
 
 
 def test_a_sigkill_mid_write_loses_no_answered_write_and_leaves_nothing_half_done(serve_db, tmp_path):
+    """Eight writers create customers and confirmations until 60 have been answered 201, then the whole
+    server (granian and its workers) gets SIGKILL while they are still sending, and serve starts again on the
+    same database. Precisely:
+
+    - every write answered 201 before the kill is there, whole (it reads back as answered);
+    - a write whose request got no answer (in flight at the kill) may be there or not, but if it is, it is
+      whole (a customer is listed, i.e. its relationship row is there, and reads back; a confirmation has
+      its contact, template and date);
+    - nothing else is there: no write answered 4xx, none never sent.
+    """
     server = Serve(serve_db, tmp_path / "serve.log")
     try:
         server.wait_up()
