@@ -21,6 +21,7 @@ from sandbox.domain.model import (
     PartnerKind,
     Workspace,
 )
+from sandbox.store.repository import attestations_with_contact, customer_in_context, insert_attestation
 
 from .context import Actor, ServiceContext, UnitOfWork, require_workspace
 
@@ -45,30 +46,28 @@ def _partner(uow: UnitOfWork, actor: Actor) -> Partner:
     return partner
 
 
-def record_confirmation(
+def _new_confirmation(
     ctx: ServiceContext,
-    uow: UnitOfWork,
     workspace: Workspace,
     actor: Actor,
     customer: Customer,
+    partner: Partner,
+    same_contact: list[Attestation],
     *,
     template_id: str,
     agreement_type: AgreementType,
     date_agreed: datetime,
     contact: Contact,
-    partner: Partner | None = None,
 ) -> Attestation:
-    """Check and add one confirmation inside an open unit of work (shared by the API and the wizard)."""
-    partner = partner or _partner(uow, actor)
+    """The checks of a confirmation, in order, and the record to add (``same_contact``: the customer's
+    confirmations of this agreement by this contact, for 600061)."""
     rules.ensure_may_attest(actor.role, partner.kind)  # R-RES-1, roles
     now = ctx.now_in(workspace)
     rules.ensure_valid_confirmation(
         template_id=template_id, agreement_type=agreement_type, date_agreed=date_agreed, now=now
     )  # R-OPT1-NEW-4, R-OPT1-EX-4
-    # 600061; only the rows that can match are read (a customer may have many confirmations)
-    rules.ensure_not_duplicate(uow.repo.attestations_with_contact(customer.id, agreement_type, contact.key()),
-                               agreement_type, contact)
-    attestation = Attestation(
+    rules.ensure_not_duplicate(same_contact, agreement_type, contact)  # 600061
+    return Attestation(
         id=ctx.new_id(),
         workspace_id=workspace.id,
         customer_id=customer.id,
@@ -83,6 +82,28 @@ def record_confirmation(
         phone_number=(contact.phone_number or None),
         contact_key=contact.key(),
         created_at=now,
+    )
+
+
+def record_confirmation(
+    ctx: ServiceContext,
+    uow: UnitOfWork,
+    workspace: Workspace,
+    actor: Actor,
+    customer: Customer,
+    *,
+    template_id: str,
+    agreement_type: AgreementType,
+    date_agreed: datetime,
+    contact: Contact,
+) -> Attestation:
+    """Check and add one confirmation inside an open unit of work (the portal's Add customer wizard)."""
+    partner = _partner(uow, actor)
+    # only the rows that can match are read (a customer may have many confirmations)
+    same_contact = uow.repo.attestations_with_contact(customer.id, agreement_type, contact.key())
+    attestation = _new_confirmation(
+        ctx, workspace, actor, customer, partner, same_contact,
+        template_id=template_id, agreement_type=agreement_type, date_agreed=date_agreed, contact=contact,
     )
     uow.repo.add(attestation)
     uow.repo.flush()
@@ -99,23 +120,30 @@ def confirm_customer_acceptance(
     date_agreed: datetime,
     contact: Contact,
 ) -> Attestation:
-    """R-API-2, R-OPT1-EX-*: the partner confirms (attests) that the customer accepted the agreement."""
-    try:
+    """R-API-2, R-OPT1-EX-*: the partner confirms (attests) that the customer accepted the agreement.
+
+    The API's busiest write, so it reads with two plain statements and writes one row, without an ORM
+    session. The unique index on (customer, agreement, contact) decides between concurrent twins.
+    """
+    found = customer_in_context(ctx.engine, actor.workspace_id, actor.partner_id, customer_id)
+    if found is None:  # say which is missing
         with ctx.unit_of_work() as uow:
-            found = uow.repo.customer_in_context(actor.workspace_id, actor.partner_id, customer_id)
-            if found is None:  # say which is missing
-                require_workspace(uow, actor.workspace_id)
-                _customer_or_404(uow, actor, customer_id)
-                _partner(uow, actor)
-            customer, workspace, partner = found
-            rules.ensure_attestation_available(actor.channel, ctx.now_in(workspace).date())  # R-TL-1..3
-            return record_confirmation(
-                ctx, uow, workspace, actor, customer,
-                template_id=template_id, agreement_type=agreement_type, date_agreed=date_agreed, contact=contact,
-                partner=partner,
-            )
+            require_workspace(uow, actor.workspace_id)
+            _customer_or_404(uow, actor, customer_id)
+            _partner(uow, actor)
+        raise NotFound(f"Customer {customer_id} was not found.")
+    customer, workspace, partner = found
+    rules.ensure_attestation_available(actor.channel, ctx.now_in(workspace).date())  # R-TL-1..3
+    same_contact = attestations_with_contact(ctx.engine, customer.id, agreement_type, contact.key())
+    attestation = _new_confirmation(
+        ctx, workspace, actor, customer, partner, same_contact,
+        template_id=template_id, agreement_type=agreement_type, date_agreed=date_agreed, contact=contact,
+    )
+    try:
+        insert_attestation(ctx.engine, attestation)
     except IntegrityError as exc:  # a concurrent twin won the race: same answer as the check above
         raise PartnerConfirmedAgreementAlreadyExists() from exc
+    return attestation
 
 
 def get_customer_agreements(

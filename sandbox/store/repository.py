@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 
-from sqlalchemy import Engine, and_, bindparam, delete, func, or_, select
+from sqlalchemy import Engine, and_, bindparam, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from sandbox.domain import model
@@ -52,14 +53,6 @@ def _statement(name: str):
     if name == "customer_for_partner":
         return select(model.Customer).where(
             c.id == bindparam("customer_id"), c.workspace_id == bindparam("workspace_id"), _related_to_partner()
-        )
-    if name == "customer_in_context":
-        return (
-            select(model.Customer, model.Workspace, model.Partner)
-            .join(orm.workspaces, orm.workspaces.c.id == c.workspace_id)
-            .join(orm.partners, and_(orm.partners.c.id == bindparam("partner_id"),
-                                     orm.partners.c.workspace_id == c.workspace_id))
-            .where(c.id == bindparam("customer_id"), c.workspace_id == bindparam("workspace_id"), _related_to_partner())
         )
     if name == "attestations_with_contact":
         a = orm.attestations.c
@@ -192,13 +185,6 @@ class Repository:
         """The customer, if the partner has a relationship with it (directly or as indirect reseller)."""
         params = {"workspace_id": workspace_id, "partner_id": partner_id, "customer_id": customer_id}
         return self.session.scalars(_statement("customer_for_partner"), params).first()  # one statement, built once
-
-    def customer_in_context(self, workspace_id: str, partner_id: str, customer_id: str):
-        """``(customer, workspace, partner)`` in one statement, or None when any is missing or the partner
-        has no relationship with the customer (an operation on a customer starts with all three)."""
-        params = {"workspace_id": workspace_id, "partner_id": partner_id, "customer_id": customer_id}
-        row = self.session.execute(_statement("customer_in_context"), params).first()
-        return tuple(row) if row is not None else None
 
     def customers_for_partner(
         self, workspace_id: str, partner_id: str, *, search: str | None = None, after: str | None = None, limit: int | None = None
@@ -375,5 +361,73 @@ def _record(cls, values: tuple):
     """A read-only record for exactly these column values, built once: an integration calls with the same
     token again and again, and building a mapped instance costs more than the query. A changed row (a
     moved clock, say) has other values, so it gets a record of its own. Callers must not change it."""
-    table = next(t for t, c in _CLASSES.items() if c is cls)
-    return cls(**{column.name: value for column, value in zip(table.columns, values, strict=True)})
+    return _build(cls, values)
+
+
+def _build(cls, values: tuple):
+    table = _TABLES[cls]
+    row = {column.name: value for column, value in zip(table.columns, values, strict=True)}
+    init = {f.name for f in dataclasses.fields(cls) if f.init}
+    record = cls(**{name: value for name, value in row.items() if name in init})
+    for name, value in row.items():
+        if name not in init:
+            setattr(record, name, value)
+    return record
+
+
+# --- confirming acceptance without a session (the API's busiest write) ------------------------
+
+_C, _T = orm.customers, orm.attestations
+_TABLES = {**{cls: table for table, cls in _CLASSES.items()}, model.Customer: _C, model.Attestation: _T}
+
+
+def _related():
+    rel = orm.relationships.c
+    return select(rel.id).where(
+        rel.customer_id == bindparam("customer_id"),
+        rel.workspace_id == bindparam("workspace_id"),
+        or_(rel.partner_id == bindparam("partner_id"), rel.associated_partner_id == bindparam("partner_id")),
+    ).exists()
+
+
+_CUSTOMER_IN_CONTEXT = PreparedRead(
+    select(*_C.columns, *_W.columns, *_P.columns)
+    .select_from(_C)
+    .join(_W, _W.c.id == _C.c.workspace_id)
+    .join(_P, and_(_P.c.id == bindparam("partner_id"), _P.c.workspace_id == _C.c.workspace_id))
+    .where(_C.c.id == bindparam("customer_id"), _C.c.workspace_id == bindparam("workspace_id"), _related())
+)
+_CONTEXT_ROW = _slices((_C, _W, _P))
+_SAME_CONTACT = PreparedRead(select(*_T.columns).where(
+    _T.c.customer_id == bindparam("customer_id"), _T.c.type == bindparam("type"), _T.c.contact_key == bindparam("contact_key")
+))
+_INSERT_ATTESTATION = insert(_T)
+
+
+def _reader_connection(engine: Engine):
+    reader = thread_reader(engine)
+    return reader.connection if reader is not None else None
+
+
+def customer_in_context(engine: Engine, workspace_id: str, partner_id: str, customer_id: str):
+    """``(customer, workspace, partner)`` as read-only records, or None when any is missing or the partner
+    has no relationship with the customer (directly or as indirect reseller)."""
+    params = {"workspace_id": workspace_id, "partner_id": partner_id, "customer_id": customer_id}
+    row = _CUSTOMER_IN_CONTEXT.first(engine, params, _reader_connection(engine))
+    if row is None:
+        return None
+    return tuple(_record(_CLASSES.get(table, model.Customer), row[start:end]) for table, start, end in _CONTEXT_ROW)
+
+
+def attestations_with_contact(engine: Engine, customer_id: str, agreement_type, contact_key: str) -> list:
+    """The customer's confirmations of one agreement by one contact (0 or 1), as read-only records."""
+    params = {"customer_id": customer_id, "type": agreement_type, "contact_key": contact_key}
+    row = _SAME_CONTACT.first(engine, params, _reader_connection(engine))
+    return [] if row is None else [_build(model.Attestation, row)]
+
+
+def insert_attestation(engine: Engine, attestation: model.Attestation) -> None:
+    """Add one confirmation in a transaction of its own (IntegrityError for a twin: the unique index)."""
+    values = {column.name: getattr(attestation, column.name) for column in _T.columns}
+    with engine.begin() as connection:
+        connection.execute(_INSERT_ATTESTATION, values)
