@@ -61,8 +61,8 @@ class DemoRecorder:
 
     # --- pytest-bdd's hooks ---------------------------------------------------------------------
 
-    def pytest_collection_modifyitems(self, items):
-        self.total = len(items)
+    def pytest_collection_finish(self, session):
+        self.total = len(session.items)  # after -k
 
     def pytest_bdd_before_scenario(self, request, feature, scenario):
         self.sandbox_url = self.sandbox_url or request.getfixturevalue("sandbox_url")
