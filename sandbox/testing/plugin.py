@@ -93,6 +93,15 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         shutil.rmtree(output, ignore_errors=True)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """pytest-bdd writes ``--cucumberjson`` without making its folder (which the session start may have emptied)."""
+    path = getattr(session.config.option, "cucumber_json_path", None)
+    if path and not hasattr(session.config, "workerinput"):
+        Path(session.config.invocation_params.dir, os.path.expanduser(os.path.expandvars(path))).parent.mkdir(
+            parents=True, exist_ok=True)
+
+
 # --- phases, evidence and scenario records --------------------------------------------------------
 
 
