@@ -3,7 +3,7 @@ App+User token and a real App-only token, valid and invalid data. No 5xx, and ev
 schema the document gives for its status.
 
 Bounded: ``CASES`` generated cases per operation, each sent with both tokens (the token endpoints once):
-11 /v1 operations x 50 x 2 + 2 x 50 = 1,200 requests, about a minute. ``MCA_SANDBOX_FUZZ_CASES`` raises it.
+12 /v1 operations x 50 x 2 + 2 token endpoints x 50 = 1,300 requests, about a minute. ``MCA_SANDBOX_FUZZ_CASES`` raises it.
 """
 
 from __future__ import annotations
