@@ -92,7 +92,11 @@ class _Recorder:
         self.names[context] = name
         self.open.append(context)
         if self.tracing != "off":
-            context.tracing.start(title=f"{self.item.nodeid} ({name})", screenshots=True, snapshots=True)
+            # DOM snapshots make the trace viewer's before/after views; the screencast filmstrip costs a
+            # JPEG per frame for every test, so it is recorded only when every trace is kept (--tracing=on).
+            # A failure keeps its own screenshot (--screenshot) beside the trace.
+            context.tracing.start(title=f"{self.item.nodeid} ({name})", screenshots=self.tracing == "on",
+                                  snapshots=True)
         close = context.close
 
         def close_early(*args, **kwargs):  # the test closes it: keep what a failure would need

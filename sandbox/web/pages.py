@@ -23,6 +23,36 @@ def init_pages(app: Flask) -> None:
     csrf.init_app(app)
     app.jinja_env.globals["csrf_field"] = _csrf_field
     app.jinja_env.filters["ui_date"] = ui_date
+    _cache_static_files(app)
+
+
+STATIC_MAX_AGE_S = 24 * 3600
+
+
+def _cache_static_files(app: Flask) -> None:
+    """The pages' CSS and JavaScript are cached for a day instead of being asked for again at every page
+    (two requests less per page in every browser scenario); their URLs carry the sandbox's version
+    (``?v=``), so an upgraded sandbox's files are fetched anew."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        release = version("mca-sandbox")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        release = "dev"
+
+    @app.url_defaults
+    def _versioned_static(endpoint: str, values: dict) -> None:
+        if endpoint.endswith(".static"):
+            values.setdefault("v", release)
+
+    default_max_age = app.get_send_file_max_age
+
+    def max_age(filename: str | None) -> int | None:
+        if (request.endpoint or "").endswith(".static"):
+            return STATIC_MAX_AGE_S
+        return default_max_age(filename)
+
+    app.get_send_file_max_age = max_age
 
 
 def protect_forms() -> None:
