@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from flask import Blueprint, Flask, current_app, g, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
@@ -21,6 +22,7 @@ def init_pages(app: Flask) -> None:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
     csrf.init_app(app)
+    app.session_interface = PageSessions()
     app.jinja_env.globals["csrf_field"] = _csrf_field
     app.jinja_env.filters["ui_date"] = ui_date
     _cache_static_files(app)
@@ -53,6 +55,16 @@ def _cache_static_files(app: Flask) -> None:
         return default_max_age(filename)
 
     app.get_send_file_max_age = max_age
+
+
+class PageSessions(SecureCookieSessionInterface):
+    """Signed-cookie sessions for the pages; the REST API is stateless (a bearer token per call), so its
+    requests skip reading and verifying a session cookie."""
+
+    def open_session(self, app, request):
+        if request.path.startswith("/v1/") or request.path == "/v1":
+            return None  # Flask gives the request its null session
+        return super().open_session(app, request)
 
 
 def protect_forms() -> None:

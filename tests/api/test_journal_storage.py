@@ -43,6 +43,6 @@ def test_a_body_that_could_hide_a_secret_is_parsed_and_redacted_at_once(app, cli
             b'"dateAgreed": "2020-01-01", "type": "MicrosoftCustomerAgreement", ' + secret_key + b': "s3cret"}')
     client.post(f"/v1/customers/{tenant['customers'][0]['id']}/agreements",
                 headers={**headers, "Content-Type": "application/json"}, data=body)
-    [entry] = [e for e in stored_entries(app, tenant["id"]) if e["path"].endswith("/agreements")]
-    assert isinstance(entry["requestBody"], dict), entry["requestBody"]
+    [entry] = [e for e in stored_entries(app, tenant["id"]) if e.path.endswith("/agreements")]
+    assert isinstance(entry.request_body, dict), entry.request_body
     assert "s3cret" not in repr(entry)

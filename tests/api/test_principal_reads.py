@@ -1,5 +1,6 @@
 """On a SQLite file, each server thread authenticates through its own reader and remembers the caller
-while nothing was committed since (``PRAGMA data_version``): never stale, whoever wrote."""
+while nothing was committed since (the WAL index header, as ``PRAGMA data_version`` reads it): never
+stale, whoever wrote."""
 
 from __future__ import annotations
 
@@ -86,3 +87,35 @@ def test_each_thread_reads_through_its_own_connection(file_app, file_client, par
         thread.join()
     assert statuses == [200, 200, 200]
     assert len({id(reader.connection) for reader in readers}) == 3
+
+
+def test_the_commit_watch_reads_the_wal_index_and_sees_every_commit_of_any_connection(file_app, file_client, partner):
+    reader = thread_reader(file_app.extensions["engine"])
+    assert reader.watch is not None  # mapped, not the PRAGMA fallback
+    seen = {reader.data_version()}
+    other = sqlite3.connect(file_app.extensions["engine"].url.database)
+    for hour in range(10, 15):
+        with other:
+            other.execute("UPDATE workspaces SET clock_frozen_at = ? WHERE id = ?",
+                          (f"2020-05-06 {hour}:00:00.000000", partner["id"]))
+        seen.add(reader.data_version())
+    other.close()
+    assert len(seen) == 6  # five commits, five new headers
+    version = reader.data_version()
+    assert file_client.get(f"/_sandbox/tenants/{partner['id']}/clock").status_code == 200  # a read commits nothing
+    assert reader.data_version() == version
+
+
+def test_without_a_wal_index_the_reader_asks_sqlite(tmp_path):
+    path = tmp_path / "rollback.db"
+    sqlite3.connect(path).execute("PRAGMA journal_mode=DELETE").close()
+    from sandbox.store.db import _ThreadReaders, make_engine
+
+    engine = make_engine(f"sqlite:///{path}")
+    readers = _ThreadReaders(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("PRAGMA journal_mode=DELETE")
+    reader = readers.get()
+    assert reader.watch is None and isinstance(reader.data_version(), int)
+    readers.close()
+    engine.dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import os
+import random
 import re
 import time
 import uuid
@@ -35,6 +36,15 @@ DOTNET_SDK_CLIENT = "partner center .net sdk"
 MUTATING = ("POST", "PATCH", "PUT", "DELETE")
 
 
+_ids = random.Random()  # request ids, correlation ids and MS-CV are labels, not secrets: no system call each
+os.register_at_fork(after_in_child=_ids.seed)  # forked server workers must not repeat each other's ids
+
+
+def new_id() -> str:
+    """A random (version 4) GUID for an MS-RequestId or MS-CorrelationId the caller did not send."""
+    return str(uuid.UUID(int=_ids.getrandbits(128), version=4))
+
+
 def is_api_request() -> bool:
     path = request.path
     return path == API_PREFIX or path.startswith(API_PREFIX + "/")
@@ -60,18 +70,18 @@ def before_api_request():
     g.request_id = g.correlation_id = None  # when a header below is refused, the 400 still gets new ids
     g.request_id_given = False
     given = _tracking_id("MS-RequestId")
-    g.request_id, g.request_id_given = given or str(uuid.uuid4()), given is not None
-    g.correlation_id = _tracking_id("MS-CorrelationId") or str(uuid.uuid4())
+    g.request_id, g.request_id_given = given or new_id(), given is not None
+    g.correlation_id = _tracking_id("MS-CorrelationId") or new_id()
     return None
 
 
 def after_api_request(response: Response) -> Response:
     if not is_api_request():
         return response
-    response.headers["MS-RequestId"] = g.get("request_id") or str(uuid.uuid4())
-    response.headers["MS-CorrelationId"] = g.get("correlation_id") or str(uuid.uuid4())
+    response.headers["MS-RequestId"] = g.get("request_id") or new_id()
+    response.headers["MS-CorrelationId"] = g.get("correlation_id") or new_id()
     if "MS-CV" not in response.headers:
-        response.headers["MS-CV"] = base64.b64encode(os.urandom(12)).decode() + ".0"
+        response.headers["MS-CV"] = base64.b64encode(_ids.randbytes(12)).decode() + ".0"
     if response.mimetype == "application/json":
         response.headers["Content-Type"] = "application/json; charset=utf-8"
     return response
