@@ -381,21 +381,12 @@ _C, _T = orm.customers, orm.attestations
 _TABLES = {**{cls: table for table, cls in _CLASSES.items()}, model.Customer: _C, model.Attestation: _T}
 
 
-def _related():
-    rel = orm.relationships.c
-    return select(rel.id).where(
-        rel.customer_id == bindparam("customer_id"),
-        rel.workspace_id == bindparam("workspace_id"),
-        or_(rel.partner_id == bindparam("partner_id"), rel.associated_partner_id == bindparam("partner_id")),
-    ).exists()
-
-
 _CUSTOMER_IN_CONTEXT = PreparedRead(
     select(*_C.columns, *_W.columns, *_P.columns)
     .select_from(_C)
     .join(_W, _W.c.id == _C.c.workspace_id)
     .join(_P, and_(_P.c.id == bindparam("partner_id"), _P.c.workspace_id == _C.c.workspace_id))
-    .where(_C.c.id == bindparam("customer_id"), _C.c.workspace_id == bindparam("workspace_id"), _related())
+    .where(_C.c.id == bindparam("customer_id"), _C.c.workspace_id == bindparam("workspace_id"), _related_to_partner())
 )
 _CONTEXT_ROW = _slices((_C, _W, _P))
 _SAME_CONTACT = PreparedRead(select(*_T.columns).where(
