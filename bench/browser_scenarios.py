@@ -42,6 +42,7 @@ def baseline_round_trip_ms(rounds: int = 15) -> float:
             page = context.new_page()
             page.goto("/_sandbox/health")
             page.goto("/_sandbox/health")
+            page.close()  # as the plugin closes them: pages first, then the context
             context.close()
             times.append(time.perf_counter() - start)
         browser.close()
