@@ -100,7 +100,11 @@ end
 
 
 def _ms(text: str) -> float:
-    value, unit = float(re.match(r"([\d.]+)", text).group(1)), re.search(r"(us|ms|s)$", text).group(1)
+    """wrk's ``74.28ms`` / ``812.00us`` / ``1.02s`` in ms; NaN when it measured nothing (``-nanus``)."""
+    number, unit = re.match(r"([\d.]+)", text), re.search(r"(us|ms|s)$", text)
+    if number is None or unit is None:
+        return float("nan")
+    value, unit = float(number.group(1)), unit.group(1)
     return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
 
