@@ -6,6 +6,7 @@ Functions take what they need (dates, roles, records) and either answer or raise
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -54,6 +55,28 @@ def agreement_metadata(agreement_type: str | None) -> list[AgreementMetadata]:
     if agreement_type == "*":
         return list(AGREEMENTS)
     return [meta for meta in AGREEMENTS if meta.agreement_type.value.lower() == agreement_type.lower()]
+
+
+class CustomerSearchField(enum.Enum):
+    """What ``GET /v1/customers?filter=`` can search (the SDK's CustomerSearchField); the sandbox has no
+    indirect-provider search for resellers (answered as an invalid field)."""
+
+    COMPANY_NAME = "CompanyName"
+    DOMAIN = "Domain"
+    INDIRECT_RESELLER = "IndirectReseller"
+
+
+def parse_customer_filter(field: str, operator: str, value: str) -> tuple[CustomerSearchField, str]:
+    """A customer search filter: ``starts_with`` is the only operation the customers endpoint supports."""
+    if operator.lower() != "starts_with":
+        raise InvalidProperty(f"Unsupported filter operator: {operator[:40]}. Use starts_with.", field="filter")
+    found = next((member for member in CustomerSearchField if member.value.lower() == field.lower()), None)
+    if found is None:
+        names = ", ".join(member.value for member in CustomerSearchField)
+        raise InvalidProperty(f"Unsupported filter field: {field[:40]}. Use one of {names}.", field="filter")
+    if not value.strip() or len(value) > 256 or any(ord(ch) < 32 for ch in value):
+        raise InvalidProperty("The filter value must be 1 to 256 printable characters.", field="filter")
+    return found, value.strip()
 
 
 def parse_agreement_type(value: str | None, *, default: AgreementType | None) -> AgreementType | None:

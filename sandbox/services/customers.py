@@ -17,6 +17,7 @@ from sandbox.domain.model import (
     PartnerKind,
     Relationship,
 )
+from sandbox.domain.rules import CustomerSearchField
 
 from .agreements import record_confirmation
 from .context import Actor, ServiceContext, UnitOfWork, hash_secret, new_password, require_workspace
@@ -187,7 +188,7 @@ def _relationship_for(uow: UnitOfWork, customer_id: str, partner_id: str) -> Rel
 
 def list_customers(
     ctx: ServiceContext, actor: Actor, *, size: int = 200, continuation: str | None = None, search: str | None = None,
-    count: bool = False,
+    field: CustomerSearchField | None = None, count: bool = False,
 ) -> CustomerPage:
     """A page of the partner's customers, by company name; the token continues where this page ended.
 
@@ -198,10 +199,12 @@ def list_customers(
     after = _decode_token(continuation) if continuation else None
     with ctx.unit_of_work() as uow:
         require_workspace(uow, actor.workspace_id)
-        rows = uow.repo.customers_for_partner(actor.workspace_id, actor.partner_id, search=search, after=after, limit=size + 1)
+        rows = uow.repo.customers_for_partner(actor.workspace_id, actor.partner_id, search=search, field=field, after=after,
+                                              limit=size + 1)
         more = len(rows) > size
         rows = rows[:size]
-        total = uow.repo.count_customers_for_partner(actor.workspace_id, actor.partner_id, search=search) if count else len(rows)
+        total = (uow.repo.count_customers_for_partner(actor.workspace_id, actor.partner_id, search=search, field=field)
+                 if count else len(rows))
         token = _encode_token(rows[-1]) if more and rows else None
         related = uow.repo.relationships_with_partner([c.id for c in rows], actor.partner_id)
         return CustomerPage([CustomerView(c, related.get(c.id)) for c in rows], total, token)

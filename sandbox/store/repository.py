@@ -9,6 +9,7 @@ from sqlalchemy import Engine, and_, bindparam, delete, func, insert, or_, selec
 from sqlalchemy.orm import Session
 
 from sandbox.domain import model
+from sandbox.domain.rules import CustomerSearchField
 
 from . import orm
 from .db import PreparedRead, thread_reader
@@ -29,11 +30,23 @@ _INSERT_ORDER = (
 )
 
 
-def _starts_with(search: str):
-    """Company name or domain starting with ``search``, in any case and script (names are kept casefolded)."""
+def _starts_with(search: str, field: CustomerSearchField | None = None):
+    """Customers whose company name or domain (or only the ``field`` named) starts with ``search``, in any case
+    and script (names are kept casefolded); for an indirect reseller, those it is the associated reseller of."""
     c = orm.customers.c
     text = search.strip().casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return or_(c.search_name.like(text + "%", escape="\\"), func.lower(c.domain).like(text + "%", escape="\\"))
+    name = c.search_name.like(text + "%", escape="\\")
+    domain = func.lower(c.domain).like(text + "%", escape="\\")
+    if field is CustomerSearchField.COMPANY_NAME:
+        return name
+    if field is CustomerSearchField.DOMAIN:
+        return domain
+    if field is CustomerSearchField.INDIRECT_RESELLER:
+        rel = orm.relationships.c
+        return (select(rel.customer_id)
+                .where(rel.customer_id == c.id, func.lower(rel.associated_partner_id).like(text + "%", escape="\\"))
+                .exists())
+    return or_(name, domain)
 
 
 def _related_to_partner():
@@ -187,7 +200,8 @@ class Repository:
         return self.session.scalars(_statement("customer_for_partner"), params).first()  # one statement, built once
 
     def customers_for_partner(
-        self, workspace_id: str, partner_id: str, *, search: str | None = None, after: str | None = None, limit: int | None = None
+        self, workspace_id: str, partner_id: str, *, search: str | None = None, field: CustomerSearchField | None = None,
+        after: str | None = None, limit: int | None = None,
     ) -> list[model.Customer]:
         """A partner's customers ordered by company name then id; ``after`` is a keyset cursor."""
         c = orm.customers.c
@@ -195,7 +209,7 @@ class Repository:
         # the partner's whole customer list (an IN over every visible id read them all first)
         stmt = select(model.Customer).where(c.workspace_id == workspace_id, self._visible(partner_id))
         if search:
-            stmt = stmt.where(_starts_with(search))
+            stmt = stmt.where(_starts_with(search, field))
         if after:
             name, _, last_id = after.partition("\x1f")
             # a range on the index (>=), then the tie-break by id
@@ -205,13 +219,15 @@ class Repository:
             stmt = stmt.limit(limit)
         return list(self.session.scalars(stmt))
 
-    def count_customers_for_partner(self, workspace_id: str, partner_id: str, *, search: str | None = None) -> int:
+    def count_customers_for_partner(
+        self, workspace_id: str, partner_id: str, *, search: str | None = None, field: CustomerSearchField | None = None,
+    ) -> int:
         c = orm.customers.c
         stmt = select(func.count()).select_from(orm.customers).where(
             c.workspace_id == workspace_id, c.id.in_(self._visible_customer_ids(partner_id))
         )
         if search:
-            stmt = stmt.where(_starts_with(search))
+            stmt = stmt.where(_starts_with(search, field))
         return int(self.session.scalar(stmt) or 0)
 
     def customers(self, workspace_id: str) -> list[model.Customer]:

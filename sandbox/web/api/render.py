@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from datetime import datetime
+from urllib.parse import quote
 
 from marshmallow import Schema
 
@@ -169,11 +170,13 @@ def created_customer(created: CreatedCustomer) -> dict:
     return _dump(schemas.CustomerOut, body)
 
 
-def customer_page(items: list[CustomerView], *, size: int, continuation_token: str | None) -> dict:
-    links = {"self": link(f"/v1/customers?size={size}")}
+def customer_page(items: list[CustomerView], *, size: int, continuation_token: str | None,
+                  filter_: str | None = None) -> dict:
+    query = f"size={size}" + (f"&filter={quote(filter_, safe='')}" if filter_ else "")
+    links = {"self": link(f"/v1/customers?{query}")}
     if continuation_token:
         links["next"] = link(
-            f"/v1/customers?size={size}&seekOperation=Next", headers=[{"key": "MS-ContinuationToken", "value": continuation_token}]
+            f"/v1/customers?{query}&seekOperation=Next", headers=[{"key": "MS-ContinuationToken", "value": continuation_token}]
         )
     # a page holds up to 500 customers of a dozen nested objects each: marshmallow's dump of it cost more than
     # everything else the request does; the body is built in the schema's shape and without nulls: the dump

@@ -9,6 +9,7 @@ import orjson
 from flask import Blueprint, Response, current_app, request
 from marshmallow import Schema, ValidationError
 
+from sandbox.domain import rules
 from sandbox.domain.errors import InvalidCustomerId, InvalidRequestInput
 from sandbox.domain.model import Contact
 from sandbox.services import agreements, customers, purchases, relationships
@@ -208,6 +209,8 @@ def create_customer():
         Param("size", "query", f"Page size, 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}).", schema={"type": "integer"}),
         Param("seekOperation", "query", "Next, with MS-ContinuationToken, for the next page."),
         Param("MS-ContinuationToken", "header", "The continuationToken of the previous page."),
+        Param("filter", "query", 'URL-encoded JSON: {"Field": "CompanyName" | "Domain" | "IndirectReseller", "Value": '
+                                 '"<prefix>", "Operator": "starts_with"}.'),
     ),
     responses={200: ("A page of customers; links.next carries the continuation.", schemas.CustomerCollectionOut)},
 ))
@@ -222,8 +225,27 @@ def list_customers():
     token = request.headers.get("MS-ContinuationToken") or None
     if token is not None and (len(token) > 2048 or not token.isascii()):
         raise InvalidRequestInput("The continuation token is not valid.", data=["MS-ContinuationToken: not valid"])
-    page = customers.list_customers(services(), caller().actor, size=size, continuation=token)
-    return answer(render.customer_page(page.items, size=size, continuation_token=page.continuation_token))
+    raw_filter = query_arg("filter")
+    field, search = customer_filter(raw_filter) if raw_filter else (None, None)
+    page = customers.list_customers(services(), caller().actor, size=size, continuation=token, search=search, field=field)
+    return answer(render.customer_page(page.items, size=size, continuation_token=page.continuation_token,
+                                       filter_=raw_filter))
+
+
+def customer_filter(raw: str):
+    """The ``filter`` query parameter: a JSON object with Field, Value and Operator (names in any case)."""
+    try:
+        given = json.loads(raw) if len(raw) <= 2048 else None
+    except ValueError:
+        given = None
+    if not isinstance(given, dict):
+        raise InvalidRequestInput('filter must be JSON like {"Field": "CompanyName", "Value": "Con", "Operator": '
+                                  '"starts_with"}.', data=["filter: not a JSON object"])
+    named = {str(key).lower(): value for key, value in given.items()}
+    parts = [named.get(key) for key in ("field", "operator", "value")]
+    if not all(isinstance(part, str) for part in parts):
+        raise InvalidRequestInput("filter needs Field, Value and Operator, each a string.", data=["filter: incomplete"])
+    return rules.parse_customer_filter(*parts)
 
 
 @operation(bp, Operation(
