@@ -185,3 +185,35 @@ def test_the_journal_is_bounded_and_can_be_limited_and_cleared():
     assert client.get(f"/_sandbox/tenants/{tenant['id']}/journal?limit=0").status_code == 400
     assert client.delete(f"/_sandbox/tenants/{tenant['id']}/journal").status_code == 204
     assert journal(client, tenant["id"]) == []
+
+
+# --- the token endpoint ------------------------------------------------------------------------------
+
+
+def _token_form(tenant: dict) -> dict:
+    app = tenant["application"]
+    return {"grant_type": "client_credentials", "client_id": app["clientId"], "client_secret": app["clientSecret"],
+            "resource": "https://api.partnercenter.microsoft.com"}
+
+
+def test_a_token_rule_makes_getting_a_token_fail_in_entras_shape_then_pass(client, tenant):
+    rule = add_rule(client, tenant["id"], operation="token", status=429, retryAfter=7, count=1)
+    failed = client.post(f"/{tenant['id']}/oauth2/token", data=_token_form(tenant))
+    assert failed.status_code == 429 and failed.headers["Retry-After"] == "7"
+    body = failed.get_json()
+    assert body["error"] == "temporarily_unavailable" and body["error_codes"] == [90033]
+    assert "access_token" not in body
+    assert client.post(f"/{tenant['id']}/oauth2/token", data=_token_form(tenant)).status_code == 200  # count 1: spent
+
+    [entry, passed] = journal(client, tenant["id"])[-2:]
+    assert (entry["operation"], entry["status"], entry["fault"]) == ("token (v1.0)", 429, rule["id"])
+    assert entry["requestBody"]["client_secret"] == "[redacted]"
+    assert (passed["status"], passed["fault"]) == (200, None)
+
+
+def test_a_rule_for_every_operation_leaves_the_token_endpoint_alone(client, tenant):
+    add_rule(client, tenant["id"], operation="*", status=503)
+    response = client.post(f"/{tenant['id']}/oauth2/token", data=_token_form(tenant))
+    assert response.status_code == 200
+    token = response.get_json()["access_token"]
+    assert client.get("/v1/customers", headers=bearer(token)).status_code == 503  # the REST API does fail

@@ -42,6 +42,7 @@ MAX_BODY_CHARS = 16 * 1024
 
 # Set by the API's (or the token endpoint's) hooks: which operations a fault rule may name.
 OPERATIONS: set[str] = set()
+TOKEN_OPERATION = "token"  # the token endpoint: only a rule that names it, never "*" (that is the REST API's)
 
 
 @dataclass
@@ -113,12 +114,13 @@ class Traffic:
 
     def pick_fault(self, workspace_id: str, operation: str) -> FaultRule | None:
         """The first live rule for ``operation`` that fires this time (probability), counted as fired."""
+        names = (operation,) if operation == TOKEN_OPERATION else ("*", operation)
         with self._lock:
             tenant = self._tenants.get(workspace_id)
             if tenant is None:
                 return None
             for rule in tenant.rules:
-                if rule.operation not in ("*", operation) or rule.remaining == 0:
+                if rule.operation not in names or rule.remaining == 0:
                     continue
                 if rule.probability < 1 and self._rng.random() >= rule.probability:
                     continue
@@ -353,8 +355,8 @@ def list_faults(tenant_id):
 def add_fault(tenant_id):
     _tenant_or_404(tenant_id)
     body = load(FaultRuleSchema(), required=True)
-    if body["operation"] != "*" and body["operation"] not in OPERATIONS:
-        known = ", ".join(sorted(OPERATIONS))
+    if body["operation"] not in ("*", TOKEN_OPERATION) and body["operation"] not in OPERATIONS:
+        known = ", ".join(sorted(OPERATIONS | {TOKEN_OPERATION}))
         raise InvalidRequestInput(f"operation must be '*' or one of: {known}.", data=[f"operation: unknown '{body['operation']}'"])
     if body["status"] is None and not body["delay_ms"]:
         raise InvalidRequestInput("A rule needs a status (an error to answer), a delayMs (latency), or both.")

@@ -181,12 +181,15 @@ def _token(tenant: str, version: str) -> Response:
         raise EntraError(400, "invalid_grant", 50034, exc.description) from exc
     except identity_service.InvalidUserPassword as exc:
         raise EntraError(400, "invalid_grant", 50126, exc.description) from exc
+    g.journal = {"workspace_id": grant.principal.workspace.id, "operation": f"token (v{version})", "now": grant.now,
+                 "started": started}
+    fault = _fault(grant.principal.workspace.id)
+    if fault is not None:
+        return fault
     lifetime = int(current_app.config["TOKEN_LIFETIME_SECONDS"])
     token, claims = tokens.issue(
         grant.principal, now=grant.now, lifetime_seconds=lifetime, secret_key=current_app.config["SECRET_KEY"], version=version,
     )
-    g.journal = {"workspace_id": grant.principal.workspace.id, "operation": f"token (v{version})", "now": grant.now,
-                 "started": started}
     if version == "1.0":  # v1 answers every number as a string
         body = {
             "token_type": "Bearer",
@@ -202,6 +205,30 @@ def _token(tenant: str, version: str) -> Response:
         if user_name is not None:
             body["scope"] = " ".join(s for s in (_form("scope") or "").split() if s not in _OIDC_SCOPES)
     return _json(body)
+
+
+def _fault(workspace_id: str) -> Response | None:
+    """A fault rule of the tenant's for ``token``: its delay, then its error in Entra's shape (429 and 5xx as
+    Entra's transient AADSTS90033, with Retry-After), so that a client rehearses failing to get a token."""
+    from sandbox.web.control import traffic
+
+    rule = traffic.traffic().pick_fault(workspace_id, traffic.TOKEN_OPERATION)
+    if rule is None:
+        return None
+    g.journal["fault"] = rule.id
+    if rule.delay_ms:
+        time.sleep(rule.delay_ms / 1000)
+    if rule.status is None:
+        return None
+    transient = rule.status == 429 or rule.status >= 500
+    response = _entra_response(EntraError(
+        rule.status, "temporarily_unavailable" if transient else "invalid_request", 90033 if transient else 90014,
+        "A transient error has occurred. Please try again." if transient
+        else "The sandbox answered this request with an error, as a fault rule asked.",
+    ))
+    if rule.retry_after is not None:
+        response.headers["Retry-After"] = str(rule.retry_after)
+    return response
 
 
 @bp.route("/<tenant>/oauth2/token", methods=["GET", "POST"])
