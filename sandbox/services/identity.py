@@ -75,9 +75,12 @@ def workspace_now(ctx: ServiceContext, workspace_id: str):
 
 
 class TokenRequestError(Unauthorized):
-    """Why a token request failed; the token endpoint words each in Entra ID's own terms."""
+    """Why a token request failed; the token endpoint words each in Entra ID's own terms. Once the app is
+    known, the refusal names its tenant (``workspace_id``) and that tenant's instant (``now``), for the journal."""
 
     reason = "invalid_client"
+    workspace_id: str | None = None
+    now: object = None
 
 
 class UnknownApplication(TokenRequestError):
@@ -127,14 +130,20 @@ def grant_token(
         partner = uow.repo.partner(app.workspace_id, app.partner_id) if app is not None else None
         if app is None or partner is None or not _names_partner(tenant, partner):
             raise UnknownApplication(f"Application with identifier '{client_id}' was not found in the directory '{tenant}'.")
+        workspace = require_workspace(uow, app.workspace_id)
+        now = ctx.now_in(workspace)
+
+        def refused(error: TokenRequestError) -> TokenRequestError:
+            error.workspace_id, error.now = workspace.id, now
+            return error
+
         if client_secret is not None and not check_secret(app.secret_hash, client_secret):
-            raise InvalidClientSecret("Invalid client secret provided.")
+            raise refused(InvalidClientSecret("Invalid client secret provided."))
         user = None
         if user_name is not None:
             user = uow.repo.user_by_name(user_name)
             if user is None or user.partner_id != partner.id:
-                raise UnknownUser(f"The user account {user_name} does not exist in the {partner.domain} directory.")
+                raise refused(UnknownUser(f"The user account {user_name} does not exist in the {partner.domain} directory."))
             if not check_secret(user.password_hash, password or ""):
-                raise InvalidUserPassword("Error validating credentials due to invalid username or password.")
-        workspace = require_workspace(uow, app.workspace_id)
-        return TokenGrant(Principal(workspace, partner, user, app), ctx.now_in(workspace))
+                raise refused(InvalidUserPassword("Error validating credentials due to invalid username or password."))
+        return TokenGrant(Principal(workspace, partner, user, app), now)

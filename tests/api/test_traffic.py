@@ -217,3 +217,17 @@ def test_a_rule_for_every_operation_leaves_the_token_endpoint_alone(client, tena
     assert response.status_code == 200
     token = response.get_json()["access_token"]
     assert client.get("/v1/customers", headers=bearer(token)).status_code == 503  # the REST API does fail
+
+
+def test_a_refused_token_request_is_in_the_journal_without_its_secrets(client, tenant):
+    admin = user_of(tenant, "AdminAgent")
+    form = {**_token_form(tenant), "grant_type": "password", "username": admin["userName"], "password": "not-the-password"}
+    refused = client.post(f"/{tenant['id']}/oauth2/token", data=form)
+    assert refused.status_code == 400 and refused.get_json()["error_codes"] == [50126]
+    unknown_app = client.post(f"/{tenant['id']}/oauth2/token", data={**_token_form(tenant), "client_id": str(uuid.uuid4())})
+    assert unknown_app.status_code == 400  # no tenant known for sure: not journalled
+
+    [entry] = [e for e in journal(client, tenant["id"]) if e["operation"] == "token (v1.0)"]
+    assert entry["status"] == 400 and entry["time"] is not None
+    assert entry["requestBody"]["password"] == "[redacted]" and entry["requestBody"]["username"] == admin["userName"]
+    assert "not-the-password" not in json.dumps(entry) and tenant["application"]["clientSecret"] not in json.dumps(entry)

@@ -167,22 +167,19 @@ def _token(tenant: str, version: str) -> Response:
         if password is None:
             raise _missing("password")
     services = current_app.extensions["services"]
+
+    def journal(workspace_id: str | None, now) -> None:
+        if workspace_id is not None:
+            g.journal = {"workspace_id": workspace_id, "operation": f"token (v{version})", "now": now, "started": started}
+
     try:
         grant = identity_service.grant_token(
             services, tenant=tenant, client_id=client_id, client_secret=client_secret, user_name=user_name, password=password,
         )
-    except identity_service.UnknownApplication as exc:
-        raise EntraError(400, "unauthorized_client", 700016, exc.description + " This can happen if the application has not "
-                         "been installed by the administrator of the tenant or consented to by any user in the tenant.") from exc
-    except identity_service.InvalidClientSecret as exc:
-        raise EntraError(401, "invalid_client", 7000215, exc.description + " Ensure the secret being sent in the request is "
-                         "the client secret value, not the client secret ID.") from exc
-    except identity_service.UnknownUser as exc:
-        raise EntraError(400, "invalid_grant", 50034, exc.description) from exc
-    except identity_service.InvalidUserPassword as exc:
-        raise EntraError(400, "invalid_grant", 50126, exc.description) from exc
-    g.journal = {"workspace_id": grant.principal.workspace.id, "operation": f"token (v{version})", "now": grant.now,
-                 "started": started}
+    except identity_service.TokenRequestError as exc:
+        journal(exc.workspace_id, exc.now)  # a refusal is in the tenant's journal once its app is known
+        raise _refusal(exc) from exc
+    journal(grant.principal.workspace.id, grant.now)
     fault = _fault(grant.principal.workspace.id)
     if fault is not None:
         return fault
@@ -205,6 +202,19 @@ def _token(tenant: str, version: str) -> Response:
         if user_name is not None:
             body["scope"] = " ".join(s for s in (_form("scope") or "").split() if s not in _OIDC_SCOPES)
     return _json(body)
+
+
+def _refusal(exc) -> EntraError:
+    """A refused token request in Entra ID's words."""
+    if isinstance(exc, identity_service.UnknownApplication):
+        return EntraError(400, "unauthorized_client", 700016, exc.description + " This can happen if the application has "
+                          "not been installed by the administrator of the tenant or consented to by any user in the tenant.")
+    if isinstance(exc, identity_service.InvalidClientSecret):
+        return EntraError(401, "invalid_client", 7000215, exc.description + " Ensure the secret being sent in the request "
+                          "is the client secret value, not the client secret ID.")
+    if isinstance(exc, identity_service.UnknownUser):
+        return EntraError(400, "invalid_grant", 50034, exc.description)
+    return EntraError(400, "invalid_grant", 50126, exc.description)
 
 
 def _fault(workspace_id: str) -> Response | None:
