@@ -151,13 +151,8 @@ def before_operation():
 
 
 def _fault(workspace_id: str, operation: str) -> Response | None:
-    rule = traffic.traffic().pick_fault(workspace_id, operation)
+    rule = traffic.fire_fault(workspace_id, operation)
     if rule is None:
-        return None
-    g.journal["fault"] = rule.id
-    if rule.delay_ms:
-        time.sleep(rule.delay_ms / 1000)
-    if rule.status is None:
         return None
     headers = {"Retry-After": str(rule.retry_after)} if rule.retry_after is not None else {}
     return error_response(_fault_error(rule.status), headers=headers)

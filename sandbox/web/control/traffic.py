@@ -160,6 +160,19 @@ def install(app: Flask) -> None:
     app.after_request(_journal_exchange)
 
 
+def fire_fault(workspace_id: str, operation: str) -> FaultRule | None:
+    """A request's fault, if a rule of its tenant fires: noted in its journal entry, its delay served; the
+    rule is answered when it has a status to answer with (each surface words the error in its own shape)."""
+    rule = traffic().pick_fault(workspace_id, operation)
+    if rule is None:
+        return None
+    if "journal" in g:
+        g.journal["fault"] = rule.id
+    if rule.delay_ms:
+        time.sleep(rule.delay_ms / 1000)
+    return rule if rule.status is not None else None
+
+
 # --- redaction and journaling ---------------------------------------------------------------
 
 

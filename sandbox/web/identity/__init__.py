@@ -222,13 +222,8 @@ def _fault(workspace_id: str) -> Response | None:
     Entra's transient AADSTS90033, with Retry-After), so that a client rehearses failing to get a token."""
     from sandbox.web.control import traffic
 
-    rule = traffic.traffic().pick_fault(workspace_id, traffic.TOKEN_OPERATION)
+    rule = traffic.fire_fault(workspace_id, traffic.TOKEN_OPERATION)
     if rule is None:
-        return None
-    g.journal["fault"] = rule.id
-    if rule.delay_ms:
-        time.sleep(rule.delay_ms / 1000)
-    if rule.status is None:
         return None
     transient = rule.status == 429 or rule.status >= 500
     response = _entra_response(EntraError(
