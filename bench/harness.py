@@ -124,13 +124,15 @@ def overhead(count: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("measures", nargs="*", choices=[*MEASURES, []], default=[],
-                        help="what to measure (default: all)")
+    parser.add_argument("measures", nargs="*", metavar="{suite,demo,overhead}", help="what to measure (default: all)")
     parser.add_argument("--workers", nargs="+", default=["0", "2", "auto"], help="xdist worker counts for suite")
     parser.add_argument("--repeat", type=int, default=1, help="rounds of suite, the worker counts taking turns")
     parser.add_argument("--tests", type=int, default=200, help="tests per run for overhead")
     parser.add_argument("--pytest-args", default="", help="extra pytest arguments for suite, e.g. '-m browser'")
     args = parser.parse_args()
+    unknown = set(args.measures) - set(MEASURES)
+    if unknown:
+        parser.error(f"unknown measure(s): {', '.join(sorted(unknown))}; choose from {', '.join(MEASURES)}")
     args.measures = args.measures or list(MEASURES)
     extra = shlex.split(args.pytest_args)
     print(f"cores: {os.cpu_count()}; load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from flask import Flask, Request, Response, request
+from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from sandbox.domain.errors import InvalidRequestInput, PartnerCenterError
@@ -140,3 +141,30 @@ def register_error_handlers(app: Flask) -> None:
         if wants_json(request):
             return error_response(http_error(500))
         return Response("<h1>Something went wrong</h1><p>The sandbox hit an unexpected error.</p>", 500, mimetype="text/html")
+
+
+def load_json(schema, *, required: bool = True, allow_trailing_commas: bool = False, prefix: str = "") -> dict:
+    """The request's JSON object through a marshmallow schema; 400 / 800002 naming every field at fault."""
+    body = read_json_object(required=required, allow_trailing_commas=allow_trailing_commas)
+    try:
+        return schema.load(body)
+    except ValidationError as exc:
+        problems = [p[:300] for p in _flatten(exc.messages)[:50]]
+        raise InvalidRequestInput(prefix + "; ".join(problems)[:900], data=problems) from exc
+
+
+def _flatten(messages, prefix: str = "") -> list[str]:
+    """marshmallow's nested messages as ``field.sub[0]: message`` lines."""
+    out = []
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            name = f"{prefix}.{key}" if prefix and not isinstance(key, int) else (f"{prefix}[{key}]" if prefix else str(key))
+            out.extend(_flatten(value, name))
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        out.append(f"{prefix}: {' '.join(messages)}" if prefix else " ".join(messages))
+    elif isinstance(messages, list):
+        for m in messages:
+            out.extend(_flatten(m, prefix))
+    else:
+        out.append(f"{prefix}: {messages}")
+    return out

@@ -32,9 +32,8 @@ STATIC_MAX_AGE_S = 24 * 3600
 
 
 def _cache_static_files(app: Flask) -> None:
-    """The pages' CSS and JavaScript are cached for a day instead of being asked for again at every page
-    (two requests less per page in every browser scenario); their URLs carry the sandbox's version
-    (``?v=``), so an upgraded sandbox's files are fetched anew."""
+    """The pages' CSS and JavaScript URLs carry the sandbox's version (``?v=``): cached for a day by
+    :class:`PageBlueprint`, and fetched anew after an upgrade."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -47,14 +46,13 @@ def _cache_static_files(app: Flask) -> None:
         if endpoint.endswith(".static"):
             values.setdefault("v", release)
 
-    default_max_age = app.get_send_file_max_age
 
-    def max_age(filename: str | None) -> int | None:
-        if (request.endpoint or "").endswith(".static"):
-            return STATIC_MAX_AGE_S
-        return default_max_age(filename)
+class PageBlueprint(Blueprint):
+    """A page surface (portal, admin center): its static files are cached for a day instead of being asked
+    for again at every page (two requests less per page in every browser scenario)."""
 
-    app.get_send_file_max_age = max_age
+    def get_send_file_max_age(self, filename: str | None) -> int | None:
+        return STATIC_MAX_AGE_S
 
 
 class PageSessions(SecureCookieSessionInterface):

@@ -46,3 +46,10 @@ def test_a_body_that_could_hide_a_secret_is_parsed_and_redacted_at_once(app, cli
     [entry] = [e for e in stored_entries(app, tenant["id"]) if e.path.endswith("/agreements")]
     assert isinstance(entry.request_body, dict), entry.request_body
     assert "s3cret" not in repr(entry)
+
+
+def test_a_secret_named_query_parameter_is_redacted_when_recorded(app, client, tenant, headers):
+    client.get("/v1/customers?size=5&client_secret=s3cret-in-query", headers=headers)
+    [entry] = [e for e in stored_entries(app, tenant["id"]) if e.path == "/v1/customers"]
+    assert "s3cret-in-query" not in repr(entry)
+    assert entry.as_json()["query"] == {"size": "5", "client_secret": "[redacted]"}

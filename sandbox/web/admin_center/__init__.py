@@ -7,11 +7,11 @@ and an Entra-style sign-in at ``/login``.
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, g
+from flask import Flask, current_app, g
 
-from sandbox.web.pages import init_pages, journal_pages, protect_forms
+from sandbox.web.pages import PageBlueprint, init_pages, journal_pages, protect_forms
 
-bp = Blueprint(
+bp = PageBlueprint(
     "admin_center",
     __name__,
     template_folder="templates",

@@ -40,7 +40,8 @@ def link(uri: str, method: str = "GET", headers: list | None = None) -> dict:
 
 
 def attributes(object_type: str, etag: str | None = None) -> dict:
-    return {"etag": etag, "objectType": object_type}  # AttributesOut's order
+    """AttributesOut, in its order and without a null etag (what its dump would leave out anyway)."""
+    return {"etag": etag, "objectType": object_type} if etag is not None else {"objectType": object_type}
 
 
 def agreement_metadata(items: list[rules.AgreementMetadata]) -> dict:
@@ -129,7 +130,7 @@ def _customer(view: CustomerView, *, by_id: bool) -> dict:
             email=c.email if by_id else None,
             organizationRegistrationNumber=c.organization_registration_number,
             links={"self": link(f"{base}/profiles/company")},
-            attributes={"objectType": "CustomerCompanyProfile"},
+            attributes=attributes("CustomerCompanyProfile"),
         ),
         billingProfile=_present(
             id=c.billing_profile_id,
@@ -145,18 +146,17 @@ def _customer(view: CustomerView, *, by_id: bool) -> dict:
                 lastName=c.last_name, phoneNumber=c.phone_number or "",
             ),
             links={"self": link(f"{base}/profiles/billing")},
-            attributes={
-                "etag": _etag(c.billing_profile_id, c.email, c.company_name, c.address_line1, c.city, c.postal_code,
-                              c.phone_number),
-                "objectType": "CustomerBillingProfile",
-            },
+            attributes=attributes(
+                "CustomerBillingProfile",
+                _etag(c.billing_profile_id, c.email, c.company_name, c.address_line1, c.city, c.postal_code, c.phone_number),
+            ),
         ),
         relationshipToPartner=rel.kind if rel is not None else "none",
         allowDelegatedAccess=bool(rel and rel.delegated_admin) if by_id else None,
         customDomains=[c.domain] if by_id else None,
         associatedPartnerId=rel.associated_partner_id if rel is not None else None,
         links={"self": link(base)},
-        attributes={"objectType": "Customer"},
+        attributes=attributes("Customer"),
     )
 
 
@@ -185,7 +185,7 @@ def customer_page(items: list[CustomerView], *, size: int, continuation_token: s
         items=[_customer(v, by_id=False) for v in items],
         continuationToken=continuation_token,
         links=links,
-        attributes={"objectType": "Collection"},
+        attributes=attributes("Collection"),
     )
 
 

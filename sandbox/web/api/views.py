@@ -7,13 +7,13 @@ import json
 
 import orjson
 from flask import Blueprint, Response, current_app, request
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema
 
 from sandbox.domain import rules
 from sandbox.domain.errors import InvalidCustomerId, InvalidRequestInput
 from sandbox.domain.model import Contact
 from sandbox.services import agreements, customers, purchases, relationships
-from sandbox.web.errors import read_json_object
+from sandbox.web.errors import load_json
 
 from . import render, schemas
 from .documents import document_urls
@@ -68,28 +68,7 @@ def _schema(schema_cls: type[Schema]) -> Schema:
 
 def load(schema_cls: type[Schema]) -> dict:
     """The body through its schema: 400 / 800002 naming every field at fault."""
-    body = read_json_object(allow_trailing_commas=True)
-    try:
-        return _schema(schema_cls).load(body)
-    except ValidationError as exc:
-        problems = [p[:300] for p in _flatten(exc.messages)[:50]]
-        raise InvalidRequestInput("Invalid request input: " + "; ".join(problems)[:900], data=problems) from exc
-
-
-def _flatten(messages, prefix: str = "") -> list[str]:
-    out = []
-    if isinstance(messages, dict):
-        for key, value in messages.items():
-            name = f"{prefix}.{key}" if prefix and not isinstance(key, int) else (f"{prefix}[{key}]" if prefix else str(key))
-            out.extend(_flatten(value, name))
-    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        out.append(f"{prefix}: {' '.join(messages)}" if prefix else " ".join(messages))
-    elif isinstance(messages, list):
-        for m in messages:
-            out.extend(_flatten(m, prefix))
-    else:
-        out.append(f"{prefix}: {messages}")
-    return out
+    return load_json(_schema(schema_cls), allow_trailing_commas=True, prefix="Invalid request input: ")
 
 
 def answer(body: dict, status: int = 200) -> Response:

@@ -12,7 +12,7 @@ from sandbox import seed
 from sandbox.domain.errors import AccessDenied, InvalidRequestInput
 from sandbox.domain.model import PartnerKind
 from sandbox.services import tenants
-from sandbox.web.errors import read_json_object
+from sandbox.web.errors import load_json
 
 bp = Blueprint("control", __name__, url_prefix="/_sandbox")
 
@@ -86,21 +86,7 @@ class CustomerFactorySchema(Schema):
 
 
 def load(schema: Schema, *, required: bool = False) -> dict:
-    try:
-        return schema.load(read_json_object(required=required))
-    except ValidationError as exc:
-        raise InvalidRequestInput(_describe(exc.messages), data=[_describe(exc.messages)]) from exc
-
-
-def _describe(messages, prefix: str = "") -> str:
-    parts = []
-    for key, value in messages.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            parts.append(_describe(value, f"{name}."))
-        else:
-            parts.append(f"{name}: {' '.join(str(v) for v in value)}")
-    return "; ".join(parts)
+    return load_json(schema, required=required)
 
 
 def clock_json(reading: tenants.ClockReading) -> dict:

@@ -234,15 +234,15 @@ def _kept_body(raw: bytes, mimetype: str):
 
 @dataclass
 class _Exchange:
-    """One request and its answer as the journal keeps them: the raw pieces, with every secret header
-    already redacted, turned into the journal's JSON only when the journal is read. Building that JSON
+    """One request and its answer as the journal keeps them: the raw pieces, with every secret (header,
+    query parameter, body property) already redacted, turned into the journal's JSON only when read. Building that JSON
     (header names, redaction of every header, dates) on the request path cost about a quarter of a GET."""
 
     time: datetime | None
     operation: str | None
     method: str
     path: str
-    query: list
+    query: dict  # redacted
     request_headers: list  # (WSGI environ key, value), secrets redacted
     request_body: object
     status: int
@@ -260,12 +260,12 @@ class _Exchange:
             "operation": self.operation,
             "method": self.method,
             "path": self.path,
-            "query": redact({k: v[:500] for k, v in self.query}),
+            "query": self.query,
             "requestHeaders": {_header_name(key): value[:1000] for key, value in self.request_headers},
-            "requestBody": self.request_body.value() if isinstance(self.request_body, _Unread) else self.request_body,
+            "requestBody": _shown(self.request_body),
             "status": self.status,
             "responseHeaders": {name: value[:1000] for name, value in self.response_headers},
-            "responseBody": self.response_body.value() if isinstance(self.response_body, _Unread) else self.response_body,
+            "responseBody": _shown(self.response_body),
             "durationMs": self.duration_ms,
             "requestId": response_headers.get("MS-RequestId"),
             "correlationId": response_headers.get("MS-CorrelationId"),
@@ -273,6 +273,10 @@ class _Exchange:
             "replayed": self.replayed,
             "sequence": self.sequence,
         }
+
+
+def _shown(body):
+    return body.value() if isinstance(body, _Unread) else body
 
 
 def _header_name(environ_key: str) -> str:
@@ -323,7 +327,7 @@ def _journal_exchange(response: Response) -> Response:
         operation=info.get("operation"),
         method=request.method,
         path=request.path,
-        query=list(request.args.items()),
+        query=redact({k: v[:500] for k, v in request.args.items()}) if request.args else {},
         request_headers=_request_headers(request.environ),
         request_body=kept_request,
         status=response.status_code,

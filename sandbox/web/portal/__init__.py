@@ -6,11 +6,11 @@ same state. Labels and routes follow docs/ui-contract.md.
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, g
+from flask import Flask, g
 
-from sandbox.web.pages import init_pages, journal_pages
+from sandbox.web.pages import PageBlueprint, init_pages, journal_pages
 
-bp = Blueprint(
+bp = PageBlueprint(
     "portal",
     __name__,
     url_prefix="/dashboard",
