@@ -25,6 +25,21 @@ def settings_rows(engine) -> dict:
         return dict(connection.execute(select(orm.settings.c.key, orm.settings.c.value)).all())
 
 
+def writes_from_another_thread(engine, key: str, value: str) -> bool:
+    """Whether another thread's write commits within 5 s (it would hang on a gate never given back)."""
+    written = threading.Event()
+
+    def write() -> None:
+        with engine.begin() as connection:
+            connection.execute(insert(orm.settings).values(key=key, value=value))
+        written.set()
+
+    thread = threading.Thread(target=write, daemon=True)
+    thread.start()
+    thread.join(timeout=5)
+    return written.is_set()
+
+
 def test_concurrent_writers_all_commit_without_waiting_in_the_busy_handler(engine):
     errors: list[BaseException] = []
 
@@ -54,31 +69,11 @@ def test_the_gate_is_given_back_after_a_failed_write(engine):
     with pytest.raises(Exception), engine.begin() as connection:  # noqa: B017 - IntegrityError, whatever the driver
         connection.execute(insert(orm.settings).values(key="once", value="2"))
 
-    done = threading.Event()
-
-    def other_thread_writes() -> None:
-        with engine.begin() as connection:
-            connection.execute(insert(orm.settings).values(key="later", value="3"))
-        done.set()
-
-    thread = threading.Thread(target=other_thread_writes)
-    thread.start()
-    thread.join(timeout=5)
-    assert done.is_set(), "the gate was not given back"
+    assert writes_from_another_thread(engine, "later", "3"), "the gate was not given back"
     assert settings_rows(engine) == {"once": "1", "later": "3"}
 
 
 def test_reads_do_not_take_the_gate(engine):
     with engine.connect() as reader:
         reader.execute(text("SELECT 1")).all()
-        written = threading.Event()
-
-        def writer() -> None:
-            with engine.begin() as connection:
-                connection.execute(insert(orm.settings).values(key="k", value="v"))
-            written.set()
-
-        thread = threading.Thread(target=writer)
-        thread.start()
-        thread.join(timeout=5)
-        assert written.is_set()
+        assert writes_from_another_thread(engine, "k", "v")

@@ -17,9 +17,9 @@ def bearer(token: str, **extra) -> dict:
     return {"Authorization": f"Bearer {token}", **extra}
 
 
-def request_token(client, partner: dict, role: str | None = "AdminAgent", *, tenant: str | None = None) -> str:
-    """A v1 token for ``partner`` (the control API's tenant JSON, or its ``provider``): App+User for
-    ``role``, App-only when ``role`` is None."""
+def token_form(partner: dict, role: str | None = "AdminAgent") -> dict:
+    """The v1 token request's form for ``partner`` (the control API's tenant JSON, or its ``provider``):
+    App+User for ``role``, App-only (client credentials) when ``role`` is None."""
     app = partner["application"]
     form = {"client_id": app["clientId"], "client_secret": app["clientSecret"], "resource": RESOURCE}
     if role is None:
@@ -27,7 +27,12 @@ def request_token(client, partner: dict, role: str | None = "AdminAgent", *, ten
     else:
         user = user_of(partner, role)
         form.update(grant_type="password", username=user["userName"], password=user["password"])
-    response = client.post(f"/{tenant or partner['id']}/oauth2/token", data=form)
+    return form
+
+
+def request_token(client, partner: dict, role: str | None = "AdminAgent", *, tenant: str | None = None) -> str:
+    """A v1 token for ``partner``: App+User for ``role``, App-only when ``role`` is None."""
+    response = client.post(f"/{tenant or partner['id']}/oauth2/token", data=token_form(partner, role))
     assert response.status_code == 200, response.get_data(as_text=True)
     return response.get_json()["access_token"]
 

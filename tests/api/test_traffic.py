@@ -10,7 +10,7 @@ import pytest
 
 from sandbox.app import create_app
 
-from .helpers import assert_classic_error, bearer, customer_body, request_token, user_of
+from .helpers import assert_classic_error, bearer, customer_body, request_token, token_form, user_of
 
 
 def add_rule(client, tenant_id, **rule):
@@ -190,20 +190,14 @@ def test_the_journal_is_bounded_and_can_be_limited_and_cleared():
 # --- the token endpoint ------------------------------------------------------------------------------
 
 
-def _token_form(tenant: dict) -> dict:
-    app = tenant["application"]
-    return {"grant_type": "client_credentials", "client_id": app["clientId"], "client_secret": app["clientSecret"],
-            "resource": "https://api.partnercenter.microsoft.com"}
-
-
 def test_a_token_rule_makes_getting_a_token_fail_in_entras_shape_then_pass(client, tenant):
     rule = add_rule(client, tenant["id"], operation="token", status=429, retryAfter=7, count=1)
-    failed = client.post(f"/{tenant['id']}/oauth2/token", data=_token_form(tenant))
+    failed = client.post(f"/{tenant['id']}/oauth2/token", data=token_form(tenant, None))
     assert failed.status_code == 429 and failed.headers["Retry-After"] == "7"
     body = failed.get_json()
     assert body["error"] == "temporarily_unavailable" and body["error_codes"] == [90033]
     assert "access_token" not in body
-    assert client.post(f"/{tenant['id']}/oauth2/token", data=_token_form(tenant)).status_code == 200  # count 1: spent
+    assert client.post(f"/{tenant['id']}/oauth2/token", data=token_form(tenant, None)).status_code == 200  # count 1: spent
 
     [entry, passed] = journal(client, tenant["id"])[-2:]
     assert (entry["operation"], entry["status"], entry["fault"]) == ("token (v1.0)", 429, rule["id"])
@@ -213,7 +207,7 @@ def test_a_token_rule_makes_getting_a_token_fail_in_entras_shape_then_pass(clien
 
 def test_a_rule_for_every_operation_leaves_the_token_endpoint_alone(client, tenant):
     add_rule(client, tenant["id"], operation="*", status=503)
-    response = client.post(f"/{tenant['id']}/oauth2/token", data=_token_form(tenant))
+    response = client.post(f"/{tenant['id']}/oauth2/token", data=token_form(tenant, None))
     assert response.status_code == 200
     token = response.get_json()["access_token"]
     assert client.get("/v1/customers", headers=bearer(token)).status_code == 503  # the REST API does fail
@@ -221,10 +215,10 @@ def test_a_rule_for_every_operation_leaves_the_token_endpoint_alone(client, tena
 
 def test_a_refused_token_request_is_in_the_journal_without_its_secrets(client, tenant):
     admin = user_of(tenant, "AdminAgent")
-    form = {**_token_form(tenant), "grant_type": "password", "username": admin["userName"], "password": "not-the-password"}
+    form = {**token_form(tenant, None), "grant_type": "password", "username": admin["userName"], "password": "not-the-password"}
     refused = client.post(f"/{tenant['id']}/oauth2/token", data=form)
     assert refused.status_code == 400 and refused.get_json()["error_codes"] == [50126]
-    unknown_app = client.post(f"/{tenant['id']}/oauth2/token", data={**_token_form(tenant), "client_id": str(uuid.uuid4())})
+    unknown_app = client.post(f"/{tenant['id']}/oauth2/token", data={**token_form(tenant, None), "client_id": str(uuid.uuid4())})
     assert unknown_app.status_code == 400  # no tenant known for sure: not journalled
 
     [entry] = [e for e in journal(client, tenant["id"]) if e["operation"] == "token (v1.0)"]

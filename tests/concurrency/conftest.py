@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 import requests
-from api.helpers import RESOURCE, user_of
+from api.helpers import token_form
 
 from sandbox.testing.server import LiveServer
 
@@ -30,13 +30,6 @@ def new_tenant(url: str, **body) -> dict:
 
 
 def token_for(url: str, tenant: dict, role: str | None = "AdminAgent") -> str:
-    app = tenant["application"]
-    form = {"client_id": app["clientId"], "client_secret": app["clientSecret"], "resource": RESOURCE}
-    if role is None:
-        form["grant_type"] = "client_credentials"
-    else:
-        user = user_of(tenant, role)
-        form.update(grant_type="password", username=user["userName"], password=user["password"])
-    response = requests.post(f"{url}/{tenant['id']}/oauth2/token", data=form, timeout=30)
+    response = requests.post(f"{url}/{tenant['id']}/oauth2/token", data=token_form(tenant, role), timeout=30)
     assert response.status_code == 200, response.text
     return response.json()["access_token"]
