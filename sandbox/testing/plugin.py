@@ -17,8 +17,6 @@ Fixtures:
 - browser (built on pytest-playwright, see :mod:`.browsing`): ``page``/``context`` against the sandbox,
   ``partner_page`` and ``customer_page`` (two people, two browser contexts).
 
-Under ``pytest -n`` browser tests run on ``--sandbox-browser-lanes`` workers only (see :mod:`.lanes`).
-
 The step library is imported into a ``conftest.py`` (``from sandbox.testing.steps import *``); the page
 objects are in :mod:`sandbox.testing.pages`. Rule-id tags of the feature files (``@R-OPT2-REL-7``) are
 registered as markers, so ``--strict-markers`` accepts them and ``-m R-OPT2-REL-7`` selects.
@@ -39,7 +37,7 @@ from pathlib import Path
 
 import pytest
 
-from . import evidence, gherkin, lanes
+from . import evidence, gherkin
 from .markers import register_rule_markers
 
 SANDBOX = pytest.StashKey[object]()  # the run's Sandbox, once a test asked for it
@@ -58,8 +56,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="database of the in-process sandbox (default: a temporary SQLite file per worker)")
     group.addoption("--sandbox-seed", default=None, type=int, metavar="N",
                     help="create the demo workspace with this seed in the in-process sandbox")
-    group.addoption("--sandbox-browser-lanes", default="auto", metavar="N|auto",
-                    help="with -n: how many workers run the browser tests (auto: one per two cores; 0: any worker)")
     group.addoption("--gherkin-output", action="store_true", default=False,
                     help="print each scenario as Feature / Scenario / steps (works with xdist)")
     parser.addini("sandbox_action_timeout", "timeout of browser actions and expect(), milliseconds", default="5000")
@@ -82,7 +78,6 @@ def pytest_configure(config: pytest.Config) -> None:
             from .browser import ensure_ffmpeg
 
             ensure_ffmpeg()
-    lanes.install(config)
     if config.getoption("gherkin_output", default=False):
         config.pluginmanager.register(gherkin.GherkinOutput(config), "mca-sandbox-gherkin")
 
