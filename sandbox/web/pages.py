@@ -10,6 +10,8 @@ from flask import Blueprint, Flask, current_app, g, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
+from sandbox.web.paths import is_api_path
+
 csrf = CSRFProtect()
 
 
@@ -60,7 +62,7 @@ class PageSessions(SecureCookieSessionInterface):
     requests skip reading and verifying a session cookie."""
 
     def open_session(self, app, request):
-        if request.path.startswith("/v1/") or request.path == "/v1":
+        if is_api_path(request.path):
             return None  # Flask gives the request its null session
         return super().open_session(app, request)
 

@@ -12,8 +12,14 @@ import re
 
 from flask import Flask
 
+API_PREFIX = "/v1"
 _VARIABLE = re.compile(r"<[^>]+>")
 _ANY = "<*>"
+
+
+def is_api_path(path: str) -> bool:
+    """Whether a (canonical) path is the REST API's: ``/v1`` and below."""
+    return path == API_PREFIX or path.startswith(API_PREFIX + "/")
 
 
 def _route_tree(app: Flask) -> dict:

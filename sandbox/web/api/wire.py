@@ -27,10 +27,10 @@ from sandbox.services.context import Actor
 from sandbox.web.control import traffic
 from sandbox.web.errors import error_response, http_error
 from sandbox.web.identity import tokens
+from sandbox.web.paths import is_api_path
 
 from . import idempotency, operations
 
-API_PREFIX = "/v1"
 _HEADER_VALUE = re.compile(r"^[\x21-\x7e]{1,100}$")
 DOTNET_SDK_CLIENT = "partner center .net sdk"
 MUTATING = ("POST", "PATCH", "PUT", "DELETE")
@@ -46,8 +46,7 @@ def new_id() -> str:
 
 
 def is_api_request() -> bool:
-    path = request.path
-    return path == API_PREFIX or path.startswith(API_PREFIX + "/")
+    return is_api_path(request.path)
 
 
 def _tracking_id(name: str) -> str | None:
