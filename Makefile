@@ -35,16 +35,22 @@ ffmpeg:
 lint: install
 	$(BIN)/ruff check sandbox tests steps bench examples
 
+# PYTHONDONTWRITEBYTECODE is unset for pytest so that it keeps its assertion-rewritten modules in __pycache__:
+# it rewrites the test modules and every module of each installed pytest plugin's distribution (Faker, Hypothesis,
+# Schemathesis, this package...), about 650 modules, which without the cache it parsed again in every process of
+# every run (5 s of CPU per xdist worker on the 2-core machine of the README's figures).
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest
+
 # With a PostgreSQL server binary installed, the store, API and concurrency tests also run on a throw-away
 # PostgreSQL on loopback (scripts/postgres-for-tests.sh); without one, on SQLite alone.
 test: install chromium ffmpeg lint  ## the whole suite: unit, API, store, CLI, and the browser scenarios
-	bash scripts/postgres-for-tests.sh run -- $(BIN)/pytest -n $(WORKERS) -p no:cacheprovider
+	bash scripts/postgres-for-tests.sh run -- $(PYTEST) -n $(WORKERS) -p no:cacheprovider
 
 # The same suite, with its reports in test-results/: Cucumber JSON, JUnit XML, a self-contained HTML report
 # (a failed test carries its screenshot, Playwright trace and its tenants' journals) and Gherkin-style
 # output. Narrow it with ARGS, e.g. `make report ARGS='steps -m option1'`.
 report: install chromium
-	$(BIN)/pytest -n $(WORKERS) -p no:cacheprovider --gherkin-output \
+	$(PYTEST) -n $(WORKERS) -p no:cacheprovider --gherkin-output \
 		--cucumberjson=test-results/cucumber.json --junitxml=test-results/junit.xml \
 		--html=test-results/report.html --self-contained-html $(ARGS)
 

@@ -40,11 +40,16 @@ def suite(workers: list[str], extra: list[str], repeat: int = 1) -> None:
     """Each worker count ``repeat`` times, the counts taking turns (so that a busy spell of the machine
     falls on all of them alike); the median wall time of each is compared with ``-n 0``'s."""
     walls: dict[str, list[float]] = {count: [] for count in workers}
+    # As `make test` runs pytest: with its assertion-rewrite cache (see the Makefile), warmed by one collection
+    # first, so that no timed run pays for writing it.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    base = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    subprocess.run([*base, "--collect-only", *extra], cwd=ROOT, env=env, capture_output=True)
     for _round in range(repeat):
         for count in workers:
-            command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", count, *extra]
+            command = [*base, "-n", count, *extra]
             start = time.perf_counter()
-            finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+            finished = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
             walls[count].append(time.perf_counter() - start)
             print(f"suite -n {count:<5} {walls[count][-1]:8.1f} s   {_last_line(finished.stdout)}", flush=True)
     medians = {count: statistics.median(times) for count, times in walls.items()}
