@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -26,8 +27,10 @@ def init_pages(app: Flask) -> None:
     csrf.init_app(app)
     app.session_interface = PageSessions()
     app.jinja_env.globals["csrf_field"] = _csrf_field
+    app.jinja_env.globals["page_id"] = _page_id
     app.jinja_env.filters["ui_date"] = ui_date
     _cache_static_files(app)
+    app.register_blueprint(shared)
 
 
 STATIC_MAX_AGE_S = 24 * 3600
@@ -55,6 +58,15 @@ class PageBlueprint(Blueprint):
 
     def get_send_file_max_age(self, filename: str | None) -> int | None:
         return STATIC_MAX_AGE_S
+
+
+# What both page surfaces load: static/in_place.js (a page's links and forms change the page in place)
+shared = PageBlueprint("pages", __name__, static_folder="static", static_url_path="/pages/static")
+
+
+def _page_id() -> str:
+    """A new id for every page rendered (``<body data-page>``): a test waits for the next page by it."""
+    return secrets.token_hex(6)
 
 
 class PageSessions(SecureCookieSessionInterface):

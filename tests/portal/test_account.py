@@ -58,7 +58,8 @@ def test_update_confirms_acceptance_for_an_existing_customer(portal, admin, serv
     """R-OPT1-EX-1..5 end to end, then R-OPT1-GET-1 on the Account page and through the service."""
     customer = admin["customers"][0]
     form_page = page_text(portal.get(f"/dashboard/customers/{customer['id']}/agreement"))
-    assert "<h1>Update Microsoft Customer Agreement</h1>" in form_page
+    assert '<div id="mca-update" class="mca-update" role="group" aria-labelledby="mca-update-heading">' in form_page
+    assert "Update Microsoft Customer Agreement</h3>" in form_page
     for label in ("First name", "Last name", "Email address", "Phone number (optional)", "Agreement acceptance date"):
         assert f">{label}</label>" in form_page
     assert ">Save</button>" in form_page and ">Cancel</button>" in form_page
@@ -76,6 +77,17 @@ def test_update_confirms_acceptance_for_an_existing_customer(portal, admin, serv
     assert dd(section, "Confirmed by") == user_of(admin, "AdminAgent")["userName"]
     (found,) = agreements.get_customer_agreements(services, actor_for(admin), customer["id"], "MicrosoftCustomerAgreement")
     assert found.email == "ann@example.com"
+
+
+def test_the_account_page_holds_the_update_form_hidden_until_update_opens_it(portal, admin):
+    """With JavaScript, Update reveals the form in place; without it, its link opens the page with the form open."""
+    customer = admin["customers"][0]
+    text = page_text(portal.get(f"/dashboard/customers/{customer['id']}/account"))
+    section = mca_section(text)
+    link = rf'href="/dashboard/customers/{customer["id"]}/agreement"\s+data-reveal="mca-update"\s+aria-controls="mca-update"'
+    assert re.search(link + r'\s+aria-expanded="false">Update</a>', section)
+    assert '<div id="mca-update" class="mca-update" role="group" aria-labelledby="mca-update-heading" hidden>' in section
+    assert re.search(r'id="f-email" name="email" type="email" value="[^"]+@', section)
 
 
 def test_update_prefills_the_primary_contact(portal, admin):

@@ -7,14 +7,22 @@ from dataclasses import dataclass, fields
 
 from playwright.sync_api import Locator, Page
 
+_PAGE_ID = "() => document.body && document.body.dataset.page"
+# a new page of the app (a new id), or a page of anything else (a document, no id at all)
+_NEXT_PAGE = "before => !!document.body && document.body.dataset.page !== before"
+
 
 def submit(control: Locator) -> None:
-    """Click a button or link that loads a page; return once the new page's DOM is ready.
+    """Click a button or link that leads to another page; return once that page is shown.
 
-    Then steps' ``expect`` then matches at its first try, instead of polling again 100 ms later.
+    The pages swap the next page in place (``in_place.js``), or the browser loads it as a new document:
+    either way its ``<body data-page>`` is new. Waiting for it keeps a later locator from matching the
+    page that was left, and lets Then steps' ``expect`` match at its first try.
     """
+    page = control.page
+    before = page.evaluate(_PAGE_ID)
     control.click()
-    control.page.wait_for_load_state("domcontentloaded")
+    page.wait_for_function(_NEXT_PAGE, arg=before)
 
 
 def definition(scope: Page | Locator, term: str) -> Locator:

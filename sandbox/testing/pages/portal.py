@@ -150,9 +150,11 @@ class AccountPage:
         return definition(self.page, term)
 
     def update_agreement(self) -> UpdateAgreementPage:
-        """Select Update in the Microsoft Customer Agreement section."""
-        submit(self.update_link)
-        return UpdateAgreementPage(self.page)
+        """Select Update in the Microsoft Customer Agreement section: its form opens on this page."""
+        self.update_link.click()
+        form = UpdateAgreementPage(self.page)
+        form.heading.wait_for()
+        return form
 
     def subscriptions(self) -> SubscriptionsPage:
         """Select Subscriptions in the customer menu."""
@@ -161,14 +163,17 @@ class AccountPage:
 
 
 class UpdateAgreementPage:
-    """``/dashboard/customers/<id>/agreement``: the partner confirms (attests) acceptance for an existing customer."""
+    """The Account page's Update form, where the partner confirms (attests) acceptance for an existing customer.
+
+    Update reveals it in place; ``/dashboard/customers/<id>/agreement`` is the Account page with it open, where
+    Update leads without JavaScript and where a refused Save answers."""
 
     FUTURE_DATE = "The agreement acceptance date can't be in the future."
     DUPLICATE = "A partner confirmed agreement already exists for the customer."
 
     def __init__(self, page: Page):
         self.page = page
-        self.heading = page.get_by_role("heading", name="Update Microsoft Customer Agreement", exact=True, level=1)
+        self.heading = page.get_by_role("heading", name="Update Microsoft Customer Agreement", exact=True)
         self.first_name = page.get_by_label("First name", exact=True)
         self.last_name = page.get_by_label("Last name", exact=True)
         self.email = page.get_by_label("Email address", exact=True)

@@ -539,43 +539,44 @@ def customer_home(customer_id):
 
 @bp.get("/customers/<customer_id>/account")
 def customer_account(customer_id):
-    status = agreements.get_agreement_status(services(), g.actor, customer_id)  # R-OPT1-GET-1, R-OPT2-STATUS
-    cloud = [a for a in status.attestations if a.type is AgreementType.MICROSOFT_CLOUD_AGREEMENT]
+    return _render_account(customer_id)
+
+
+def _render_account(customer_id: str, *, update: forms.Parsed | None = None, open_update: bool = False,
+                    alert: str = "", status: int = 200):
+    """The Account page. Its Microsoft Customer Agreement section holds the Update form: hidden until Update
+    reveals it, or open (``open_update``, or ``update``: what was typed and the errors of a refused save).
+    Until something is typed it shows the primary contact (R-OPT1-NEW-5)."""
+    state = agreements.get_agreement_status(services(), g.actor, customer_id)  # R-OPT1-GET-1, R-OPT2-STATUS
+    if open_update and not state.may_update:  # R-RES-1 and roles: Admin agent / Sales agent only
+        note = MSG_RESELLER_ATTESTS if state.partner_kind is PartnerKind.INDIRECT_RESELLER else MSG_CANNOT_ATTEST
+        return render_template("portal/error.html", title="You don't have access to this page", message=note), 403
+    c = state.customer
+    cloud = [a for a in state.attestations if a.type is AgreementType.MICROSOFT_CLOUD_AGREEMENT]
+    contact = {"first_name": c.first_name, "last_name": c.last_name, "email": c.email, "phone": c.phone_number or ""}
     return render_template(
         "portal/customer_account.html",
-        status=status,
-        customer=status.customer,
-        country_name=rules.country_name(status.customer.country),
-        confirmation=status.latest_mca_confirmation,
+        status=state,
+        customer=c,
+        country_name=rules.country_name(c.country),
+        confirmation=state.latest_mca_confirmation,
         cloud_confirmation=cloud[-1] if cloud else None,
-        reseller_note=MSG_RESELLER_ATTESTS if status.partner_kind is PartnerKind.INDIRECT_RESELLER else "",  # R-RES-1
+        reseller_note=MSG_RESELLER_ATTESTS if state.partner_kind is PartnerKind.INDIRECT_RESELLER else "",  # R-RES-1
         role_note=MSG_CANNOT_ATTEST,
-        tab="account",
-        nav="customers",
-    )
-
-
-def _render_update(customer, values: dict, errors: dict, *, alert: str = "", status: int = 200):
-    return render_template(
-        "portal/agreement_update.html",
-        customer=customer,
-        values=values,
-        errors=errors,
+        update_open=open_update or update is not None,
+        values=update.values if update else contact,
+        errors=update.errors if update else {},
         alert=alert,
         today=_today().isoformat(),
+        tab="account",
         nav="customers",
     ), status
 
 
 @bp.get("/customers/<customer_id>/agreement")
 def agreement_update(customer_id):
-    status = agreements.get_agreement_status(services(), g.actor, customer_id)
-    if not status.may_update:  # R-RES-1 and roles: Admin agent / Sales agent only
-        note = MSG_RESELLER_ATTESTS if status.partner_kind is PartnerKind.INDIRECT_RESELLER else MSG_CANNOT_ATTEST
-        return render_template("portal/error.html", title="You don't have access to this page", message=note), 403
-    c = status.customer  # R-OPT1-NEW-5: by default the primary contact is shown
-    values = {"first_name": c.first_name, "last_name": c.last_name, "email": c.email, "phone": c.phone_number or ""}
-    return _render_update(c, values, {})[0]
+    """The Account page with its Update form open (where Update leads without JavaScript)."""
+    return _render_account(customer_id, open_update=True)
 
 
 @bp.post("/customers/<customer_id>/agreement")
@@ -584,8 +585,7 @@ def agreement_update_post(customer_id):
         return redirect(url_for("portal.customer_account", customer_id=customer_id))
     parsed = forms.parse_agreement_update(request.form)
     if not parsed.ok:
-        customer = customers.get_customer(services(), g.actor, customer_id).customer
-        return _render_update(customer, parsed.values, parsed.errors, status=400)
+        return _render_account(customer_id, update=parsed, status=400)
     try:  # R-OPT1-EX-4, R-OPT1-EX-5
         agreements.confirm_customer_acceptance(
             services(), g.actor, customer_id,
@@ -597,10 +597,9 @@ def agreement_update_post(customer_id):
     except NotFound:
         raise
     except PartnerCenterError as error:  # future date at its field; 600061 and access as the form's alert
-        customer = customers.get_customer(services(), g.actor, customer_id).customer
         name, message = forms.field_error(error, UPDATE_FIELDS)
-        errors = {name: message} if name else {}
-        return _render_update(customer, parsed.values, errors, alert="" if name else message, status=error.status)
+        refused = forms.Parsed(values=parsed.values, errors={name: message} if name else {})
+        return _render_account(customer_id, update=refused, alert="" if name else message, status=error.status)
     flash("The confirmation of the customer's acceptance of the Microsoft Customer Agreement was saved.")
     return redirect(url_for("portal.customer_account", customer_id=customer_id))
 

@@ -1,4 +1,4 @@
-/* The portal's little JavaScript: copy buttons, the Update toggle, the DAP reload, the mailto link.
+/* The portal's little JavaScript: copy buttons, the Update toggles, the DAP reload, the mailto link.
    Every page also works without it (forms post to the server). No network, no libraries. */
 (function () {
   "use strict";
@@ -50,7 +50,7 @@
       if (target) {
         target.hidden = false;
         reveal.setAttribute("aria-expanded", "true");
-        var first = target.querySelector("input");
+        var first = target.querySelector("input:not([type=hidden])");
         if (first) { first.focus(); }
       }
     }
@@ -62,7 +62,7 @@
 
     // Include delegated administration privileges: reload with ?dap=true|false.
     document.querySelectorAll("[data-autosubmit]").forEach(function (box) {
-      box.addEventListener("change", function () { box.form.submit(); });
+      box.addEventListener("change", function () { box.form.requestSubmit(); });
     });
 
     // Open in email message follows the edited text (subject line + body).
@@ -111,4 +111,5 @@
   } else {
     init();
   }
+  document.addEventListener("sandbox:page", init);  // a page swapped in by in_place.js
 }());
