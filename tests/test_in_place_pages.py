@@ -31,7 +31,7 @@ def _same_document(page: Page) -> bool:
     return page.evaluate("window.sandboxSameDocument === true")
 
 
-def _signed_in_partner(sandbox, tenant, page: Page) -> None:
+def _signed_in_partner(tenant, page: Page) -> None:
     user = tenant.user("AdminAgent")
     PartnerCenterSignIn(page).open().sign_in(user["userName"], user["password"])
 
@@ -79,7 +79,7 @@ def test_next_asks_for_the_password_in_place_and_signing_in_still_leads_on(sandb
 @pytest.mark.browser
 def test_update_opens_the_form_in_place_and_a_refused_save_keeps_what_was_typed(sandbox, sandbox_tenant, partner_page):
     customer = sandbox.control.add_customer(sandbox_tenant, state="NoAgreement")
-    _signed_in_partner(sandbox, sandbox_tenant, partner_page)
+    _signed_in_partner(sandbox_tenant, partner_page)
     account = AccountPage(partner_page).open(customer["id"])
     expect(account.update_link).to_have_attribute("aria-expanded", "false")
     _mark_document(partner_page)
@@ -100,7 +100,7 @@ def test_update_opens_the_form_in_place_and_a_refused_save_keeps_what_was_typed(
 @pytest.mark.browser
 def test_the_address_follows_the_pages_and_back_shows_the_page_before(sandbox, sandbox_tenant, partner_page):
     customer = sandbox.control.add_customer(sandbox_tenant, state="NoAgreement")
-    _signed_in_partner(sandbox, sandbox_tenant, partner_page)
+    _signed_in_partner(sandbox_tenant, partner_page)
     customers = CustomersPage(partner_page).open()
     _mark_document(partner_page)
 

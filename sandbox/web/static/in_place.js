@@ -54,10 +54,11 @@
     return true;
   }
 
-  // fallback(): what the browser would have done (used when the fetch itself fails)
-  function go(request, hash, fallback) {
+  // fallback(): what the browser would have done (used when the fetch itself fails). fetch sends the
+  // app's cookies by default (same origin).
+  function go(url, init, hash, fallback) {
     busy = true;
-    window.fetch(request.url, request.init)
+    window.fetch(url.split("#")[0], init)
       .then(function (response) {
         var html = (response.headers.get("Content-Type") || "").indexOf("text/html") === 0;
         return (html ? response.text() : Promise.resolve(null)).then(function (text) {
@@ -83,8 +84,7 @@
     if (url.hash && url.pathname === window.location.pathname && url.search === window.location.search) { return; }
     event.preventDefault();
     if (busy) { return; }
-    go({ url: url.href.split("#")[0], init: { credentials: "same-origin" } }, url.hash,
-       function () { window.location.assign(url.href); });
+    go(url.href, {}, url.hash, function () { window.location.assign(url.href); });
   });
 
   window.addEventListener("submit", function (event) {
@@ -102,14 +102,8 @@
     event.preventDefault();
     if (busy) { return; }
     var fields = new URLSearchParams(new FormData(form, submitter));
-    var request;
-    if (method === "GET") {
-      action.search = fields.toString();
-      request = { url: action.href.split("#")[0], init: { credentials: "same-origin" } };
-    } else {
-      request = { url: action.href, init: { method: "POST", body: fields, credentials: "same-origin" } };
-    }
-    go(request, "", function () {  // as the browser would have sent it, the submitter's name and value included
+    if (method === "GET") { action.search = fields.toString(); }
+    go(action.href, method === "GET" ? {} : { method: "POST", body: fields }, "", function () {  // as the browser would have sent it, the submitter's name and value included
       if (submitter && submitter.name) {
         var pressed = document.createElement("input");
         pressed.type = "hidden";
