@@ -127,3 +127,28 @@ def test_a_failing_scenario_keeps_its_screenshot_trace_and_journal_in_every_repo
     report = (tmp_path / "out/report.html").read_text()
     assert "Sandbox journal of tenant" in report and "partner-trace.zip" in report
     assert "data:image/png;base64" in report or "image/png" in report
+
+
+def _executable(folder, name):
+    path = folder / name
+    path.write_text("#!/bin/sh\n")
+    path.chmod(0o755)
+    return str(path)
+
+
+def test_headless_runs_drive_chromiums_headless_shell_and_headed_runs_the_full_browser(tmp_path, monkeypatch):
+    from sandbox.testing import browser
+
+    shell = _executable(tmp_path, "chromium-headless-shell")
+    full = _executable(tmp_path, "chromium")
+    monkeypatch.delenv(browser.CHROMIUM_ENV, raising=False)
+    monkeypatch.setattr(browser, "HEADLESS_CANDIDATES", (shell,))
+    monkeypatch.setattr(browser, "CANDIDATES", (full,))
+    assert browser.find_chromium() == shell
+    assert browser.find_chromium(headless=False) == full
+
+    monkeypatch.setattr(browser, "HEADLESS_CANDIDATES", (str(tmp_path / "not-installed"),))
+    assert browser.find_chromium() == full  # no headless shell: the full browser runs headless
+
+    monkeypatch.setenv(browser.CHROMIUM_ENV, "/opt/my/chrome")
+    assert browser.find_chromium() == browser.find_chromium(headless=False) == "/opt/my/chrome"

@@ -13,15 +13,20 @@ from urllib.parse import urljoin
 
 CHROMIUM_ENV = "MCA_SANDBOX_CHROMIUM"
 CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "chromium", "chromium-browser", "google-chrome")
+# Chromium's headless shell (Debian's `chromium-headless-shell`; what Playwright itself runs headless): no
+# browser UI, so a new page costs it about a third of what it costs the full browser (measured: 40 against
+# 136 ms, and closing a context 12 against 55 ms). It cannot show a window: headed runs use the full one.
+HEADLESS_CANDIDATES = ("/usr/bin/chromium-headless-shell", "chromium-headless-shell")
 QUIET_ARGS = ("--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-gpu")
 
 
-def find_chromium() -> str | None:
-    """The Chromium to drive: ``$MCA_SANDBOX_CHROMIUM``, else a system one; None means Playwright's own."""
+def find_chromium(*, headless: bool = True) -> str | None:
+    """The Chromium to drive: ``$MCA_SANDBOX_CHROMIUM``, else a system one (its headless shell first when
+    ``headless``); None means Playwright's own."""
     chosen = os.environ.get(CHROMIUM_ENV)
     if chosen:
         return chosen
-    for candidate in CANDIDATES:
+    for candidate in (*HEADLESS_CANDIDATES, *CANDIDATES) if headless else CANDIDATES:
         found = shutil.which(candidate)
         if found:
             return found
@@ -41,7 +46,7 @@ def launch_chromium(playwright, *, headless: bool | None = None, slow_mo: float 
     if headless is None:
         headless = os.environ.get("MCA_SANDBOX_HEADED", "") in ("", "0")
     return playwright.chromium.launch(
-        executable_path=find_chromium(), headless=headless, args=launch_args(), slow_mo=slow_mo
+        executable_path=find_chromium(headless=headless), headless=headless, args=launch_args(), slow_mo=slow_mo
     )
 
 

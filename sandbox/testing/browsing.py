@@ -2,8 +2,9 @@
 that these fixtures override its own).
 
 - ``browser_type_launch_args``: pytest-playwright's (``--headed``, ``--slowmo``, ``--browser-channel``)
-  plus, for Chromium, the system's Chromium (``MCA_SANDBOX_CHROMIUM``, else Debian's ``/usr/bin/chromium``
-  when present, see :mod:`.browser`) and its quiet flags;
+  plus, for Chromium, the system's Chromium (``MCA_SANDBOX_CHROMIUM``, else Debian's
+  ``/usr/bin/chromium-headless-shell`` for headless runs, else ``/usr/bin/chromium``, see :mod:`.browser`)
+  and its quiet flags;
 - ``browser_context_args``: ``base_url`` is the sandbox's URL, ``locale`` en-US, ``timezone_id`` UTC;
 - ``new_context`` (and so ``context`` and ``page``): the one place where screenshots, Playwright traces
   and videos are recorded and kept, as ``--screenshot``, ``--tracing`` and ``--video`` ask: a trace is
@@ -32,7 +33,7 @@ def browser_type_launch_args(browser_type_launch_args, browser_name):
     options = dict(browser_type_launch_args)
     if browser_name == "chromium":
         if "channel" not in options and "executable_path" not in options:
-            executable = find_chromium()
+            executable = find_chromium(headless=options.get("headless", True))
             if executable:
                 options["executable_path"] = executable
         options["args"] = [*launch_args(), *options.get("args", [])]
