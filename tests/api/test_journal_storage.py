@@ -48,8 +48,22 @@ def test_a_body_that_could_hide_a_secret_is_parsed_and_redacted_at_once(app, cli
     assert "s3cret" not in repr(entry)
 
 
-def test_a_secret_named_query_parameter_is_redacted_when_recorded(app, client, tenant, headers):
-    client.get("/v1/customers?size=5&client_secret=s3cret-in-query", headers=headers)
+@pytest.mark.parametrize("name", ["client_secret", "client%5Fsecret", "CLIENT_SECRET"])
+def test_a_secret_named_query_parameter_is_redacted_when_recorded(app, client, tenant, headers, name):
+    client.get(f"/v1/customers?size=5&{name}=s3cret-in-query", headers=headers)
     [entry] = [e for e in stored_entries(app, tenant["id"]) if e.path == "/v1/customers"]
     assert "s3cret-in-query" not in repr(entry)
-    assert entry.as_json()["query"] == {"size": "5", "client_secret": "[redacted]"}
+    shown = name.replace("%5F", "_")
+    assert entry.as_json()["query"] == {"size": "5", shown: "[redacted]"}
+
+
+def test_a_plain_query_is_kept_as_it_came_and_shown_parsed(app, client, tenant, headers):
+    client.get("/v1/agreements?agreementType=MicrosoftCustomerAgreement&x=" + "y" * 600, headers=headers)
+    [entry] = [e for e in stored_entries(app, tenant["id"]) if e.path == "/v1/agreements"]
+    assert isinstance(entry.query, str)  # parsed only when the journal is read
+    assert entry.as_json()["query"] == {"agreementType": "MicrosoftCustomerAgreement", "x": "y" * 500}
+
+
+def test_every_secret_name_holds_a_stem_the_quick_check_looks_for():
+    for name in traffic.SECRET_NAMES:
+        assert traffic._names_a_secret(name.encode()), name

@@ -37,6 +37,10 @@ def test_ids_are_generated_when_absent_even_on_errors(client, headers, path_and_
     response = client.get(path, headers=headers if authorised else {})
     assert GUID.match(response.headers["MS-RequestId"]) and GUID.match(response.headers["MS-CorrelationId"])
     assert response.headers["MS-RequestId"] != response.headers["MS-CorrelationId"]
+    made = uuid.UUID(response.headers["MS-RequestId"])
+    assert (made.version, made.variant) == (4, uuid.RFC_4122)  # a real random GUID, as the service makes
+    for name in ("MS-RequestId", "MS-CorrelationId", "MS-CV"):
+        assert len(response.headers.getlist(name)) == 1, name
 
 
 @pytest.mark.parametrize("value", ["has space", "x" * 101, "ünï", "tab\there"])

@@ -114,6 +114,9 @@ class Traffic:
 
     def pick_fault(self, workspace_id: str, operation: str) -> FaultRule | None:
         """The first live rule for ``operation`` that fires this time (probability), counted as fired."""
+        tenant = self._tenants.get(workspace_id)
+        if tenant is None or not tenant.rules:  # most tenants have no rules: no lock to take
+            return None
         names = (operation,) if operation == TOKEN_OPERATION else ("*", operation)
         with self._lock:
             tenant = self._tenants.get(workspace_id)
@@ -204,7 +207,8 @@ def _body(raw: bytes, mimetype: str):
         return f"[body not kept: {len(raw)} bytes, not JSON]"
 
 
-_SECRET_BYTES = tuple(name.encode() for name in SECRET_NAMES)
+# Every secret's name holds one of these: a text without them names no secret (four scans, not twelve).
+_SECRET_STEMS = (b"password", b"secret", b"token", b"assertion")
 
 
 @dataclass(frozen=True)
@@ -222,7 +226,9 @@ class _Unread:
 
 
 def _names_a_secret(lowered: bytes) -> bool:
-    return any(name in lowered for name in _SECRET_BYTES)
+    """Whether a lower-cased text could name a secret (it may also name something harmless: then it is
+    redacted at once, which changes nothing)."""
+    return any(stem in lowered for stem in _SECRET_STEMS)
 
 
 def _kept_body(raw: bytes, mimetype: str):
@@ -242,7 +248,7 @@ class _Exchange:
     operation: str | None
     method: str
     path: str
-    query: dict  # redacted
+    query: dict | str  # redacted, or a query string that names no secret (parsed when read)
     request_headers: list  # (WSGI environ key, value), secrets redacted
     request_body: object
     status: int
@@ -260,7 +266,7 @@ class _Exchange:
             "operation": self.operation,
             "method": self.method,
             "path": self.path,
-            "query": self.query,
+            "query": redact(_query(self.query)) if isinstance(self.query, str) else self.query,
             "requestHeaders": {_header_name(key): value[:1000] for key, value in self.request_headers},
             "requestBody": _shown(self.request_body),
             "status": self.status,
@@ -273,6 +279,24 @@ class _Exchange:
             "replayed": self.replayed,
             "sequence": self.sequence,
         }
+
+
+def _query(query_string: str) -> dict:
+    """A query string as the journal shows it: each parameter's first value, cut at 500 characters."""
+    values: dict = {}
+    for key, value in parse_qsl(query_string.encode("latin-1").decode(errors="replace"), keep_blank_values=True):
+        values.setdefault(key, value[:500])
+    return values
+
+
+def _kept_query(query_string: str, req) -> dict | str:
+    """The query as kept: the raw string when it can't name a secret (parsed when the journal is read, as
+    the bodies are), else parsed and redacted now."""
+    if not query_string:
+        return {}
+    if query_string.isascii() and "%" not in query_string and not _names_a_secret(query_string.lower().encode()):
+        return query_string  # nothing encoded could spell a secret's name
+    return redact({k: v[:500] for k, v in req.args.items()})
 
 
 def _shown(body):
@@ -307,14 +331,16 @@ def _journal_exchange(response: Response) -> Response:
     info = g.pop("journal", None)
     if not info or not info.get("workspace_id"):
         return response
-    mimetype = (request.mimetype or "").lower()
-    if mimetype == "application/x-www-form-urlencoded" and request.method == "POST":
-        kept_request = redact(request.form.to_dict())  # the form parser has read the stream already
-    elif not request.content_length and "Transfer-Encoding" not in request.headers:
+    req = request._get_current_object()  # one proxy lookup, not twenty
+    environ = req.environ
+    mimetype = (req.mimetype or "").lower()
+    if mimetype == "application/x-www-form-urlencoded" and req.method == "POST":
+        kept_request = redact(req.form.to_dict())  # the form parser has read the stream already
+    elif not req.content_length and not environ.get("HTTP_TRANSFER_ENCODING"):
         kept_request = None  # no body (most GETs): nothing to read
     else:
         try:
-            raw = request.get_data(cache=True) if (request.content_length or 0) <= MAX_BODY_CHARS else b""
+            raw = req.get_data(cache=True) if (req.content_length or 0) <= MAX_BODY_CHARS else b""
         except Exception:  # noqa: BLE001 - a body that can't be read (too large) is simply not kept
             raw = b""
         kept_request = _kept_body(raw, mimetype)
@@ -325,10 +351,10 @@ def _journal_exchange(response: Response) -> Response:
     entry = _Exchange(
         time=now if isinstance(now, datetime) else None,
         operation=info.get("operation"),
-        method=request.method,
-        path=request.path,
-        query=redact({k: v[:500] for k, v in request.args.items()}) if request.args else {},
-        request_headers=_request_headers(request.environ),
+        method=req.method,
+        path=req.path,
+        query=_kept_query(environ.get("QUERY_STRING", ""), req),
+        request_headers=_request_headers(environ),
         request_body=kept_request,
         status=response.status_code,
         response_headers=[(name, _redacted(name, value) if name.lower() in SECRET_HEADERS else value)
