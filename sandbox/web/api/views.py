@@ -18,7 +18,7 @@ from sandbox.web.errors import load_json
 from . import render, schemas
 from .documents import document_urls
 from .operations import APP_OR_APP_USER, APP_USER, Operation, Param, operation
-from .wire import after_operation, before_operation, caller, require_app_user
+from .wire import JSON_UTF8, after_operation, before_operation, caller, require_app_user
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
 bp.before_request(before_operation)  # token, App+User, faults, idempotency
@@ -82,13 +82,14 @@ def load(schema_cls: type[Schema]) -> dict:
 def answer(body: dict, status: int = 200) -> Response:
     """JSON in the documented property order (the out-schemas' order), not sorted, UTF-8. orjson writes a page
     of 200 customers (250 KB) in 0.15 ms where the standard library took 2 ms."""
-    return Response(orjson.dumps(body), status=status, mimetype="application/json")
+    return Response(orjson.dumps(body), status=status, content_type=JSON_UTF8)
 
 
 @functools.lru_cache(maxsize=16)
-def _metadata_json(items: tuple) -> str:
-    """The metadata never changes: each list of it is written out once."""
-    return json.dumps(render.agreement_metadata(list(items)), ensure_ascii=False)
+def _metadata_json(items: tuple) -> bytes:
+    """The metadata never changes: each list of it is written out once (the same bytes each time, which
+    the journal recognises too)."""
+    return json.dumps(render.agreement_metadata(list(items)), ensure_ascii=False).encode()
 
 
 # --- agreements (R-API-1 .. R-API-5) -----------------------------------------------------------
@@ -101,7 +102,7 @@ def _metadata_json(items: tuple) -> str:
 def get_agreement_metadata():
     # R-API-1: no agreementType means the Microsoft Cloud Agreement (backward compatibility)
     items = agreements.get_agreement_metadata(query_arg("agreementType"))
-    return Response(_metadata_json(tuple(items)), mimetype="application/json")
+    return Response(_metadata_json(tuple(items)), content_type=JSON_UTF8)
 
 
 @operation(bp, Operation(

@@ -33,6 +33,7 @@ from . import idempotency, operations
 _HEADER_VALUE = re.compile(r"^[\x21-\x7e]{1,100}$")
 DOTNET_SDK_CLIENT = "partner center .net sdk"
 MUTATING = ("POST", "PATCH", "PUT", "DELETE")
+JSON_UTF8 = "application/json; charset=utf-8"
 
 
 _ids = random.Random()  # request ids, correlation ids and MS-CV are labels, not secrets: no system call each
@@ -87,8 +88,8 @@ def after_api_request(response: Response) -> Response:
     headers.add("MS-RequestId", state.get("request_id") or new_id())
     headers.add("MS-CorrelationId", state.get("correlation_id") or new_id())
     headers.add("MS-CV", base64.b64encode(_ids.randbytes(12)).decode() + ".0")
-    if response.mimetype == "application/json":
-        headers["Content-Type"] = "application/json; charset=utf-8"
+    if response.mimetype == "application/json" and headers.get("Content-Type") != JSON_UTF8:
+        headers["Content-Type"] = JSON_UTF8
     return response
 
 

@@ -231,6 +231,20 @@ def _names_a_secret(lowered: bytes) -> bool:
     return any(stem in lowered for stem in _SECRET_STEMS)
 
 
+_last_kept: tuple = (None, None)  # (raw body, as kept): an answer sent again as the same bytes object
+
+
+def _kept_response_body(raw: bytes):
+    """A JSON answer's body as kept; a cached answer (the same bytes object as the last one) is checked once."""
+    global _last_kept
+    last_raw, last_kept = _last_kept
+    if raw is last_raw:
+        return last_kept
+    kept = _kept_body(raw, "application/json")
+    _last_kept = (raw, kept)
+    return kept
+
+
 def _kept_body(raw: bytes, mimetype: str):
     if (raw and len(raw) <= MAX_BODY_CHARS and mimetype != "application/x-www-form-urlencoded" and raw.isascii()
             and b"\\" not in raw and not _names_a_secret(raw.lower())):
@@ -333,7 +347,7 @@ def _journal_exchange(response: Response) -> Response:
         return response
     req = request._get_current_object()  # one proxy lookup, not twenty
     environ = req.environ
-    mimetype = (req.mimetype or "").lower()
+    mimetype = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()  # as req.mimetype, unparsed
     if mimetype == "application/x-www-form-urlencoded" and req.method == "POST":
         kept_request = redact(req.form.to_dict())  # the form parser has read the stream already
     elif not req.content_length and not environ.get("HTTP_TRANSFER_ENCODING"):
@@ -346,7 +360,7 @@ def _journal_exchange(response: Response) -> Response:
         kept_request = _kept_body(raw, mimetype)
     response_body = None
     if not response.direct_passthrough and not response.is_streamed and (response.mimetype or "").endswith("json"):
-        response_body = _kept_body(response.get_data(), "application/json")
+        response_body = _kept_response_body(response.get_data())
     now = info.get("now")
     entry = _Exchange(
         time=now if isinstance(now, datetime) else None,
