@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sandbox.domain.errors import NotFound, Unauthorized
 from sandbox.domain.model import Application, Partner, PartnerUser, Workspace
@@ -17,16 +17,21 @@ class Principal:
     partner: Partner
     user: PartnerUser | None
     application: Application | None
+    _actors: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def actor(self, channel: str) -> Actor:
-        return Actor(
-            workspace_id=self.workspace.id,
-            partner_id=self.partner.id,
-            user_id=self.user.id if self.user else None,
-            role=self.user.role if self.user else None,
-            app_id=self.application.client_id if self.application else None,
-            channel=channel,
-        )
+        """The caller as use cases see it, through ``channel`` (made once per channel: actors are frozen)."""
+        made = self._actors.get(channel)
+        if made is None:
+            made = self._actors[channel] = Actor(
+                workspace_id=self.workspace.id,
+                partner_id=self.partner.id,
+                user_id=self.user.id if self.user else None,
+                role=self.user.role if self.user else None,
+                app_id=self.application.client_id if self.application else None,
+                channel=channel,
+            )
+        return made
 
 
 def authenticate_user(ctx: ServiceContext, user_name: str, password: str) -> Principal:
@@ -54,15 +59,26 @@ def principal_for(ctx: ServiceContext, *, user_id: str | None, client_id: str | 
 
     Every API request (and portal page) does this: one read-only statement, outside any ORM session.
     """
-    user, app, partner, workspace = principal_records(
-        ctx.engine, user_id=user_id, client_id=client_id, partner_id=partner_id
-    )
+    records = principal_records(ctx.engine, user_id=user_id, client_id=client_id, partner_id=partner_id)
+    built = _principals.get(id(records))
+    if built is not None and built[0] is records:  # the very records read last time: nothing changed since
+        return built[1]
+    user, app, partner, workspace = records
     owner = user or app
     if owner is None or owner.partner_id != partner_id or (user and app and user.partner_id != app.partner_id):
         raise Unauthorized("The token does not belong to a known user or application.")
     if workspace is None or partner is None:
         raise Unauthorized("The token's tenant no longer exists.")
-    return Principal(workspace, partner, user, app)
+    principal = Principal(workspace, partner, user, app)
+    if len(_principals) >= 1024:
+        _principals.clear()
+    _principals[id(records)] = (records, principal)  # the records themselves kept: their id can't be reused
+    return principal
+
+
+# The store hands out the same records tuple while nothing was committed (a SQLite file's thread readers
+# remember what they read); a principal built from it is the same too, and is built once.
+_principals: dict[int, tuple] = {}
 
 
 def workspace_now(ctx: ServiceContext, workspace_id: str):
