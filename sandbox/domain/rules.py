@@ -54,7 +54,11 @@ def agreement_metadata(agreement_type: str | None) -> list[AgreementMetadata]:
         return [CLOUD_AGREEMENT]
     if agreement_type == "*":
         return list(AGREEMENTS)
-    return [meta for meta in AGREEMENTS if meta.agreement_type.value.lower() == agreement_type.lower()]
+    found = _AGREEMENTS_BY_TYPE.get(agreement_type.lower())
+    return [found] if found is not None else []
+
+
+_AGREEMENTS_BY_TYPE = {meta.agreement_type.value.lower(): meta for meta in AGREEMENTS}
 
 
 class CustomerSearchField(enum.Enum):
@@ -79,15 +83,18 @@ def parse_customer_filter(field: str, operator: str, value: str) -> tuple[Custom
     return found, value.strip()
 
 
+_AGREEMENT_TYPES = {member.value.lower(): member for member in AgreementType}
+
+
 def parse_agreement_type(value: str | None, *, default: AgreementType | None) -> AgreementType | None:
     """Read an agreement type the way Partner Center's enum parser does (case-insensitive); None for ``*``."""
     if value is None or value == "":
         return default
     if value == "*":
         return None
-    for member in AgreementType:
-        if member.value.lower() == value.lower():
-            return member
+    member = _AGREEMENT_TYPES.get(value.lower())
+    if member is not None:
+        return member
     raise InvalidProperty(
         f"Unable to parse enum: {value}. Use MicrosoftCustomerAgreement, MicrosoftCloudAgreement or *.",
         field="agreementType",

@@ -58,13 +58,20 @@ class CaseInsensitivePaths:
         self.wsgi_app = wsgi_app
         self.app = app
         self._tree: dict | None = None
+        self._seen: dict[str, str] = {}  # path -> its canonical spelling (clients repeat their paths)
 
     def __call__(self, environ, start_response):
         if self._tree is None:
             self._tree = _route_tree(self.app)
         path = environ.get("PATH_INFO", "")
         if path:
-            environ["PATH_INFO"] = canonical_path(self._tree, path)
+            fixed = self._seen.get(path)
+            if fixed is None:
+                fixed = canonical_path(self._tree, path)
+                if len(self._seen) >= 4096:
+                    self._seen.clear()
+                self._seen[path] = fixed
+            environ["PATH_INFO"] = fixed
         return self.wsgi_app(environ, start_response)
 
 
