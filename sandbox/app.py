@@ -16,7 +16,10 @@ from .web.paths import init_case_insensitive_paths
 
 class SandboxFlask(Flask):
     """Flask, with each hook's sync check made once: Flask asks ``inspect.iscoroutinefunction`` of every
-    before/after/teardown hook and view on every request (eight times per API call, about 4 % of a GET)."""
+    before/after/teardown hook and view on every request (eight times per API call, about 4 % of a GET).
+    Bounded: a callable made per request (``after_this_request``) must not pile up here."""
+
+    MAX_SYNCED = 512
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -26,7 +29,9 @@ class SandboxFlask(Flask):
         try:
             return self._synced[func]
         except KeyError:
-            made = self._synced[func] = super().ensure_sync(func)
+            made = super().ensure_sync(func)
+            if len(self._synced) < self.MAX_SYNCED:
+                self._synced[func] = made
             return made
         except TypeError:  # an unhashable callable: asked every time, as Flask does
             return super().ensure_sync(func)
