@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from sandbox.domain.errors import NotFound, Unauthorized
@@ -60,25 +61,21 @@ def principal_for(ctx: ServiceContext, *, user_id: str | None, client_id: str | 
     Every API request (and portal page) does this: one read-only statement, outside any ORM session.
     """
     records = principal_records(ctx.engine, user_id=user_id, client_id=client_id, partner_id=partner_id)
-    built = _principals.get(id(records))
-    if built is not None and built[0] is records:  # the very records read last time: nothing changed since
-        return built[1]
+    return _principal(records, partner_id)
+
+
+@functools.lru_cache(maxsize=1024)
+def _principal(records: tuple, partner_id: str) -> Principal:
+    """The principal of a token's records. Records compare by identity, and the store hands out the same
+    records while nothing was committed (a SQLite file's thread readers remember what they read), so a
+    principal is built once per state of its records; a refusal is raised again each time."""
     user, app, partner, workspace = records
     owner = user or app
     if owner is None or owner.partner_id != partner_id or (user and app and user.partner_id != app.partner_id):
         raise Unauthorized("The token does not belong to a known user or application.")
     if workspace is None or partner is None:
         raise Unauthorized("The token's tenant no longer exists.")
-    principal = Principal(workspace, partner, user, app)
-    if len(_principals) >= 1024:
-        _principals.clear()
-    _principals[id(records)] = (records, principal)  # the records themselves kept: their id can't be reused
-    return principal
-
-
-# The store hands out the same records tuple while nothing was committed (a SQLite file's thread readers
-# remember what they read); a principal built from it is the same too, and is built once.
-_principals: dict[int, tuple] = {}
+    return Principal(workspace, partner, user, app)
 
 
 def workspace_now(ctx: ServiceContext, workspace_id: str):

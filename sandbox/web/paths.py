@@ -8,7 +8,9 @@ places (``/dashboard/home`` and ``/AdminPortal/Home``): the tree keeps them apar
 
 from __future__ import annotations
 
+import functools
 import re
+from urllib.parse import parse_qsl
 
 from flask import Flask
 
@@ -57,23 +59,25 @@ class CaseInsensitivePaths:
     def __init__(self, wsgi_app, app: Flask):
         self.wsgi_app = wsgi_app
         self.app = app
-        self._tree: dict | None = None
-        self._seen: dict[str, str] = {}  # path -> its canonical spelling (clients repeat their paths)
+        self._canonical = None  # path -> its canonical spelling, remembered (clients repeat their paths)
 
     def __call__(self, environ, start_response):
-        if self._tree is None:
-            self._tree = _route_tree(self.app)
+        if self._canonical is None:  # the routes are all known by the first request
+            tree = _route_tree(self.app)
+            self._canonical = functools.lru_cache(maxsize=4096)(lambda path: canonical_path(tree, path))
         path = environ.get("PATH_INFO", "")
         if path:
-            fixed = self._seen.get(path)
-            if fixed is None:
-                fixed = canonical_path(self._tree, path)
-                if len(self._seen) >= 4096:
-                    self._seen.clear()
-                self._seen[path] = fixed
-            environ["PATH_INFO"] = fixed
+            environ["PATH_INFO"] = self._canonical(path)
         return self.wsgi_app(environ, start_response)
 
 
 def init_case_insensitive_paths(app: Flask) -> None:
     app.wsgi_app = CaseInsensitivePaths(app.wsgi_app, app)
+
+
+@functools.lru_cache(maxsize=256)
+def query_parameters(query_string: str) -> tuple[tuple[str, str], ...]:
+    """A WSGI ``QUERY_STRING``'s parameters in order, decoded as Werkzeug decodes ``request.args``, parsed
+    once per distinct string (clients repeat their queries)."""
+    text = query_string.encode("latin-1").decode(errors="replace")
+    return tuple(parse_qsl(text, keep_blank_values=True, errors="werkzeug.url_quote"))

@@ -14,6 +14,7 @@ from sandbox.domain.errors import InvalidCustomerId, InvalidRequestInput
 from sandbox.domain.model import Contact
 from sandbox.services import agreements, customers, purchases, relationships
 from sandbox.web.errors import load_json
+from sandbox.web.paths import query_parameters
 
 from . import render, schemas
 from .documents import document_urls
@@ -47,19 +48,11 @@ def services():
 
 def query_arg(name: str) -> str | None:
     """A query parameter, matched case-insensitively as the real service binds them (the first one given)."""
-    query_string = request.environ.get("QUERY_STRING", "")
-    found = _queries.get(query_string)
-    if found is None:  # clients repeat their queries: parsing each request's cost a tenth of a metadata GET
-        found = {}
-        for key, value in request.args.items(multi=True):
-            found.setdefault(key.lower(), value)
-        if len(_queries) >= 256:
-            _queries.clear()
-        _queries[query_string] = found
-    return found.get(name.lower())
-
-
-_queries: dict[str, dict[str, str]] = {}  # query string -> {lowered name: first value}
+    wanted = name.lower()
+    for key, value in query_parameters(request.environ.get("QUERY_STRING", "")):
+        if key.lower() == wanted:
+            return value
+    return None
 
 
 def customer_id_from(value: str) -> str:

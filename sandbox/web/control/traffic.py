@@ -29,6 +29,7 @@ from marshmallow import RAISE, Schema, fields, validate
 from sandbox.domain.clock import as_utc
 from sandbox.domain.errors import InvalidRequestInput, NotFound
 from sandbox.services import tenants
+from sandbox.web.paths import query_parameters
 
 from . import bp, load, services
 
@@ -280,7 +281,7 @@ class _Exchange:
             "operation": self.operation,
             "method": self.method,
             "path": self.path,
-            "query": redact(_query(self.query)) if isinstance(self.query, str) else self.query,
+            "query": _query(self.query) if isinstance(self.query, str) else self.query,
             "requestHeaders": {_header_name(key): value[:1000] for key, value in self.request_headers},
             "requestBody": _shown(self.request_body),
             "status": self.status,
@@ -296,21 +297,21 @@ class _Exchange:
 
 
 def _query(query_string: str) -> dict:
-    """A query string as the journal shows it: each parameter's first value, cut at 500 characters."""
+    """A query string as the journal shows it, redacted: each parameter's first value, cut at 500 characters."""
     values: dict = {}
-    for key, value in parse_qsl(query_string.encode("latin-1").decode(errors="replace"), keep_blank_values=True):
+    for key, value in query_parameters(query_string):
         values.setdefault(key, value[:500])
-    return values
+    return redact(values)
 
 
-def _kept_query(query_string: str, req) -> dict | str:
-    """The query as kept: the raw string when it can't name a secret (parsed when the journal is read, as
+def _kept_query(query_string: str) -> dict | str:
+    """The query as kept: the raw string when it can't name a secret (shown when the journal is read, as
     the bodies are), else parsed and redacted now."""
     if not query_string:
         return {}
     if query_string.isascii() and "%" not in query_string and not _names_a_secret(query_string.lower().encode()):
         return query_string  # nothing encoded could spell a secret's name
-    return redact({k: v[:500] for k, v in req.args.items()})
+    return _query(query_string)
 
 
 def _shown(body):
@@ -367,7 +368,7 @@ def _journal_exchange(response: Response) -> Response:
         operation=info.get("operation"),
         method=req.method,
         path=req.path,
-        query=_kept_query(environ.get("QUERY_STRING", ""), req),
+        query=_kept_query(environ.get("QUERY_STRING", "")),
         request_headers=_request_headers(environ),
         request_body=kept_request,
         status=response.status_code,
