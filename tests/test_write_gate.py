@@ -6,10 +6,13 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import insert, select, text
+from sqlalchemy import bindparam, event, insert, select, text
+from sqlalchemy.exc import IntegrityError
 
 from sandbox.store import orm
-from sandbox.store.db import make_engine, prepare_schema
+from sandbox.store.db import PreparedWrite, make_engine, prepare_schema, run_writes
+
+_SETTING = PreparedWrite(insert(orm.settings).values(key=bindparam("key"), value=bindparam("value")))
 
 
 @pytest.fixture
@@ -77,3 +80,46 @@ def test_reads_do_not_take_the_gate(engine):
     with engine.connect() as reader:
         reader.execute(text("SELECT 1")).all()
         assert writes_from_another_thread(engine, "k", "v")
+
+
+@pytest.fixture
+def impatient_engine(engine):
+    """Every pooled connection refuses at once where SQLite would wait in its busy handler."""
+    engine.dispose()
+    event.listen(engine, "connect", lambda dbapi_connection, _record: dbapi_connection.execute("PRAGMA busy_timeout=0"))
+    return engine
+
+
+def test_prepared_writes_queue_on_the_same_gate_as_other_writes(impatient_engine):
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            for i in range(20):
+                if n % 2:
+                    run_writes(impatient_engine, (_SETTING, {"key": f"k{n}-{i}", "value": "v"}))
+                    continue
+                with impatient_engine.begin() as connection:
+                    connection.execute(insert(orm.settings).values(key=f"k{n}-{i}", value="v"))
+                    time.sleep(0.0005)  # hold the write lock a moment while a prepared write wants it
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert len(settings_rows(impatient_engine)) == 160
+
+
+def test_prepared_writes_are_one_transaction_and_give_the_gate_back_when_refused(engine):
+    run_writes(engine, (_SETTING, {"key": "once", "value": "1"}))
+
+    with pytest.raises(IntegrityError):  # SQLAlchemy's error, as Connection.execute raises it
+        run_writes(engine, (_SETTING, {"key": "twice", "value": "2"}), (_SETTING, {"key": "once", "value": "3"}))
+
+    assert settings_rows(engine) == {"once": "1"}, "the first write of the refused transaction was kept"
+    assert writes_from_another_thread(engine, "later", "4"), "the gate was not given back"

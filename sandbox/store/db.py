@@ -6,7 +6,7 @@ import threading
 import weakref
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, exc, inspect
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -49,6 +49,7 @@ class SerialStaticPool(StaticPool):
 
 
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+_WRITE_GATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def install_write_gate(engine: Engine) -> threading.RLock:
@@ -61,7 +62,7 @@ def install_write_gate(engine: Engine) -> threading.RLock:
     returns to the pool (its transaction committed or rolled back by then). Other processes on the same
     file still meet in the busy handler.
     """
-    gate = threading.RLock()
+    gate = _WRITE_GATES[engine] = threading.RLock()
 
     @event.listens_for(engine, "before_cursor_execute")
     def _take(connection, _cursor, statement, _parameters, _context, _executemany):  # pragma: no branch
@@ -233,6 +234,69 @@ class PreparedRead:
         )
         self._processors[key] = processors
         return processors
+
+
+class PreparedWrite:
+    """A write statement compiled once per dialect, its parameters typed by SQLAlchemy's own bind
+    processors, for ``run_writes``: what ``Connection.execute`` does for a statement whose every column is
+    given, without its per-call bookkeeping, which took about 60 % of a short write transaction (a POST
+    with an MS-RequestId runs three)."""
+
+    def __init__(self, statement):
+        self.statement = statement
+        self._compiled: dict = {}
+
+    def _compiled_for(self, dialect):
+        key = (type(dialect), dialect.paramstyle)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self.statement.compile(dialect=dialect)
+            if compiled.insert_prefetch or compiled.update_prefetch or compiled.post_compile_params:
+                raise TypeError("a prepared write gives every value itself: no defaults, no expanding parameters")
+            self._compiled[key] = compiled
+        return compiled
+
+    def arguments(self, dialect, params: dict) -> tuple[str, tuple | dict]:
+        compiled = self._compiled_for(dialect)
+        bound = compiled.construct_params(params)
+        processors = compiled._bind_processors
+        if compiled.positiontup is not None:
+            args = tuple(processors[name](bound[name]) if name in processors else bound[name] for name in compiled.positiontup)
+            return compiled.string, args
+        return compiled.string, {name: processors[name](value) if name in processors else value for name, value in bound.items()}
+
+
+def run_writes(engine: Engine, *steps: tuple[PreparedWrite, dict]) -> list[int]:
+    """Run the prepared writes in one transaction on a pooled DBAPI connection; their row counts.
+
+    A driver's error comes out as SQLAlchemy's (``IntegrityError`` for a unique key, as from
+    ``Connection.execute``), with nothing written. On a SQLite file the process's write gate is taken
+    first, as the gate's event does for statements that SQLAlchemy runs."""
+    pooled = engine.raw_connection()
+    try:
+        gate = _WRITE_GATES.get(engine)
+        if gate is not None and not pooled.info.get("write_gate"):
+            gate.acquire()
+            pooled.info["write_gate"] = True  # given back when the connection returns to the pool
+        cursor = pooled.cursor()
+        counts, sql, args = [], None, None
+        try:
+            for statement, params in steps:
+                sql, args = statement.arguments(engine.dialect, params)
+                cursor.execute(sql, args)
+                counts.append(cursor.rowcount)
+            pooled.commit()
+        except engine.dialect.loaded_dbapi.Error as error:
+            pooled.rollback()
+            raise exc.DBAPIError.instance(sql, args, error, engine.dialect.loaded_dbapi.Error) from error
+        except BaseException:
+            pooled.rollback()
+            raise
+        finally:
+            cursor.close()
+    finally:
+        pooled.close()  # back to the pool
+    return counts
 
 
 def make_engine(url: str) -> Engine:

@@ -12,7 +12,7 @@ from sandbox.domain import model
 from sandbox.domain.rules import CustomerSearchField
 
 from . import orm
-from .db import PreparedRead, thread_reader
+from .db import PreparedRead, PreparedWrite, run_writes, thread_reader
 
 _INSERT_ORDER = (
     model.Workspace,
@@ -408,7 +408,7 @@ _CONTEXT_ROW = _slices((_C, _W, _P))
 _SAME_CONTACT = PreparedRead(select(*_T.columns).where(
     _T.c.customer_id == bindparam("customer_id"), _T.c.type == bindparam("type"), _T.c.contact_key == bindparam("contact_key")
 ))
-_INSERT_ATTESTATION = insert(_T)
+_INSERT_ATTESTATION = PreparedWrite(insert(_T))
 
 
 def _reader_connection(engine: Engine):
@@ -436,5 +436,4 @@ def attestations_with_contact(engine: Engine, customer_id: str, agreement_type, 
 def insert_attestation(engine: Engine, attestation: model.Attestation) -> None:
     """Add one confirmation in a transaction of its own (IntegrityError for a twin: the unique index)."""
     values = {column.name: getattr(attestation, column.name) for column in _T.columns}
-    with engine.begin() as connection:
-        connection.execute(_INSERT_ATTESTATION, values)
+    run_writes(engine, (_INSERT_ATTESTATION, values))

@@ -18,18 +18,19 @@ from sqlalchemy.exc import IntegrityError
 
 from sandbox.services.context import ServiceContext
 from sandbox.store import orm
+from sandbox.store.db import PreparedWrite, run_writes
 
 IN_FLIGHT = 0
 STALE_AFTER = timedelta(seconds=60)
 T = orm.idempotency
 _ROW = and_(T.c.workspace_id == bindparam("ws"), T.c.request_id == bindparam("rid"))
-# Built once: every POST and PATCH with an MS-RequestId runs two of them.
-_CLAIM = insert(T).values(workspace_id=bindparam("ws"), request_id=bindparam("rid"), fingerprint=bindparam("print_"),
-                          status=IN_FLIGHT, body="", created_at=bindparam("now"))
+# Prepared once: every POST and PATCH with an MS-RequestId runs two of them.
+_CLAIM = PreparedWrite(insert(T).values(workspace_id=bindparam("ws"), request_id=bindparam("rid"),
+                                        fingerprint=bindparam("print_"), status=IN_FLIGHT, body="", created_at=bindparam("now")))
 _READ = select(T.c.fingerprint, T.c.status, T.c.body, T.c.created_at).where(_ROW)
 _TAKE_OVER = update(T).where(_ROW).values(created_at=bindparam("now"))
-_KEEP = update(T).where(_ROW).values(status=bindparam("answer_status"), body=bindparam("answer_body"))
-_RELEASE = delete(T).where(_ROW, T.c.status == IN_FLIGHT)
+_KEEP = PreparedWrite(update(T).where(_ROW).values(status=bindparam("answer_status"), body=bindparam("answer_body")))
+_RELEASE = PreparedWrite(delete(T).where(_ROW, T.c.status == IN_FLIGHT))
 
 
 @dataclass(frozen=True)
@@ -57,12 +58,11 @@ def fingerprint(method: str, path: str, query: bytes, caller: str, body: bytes) 
 def claim(ctx: ServiceContext, workspace_id: str, request_id: str, print_: str) -> Replay | None:
     """Claim the id for this request; a Replay if it already has an answer (raises InFlight / Mismatch).
 
-    Plain connections, no ORM session: every POST and PATCH with an MS-RequestId passes here twice.
+    Prepared writes, no ORM session: every POST and PATCH with an MS-RequestId passes here twice.
     """
     now = ctx.real_now()
     try:
-        with ctx.connect() as connection, connection.begin():
-            connection.execute(_CLAIM, {"ws": workspace_id, "rid": request_id, "print_": print_, "now": now})
+        run_writes(ctx.engine, (_CLAIM, {"ws": workspace_id, "rid": request_id, "print_": print_, "now": now}))
         return None
     except IntegrityError:
         pass
@@ -86,13 +86,11 @@ def _answer_for(connection, row, workspace_id: str, request_id: str, print_: str
 
 
 def keep(ctx: ServiceContext, workspace_id: str, request_id: str, status: int, body: str) -> None:
-    with ctx.connect() as connection, connection.begin():
-        connection.execute(_KEEP, {"ws": workspace_id, "rid": request_id, "answer_status": status, "answer_body": body})
+    run_writes(ctx.engine, (_KEEP, {"ws": workspace_id, "rid": request_id, "answer_status": status, "answer_body": body}))
 
 
 def release(ctx: ServiceContext, workspace_id: str, request_id: str) -> None:
-    with ctx.connect() as connection, connection.begin():
-        connection.execute(_RELEASE, {"ws": workspace_id, "rid": request_id})
+    run_writes(ctx.engine, (_RELEASE, {"ws": workspace_id, "rid": request_id}))
 
 
 def replayable(status: int) -> bool:
