@@ -123,3 +123,12 @@ def test_prepared_writes_are_one_transaction_and_give_the_gate_back_when_refused
 
     assert settings_rows(engine) == {"once": "1"}, "the first write of the refused transaction was kept"
     assert writes_from_another_thread(engine, "later", "4"), "the gate was not given back"
+
+
+def test_prepared_writes_go_on_after_the_engine_is_disposed(engine):
+    run_writes(engine, (_SETTING, {"key": "before", "value": "1"}))
+    engine.dispose()  # closes every connection, the gate's own among them
+
+    run_writes(engine, (_SETTING, {"key": "after", "value": "2"}))
+
+    assert settings_rows(engine) == {"before": "1", "after": "2"}

@@ -50,6 +50,7 @@ class SerialStaticPool(StaticPool):
 
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 _WRITE_GATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_GATE_CONNECTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def install_write_gate(engine: Engine) -> threading.RLock:
@@ -75,6 +76,13 @@ def install_write_gate(engine: Engine) -> threading.RLock:
     def _give_back(_dbapi_connection, record):  # pragma: no branch
         if record.info.pop("write_gate", False):
             gate.release()
+
+    @event.listens_for(engine, "engine_disposed")
+    def _close_gate_connection(_engine):  # pragma: no branch
+        with gate:
+            connection = _GATE_CONNECTIONS.pop(engine, None)
+            if connection is not None:
+                connection.close()
 
     return gate
 
@@ -267,35 +275,49 @@ class PreparedWrite:
 
 
 def run_writes(engine: Engine, *steps: tuple[PreparedWrite, dict]) -> list[int]:
-    """Run the prepared writes in one transaction on a pooled DBAPI connection; their row counts.
+    """Run the prepared writes in one transaction; their row counts.
 
     A driver's error comes out as SQLAlchemy's (``IntegrityError`` for a unique key, as from
-    ``Connection.execute``), with nothing written. On a SQLite file the process's write gate is taken
-    first, as the gate's event does for statements that SQLAlchemy runs."""
+    ``Connection.execute``), with nothing written. On a SQLite file they run under the process's write
+    gate, on the gate's own connection: writers take turns anyway, so one connection serves them all,
+    without a trip through the pool. Elsewhere they run on a pooled connection."""
+    gate = _WRITE_GATES.get(engine)
+    if gate is not None:
+        with gate:
+            return _run(engine, _gate_connection(engine), steps)
     pooled = engine.raw_connection()
     try:
-        gate = _WRITE_GATES.get(engine)
-        if gate is not None and not pooled.info.get("write_gate"):
-            gate.acquire()
-            pooled.info["write_gate"] = True  # given back when the connection returns to the pool
-        cursor = pooled.cursor()
-        counts, sql, args = [], None, None
-        try:
-            for statement, params in steps:
-                sql, args = statement.arguments(engine.dialect, params)
-                cursor.execute(sql, args)
-                counts.append(cursor.rowcount)
-            pooled.commit()
-        except engine.dialect.loaded_dbapi.Error as error:
-            pooled.rollback()
-            raise exc.DBAPIError.instance(sql, args, error, engine.dialect.loaded_dbapi.Error) from error
-        except BaseException:
-            pooled.rollback()
-            raise
-        finally:
-            cursor.close()
+        return _run(engine, pooled, steps)
     finally:
         pooled.close()  # back to the pool
+
+
+def _gate_connection(engine: Engine):
+    connection = _GATE_CONNECTIONS.get(engine)
+    if connection is None:
+        connection = engine.raw_connection()
+        connection.detach()  # the gate's own from now on, closed when the engine is disposed
+        _GATE_CONNECTIONS[engine] = connection
+    return connection
+
+
+def _run(engine: Engine, connection, steps) -> list[int]:
+    cursor = connection.cursor()
+    counts, sql, args = [], None, None
+    try:
+        for statement, params in steps:
+            sql, args = statement.arguments(engine.dialect, params)
+            cursor.execute(sql, args)
+            counts.append(cursor.rowcount)
+        connection.commit()
+    except engine.dialect.loaded_dbapi.Error as error:
+        connection.rollback()
+        raise exc.DBAPIError.instance(sql, args, error, engine.dialect.loaded_dbapi.Error) from error
+    except BaseException:
+        connection.rollback()
+        raise
+    finally:
+        cursor.close()
     return counts
 
 
