@@ -12,6 +12,7 @@ Control routes (on the control blueprint):
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import random
@@ -253,7 +254,7 @@ def _kept_body(raw: bytes, mimetype: str):
     return _body(raw, mimetype)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Exchange:
     """One request and its answer as the journal keeps them: the raw pieces, with every secret (header,
     query parameter, body property) already redacted, turned into the journal's JSON only when read. Building that JSON
@@ -264,36 +265,43 @@ class _Exchange:
     method: str
     path: str
     query: dict | str  # redacted, or a query string that names no secret (parsed when read)
-    request_headers: list  # (WSGI environ key, value), secrets redacted
+    request_headers: tuple  # WSGI environ key, value, key, value, ...: secrets redacted
     request_body: object
     status: int
-    response_headers: list  # (name, value), secrets redacted
+    response_headers: tuple  # name, value, name, value, ...: secrets redacted
     response_body: object
-    duration_ms: float
+    started: float  # time.perf_counter() at the request's start and at its end
+    finished: float
     fault: str | None
     replayed: bool
     sequence: int = 0  # set by the journal
 
     def as_json(self) -> dict:
-        response_headers = dict(self.response_headers)
+        response_headers = dict(_pairs(self.response_headers))
         return {
             "time": as_utc(self.time).isoformat() if isinstance(self.time, datetime) else None,
             "operation": self.operation,
             "method": self.method,
             "path": self.path,
             "query": _query(self.query) if isinstance(self.query, str) else self.query,
-            "requestHeaders": {_header_name(key): value[:1000] for key, value in self.request_headers},
+            "requestHeaders": {_header_name(key): value[:1000] for key, value in _pairs(self.request_headers)},
             "requestBody": _shown(self.request_body),
             "status": self.status,
-            "responseHeaders": {name: value[:1000] for name, value in self.response_headers},
+            "responseHeaders": {name: value[:1000] for name, value in response_headers.items()},
             "responseBody": _shown(self.response_body),
-            "durationMs": self.duration_ms,
+            "durationMs": round((self.finished - self.started) * 1000, 3),
             "requestId": response_headers.get("MS-RequestId"),
             "correlationId": response_headers.get("MS-CorrelationId"),
             "fault": self.fault,
             "replayed": self.replayed,
             "sequence": self.sequence,
         }
+
+
+def _pairs(flat: tuple):
+    """``(a, 1, b, 2)`` -> ``(a, 1), (b, 2)``: headers are kept flat, one object per entry instead of one per header."""
+    items = iter(flat)
+    return zip(items, items, strict=True)
 
 
 def _query(query_string: str) -> dict:
@@ -309,9 +317,16 @@ def _kept_query(query_string: str) -> dict | str:
     the bodies are), else parsed and redacted now."""
     if not query_string:
         return {}
-    if query_string.isascii() and "%" not in query_string and not _names_a_secret(query_string.lower().encode()):
-        return query_string  # nothing encoded could spell a secret's name
+    if _plain(query_string):
+        return query_string
     return _query(query_string)
+
+
+@functools.lru_cache(maxsize=256)
+def _plain(query_string: str) -> bool:
+    """Nothing encoded could spell a secret's name. Decided once per string: an integration sends the same
+    queries again and again."""
+    return query_string.isascii() and "%" not in query_string and not _names_a_secret(query_string.lower().encode())
 
 
 def _shown(body):
@@ -333,13 +348,22 @@ def _redacted(name: str, value: str) -> str:
     return f"{scheme} {REDACTED}".strip()
 
 
-def _request_headers(environ: dict) -> list:
-    headers = [(key, _redacted(key, value) if key in _SECRET_ENVIRON_KEYS else value)
-               for key, value in environ.items() if key.startswith("HTTP_")]
+def _request_headers(environ: dict) -> tuple:
+    headers: list = []
+    for key, value in environ.items():
+        if key[:5] == "HTTP_":
+            headers += (key, _redacted(key, value) if key in _SECRET_ENVIRON_KEYS else value)
     for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):  # Werkzeug lists these among the headers too
         if environ.get(key):
-            headers.append((key, environ[key]))
-    return headers
+            headers += (key, environ[key])
+    return tuple(headers)
+
+
+def _response_headers(headers) -> tuple:
+    flat: list = []
+    for name, value in headers.items():
+        flat += (name, _redacted(name, value) if name.lower() in SECRET_HEADERS else value)
+    return tuple(flat)
 
 
 def _journal_exchange(response: Response) -> Response:
@@ -351,7 +375,7 @@ def _journal_exchange(response: Response) -> Response:
     mimetype = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()  # as req.mimetype, unparsed
     if mimetype == "application/x-www-form-urlencoded" and req.method == "POST":
         kept_request = redact(req.form.to_dict())  # the form parser has read the stream already
-    elif not req.content_length and not environ.get("HTTP_TRANSFER_ENCODING"):
+    elif not environ.get("HTTP_TRANSFER_ENCODING") and (not environ.get("CONTENT_LENGTH") or not req.content_length):
         kept_request = None  # no body (most GETs): nothing to read
     else:
         try:
@@ -362,7 +386,7 @@ def _journal_exchange(response: Response) -> Response:
     response_body = None
     if not response.direct_passthrough and not response.is_streamed and (response.mimetype or "").endswith("json"):
         response_body = _kept_response_body(response.get_data())
-    now = info.get("now")
+    now, finished = info.get("now"), time.perf_counter()
     entry = _Exchange(
         time=now if isinstance(now, datetime) else None,
         operation=info.get("operation"),
@@ -372,10 +396,10 @@ def _journal_exchange(response: Response) -> Response:
         request_headers=_request_headers(environ),
         request_body=kept_request,
         status=response.status_code,
-        response_headers=[(name, _redacted(name, value) if name.lower() in SECRET_HEADERS else value)
-                          for name, value in response.headers.items()],
+        response_headers=_response_headers(response.headers),
         response_body=response_body,
-        duration_ms=round((time.perf_counter() - info.get("started", time.perf_counter())) * 1000, 3),
+        started=info.get("started") or finished,
+        finished=finished,
         fault=info.get("fault"),
         replayed=bool(info.get("replayed")),
     )
