@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import struct
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import bindparam, event, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from sandbox.store import orm
-from sandbox.store.db import PreparedWrite, make_engine, prepare_schema, run_writes
+from sandbox.store.db import Checkpointer, PreparedWrite, make_engine, prepare_schema, run_writes
 
 _SETTING = PreparedWrite(insert(orm.settings).values(key=bindparam("key"), value=bindparam("value")))
 
@@ -132,3 +134,42 @@ def test_prepared_writes_go_on_after_the_engine_is_disposed(engine):
     run_writes(engine, (_SETTING, {"key": "after", "value": "2"}))
 
     assert settings_rows(engine) == {"before": "1", "after": "2"}
+
+
+def wal_frames(database: Path) -> tuple[int, int]:
+    """(frames in the write-ahead log, frames already copied back into the database), from the log's
+    shared-memory index: mxFrame at byte 16 of its header, nBackfill at byte 96 (sqlite.org/walformat.html)."""
+    index = Path(f"{database}-shm").read_bytes()
+    return struct.unpack_from("=I", index, 16)[0], struct.unpack_from("=I", index, 96)[0]
+
+
+def checkpoint_threads() -> int:
+    return sum(thread.name == "sqlite-checkpoints" for thread in threading.enumerate())
+
+
+def test_the_log_is_copied_back_by_a_thread_of_its_own_not_by_a_writer(engine, tmp_path):
+    database = tmp_path / "gate.db"
+    for n in range(30):
+        run_writes(engine, (_SETTING, {"key": f"k{n}", "value": "v"}))
+    with engine.begin() as connection:  # a write through SQLAlchemy is heard of too
+        connection.execute(insert(orm.settings).values(key="last", value="v"))
+    frames, _ = wal_frames(database)
+    assert 0 < frames < Checkpointer.SAFETY_NET_PAGES  # far below the writers' own threshold
+
+    deadline = time.monotonic() + 10
+    while wal_frames(database)[1] < frames and time.monotonic() < deadline:
+        time.sleep(0.02)  # a background thread: wait for what it does, bounded
+    assert wal_frames(database)[1] >= frames, "no checkpoint copied the log back"
+    assert len(settings_rows(engine)) == 31
+
+
+def test_disposing_the_engine_ends_its_checkpoint_thread_and_a_write_starts_one_again(engine):
+    before = checkpoint_threads()
+    run_writes(engine, (_SETTING, {"key": "a", "value": "1"}))
+    assert checkpoint_threads() == before + 1
+
+    engine.dispose()
+    assert checkpoint_threads() == before
+
+    run_writes(engine, (_SETTING, {"key": "b", "value": "2"}))
+    assert checkpoint_threads() == before + 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import weakref
 from pathlib import Path
@@ -64,6 +65,7 @@ def install_write_gate(engine: Engine) -> threading.RLock:
     file still meet in the busy handler.
     """
     gate = _WRITE_GATES[engine] = threading.RLock()
+    checkpoints = _CHECKPOINTERS[engine] = Checkpointer(engine)
 
     @event.listens_for(engine, "before_cursor_execute")
     def _take(connection, _cursor, statement, _parameters, _context, _executemany):  # pragma: no branch
@@ -76,15 +78,89 @@ def install_write_gate(engine: Engine) -> threading.RLock:
     def _give_back(_dbapi_connection, record):  # pragma: no branch
         if record.info.pop("write_gate", False):
             gate.release()
+            checkpoints.committed()
 
     @event.listens_for(engine, "engine_disposed")
     def _close_gate_connection(_engine):  # pragma: no branch
+        checkpoints.close()
         with gate:
             connection = _GATE_CONNECTIONS.pop(engine, None)
             if connection is not None:
                 connection.close()
 
     return gate
+
+
+class Checkpointer:
+    """Copies a SQLite file's write-ahead log back into the database from a thread of its own.
+
+    SQLite does it in the connection whose commit takes the log past ``wal_autocheckpoint`` pages: on a
+    request's thread, under the write gate (every other writer waits), with two fsyncs. Here a PASSIVE
+    checkpoint runs ``INTERVAL`` seconds after a commit, outside the gate (writers go on appending
+    meanwhile) and without the GIL (the driver gives it up while SQLite works). The connections' own
+    threshold stays as a safety net, raised to ``SAFETY_NET_PAGES``.
+
+    The thread starts with the first commit it hears of (in the process that hears it: a forked worker
+    starts its own), ends after ``IDLE_EXIT`` seconds without one, and at once when the engine is disposed
+    or collected. A commit that lands just as the thread ends waits for the next commit's thread (or the
+    safety net).
+    """
+
+    INTERVAL = 0.1
+    IDLE_EXIT = 10.0
+    SAFETY_NET_PAGES = 4000
+
+    def __init__(self, engine: Engine):
+        cargs, cparams = engine.dialect.create_connect_args(engine.url)
+        self._connect = lambda: engine.dialect.loaded_dbapi.connect(*cargs, **{**cparams, "check_same_thread": False})
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._owner = 0  # the process whose thread it is
+        self._stop = threading.Event()
+        self._pending = False
+        weakref.finalize(engine, self.close, False)  # holds no reference to the engine itself
+
+    def committed(self) -> None:
+        self._pending = True
+        if self._thread is None or self._owner != os.getpid():
+            self._start()
+
+    def _start(self) -> None:
+        with self._lock:
+            if self._thread is not None and self._owner == os.getpid():
+                return
+            self._stop, self._owner = threading.Event(), os.getpid()
+            self._thread = threading.Thread(target=self._run, args=(self._stop,), name="sqlite-checkpoints", daemon=True)
+            self._thread.start()
+
+    def _run(self, stop: threading.Event) -> None:
+        connection = self._connect()
+        try:
+            connection.execute("PRAGMA synchronous=NORMAL")
+            idle = 0.0
+            while not stop.wait(self.INTERVAL):
+                if self._pending:
+                    self._pending, idle = False, 0.0
+                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()  # busy: the next round
+                    continue
+                idle += self.INTERVAL
+                if idle >= self.IDLE_EXIT:
+                    with self._lock:
+                        if self._thread is threading.current_thread():
+                            self._thread = None
+                    return
+        finally:
+            connection.close()
+
+    def close(self, wait: bool = True) -> None:
+        with self._lock:
+            thread, self._thread = self._thread, None
+            self._stop.set()
+        if wait and thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=10)
+
+
+_CHECKPOINTERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 class ThreadReader:
@@ -284,7 +360,9 @@ def run_writes(engine: Engine, *steps: tuple[PreparedWrite, dict]) -> list[int]:
     gate = _WRITE_GATES.get(engine)
     if gate is not None:
         with gate:
-            return _run(engine, _gate_connection(engine), steps)
+            counts = _run(engine, _gate_connection(engine), steps)
+        _CHECKPOINTERS[engine].committed()
+        return counts
     pooled = engine.raw_connection()
     try:
         return _run(engine, pooled, steps)
@@ -337,6 +415,7 @@ def make_engine(url: str) -> Engine:
             if not memory:
                 cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.execute("PRAGMA synchronous=NORMAL")
+                cursor.execute(f"PRAGMA wal_autocheckpoint={Checkpointer.SAFETY_NET_PAGES}")
             cursor.execute("PRAGMA busy_timeout=10000")
             cursor.close()
 
