@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pg_slice
 import pytest
@@ -155,3 +155,33 @@ def test_search_finds_names_in_any_case_and_script(database_url):
             assert [c.id for c in found] == [made.customer.id], query
         assert uow.repo.customers_for_partner(tenant["id"], tenant["id"], search="uber") == []
         assert uow.repo.count_customers_for_partner(tenant["id"], tenant["id"], search="üb") == 1
+
+
+def test_a_prepared_read_types_each_distinct_row_once_and_sees_every_change(database_url):
+    from sqlalchemy import bindparam, insert, select, update
+
+    from sandbox.domain.model import PartnerKind
+    from sandbox.store.db import PreparedRead
+    from sandbox.store.orm import workspaces
+
+    WORKSPACE = "3f2c1b0a-1111-4222-8333-444455556666"  # noqa: N806 - a constant of this test
+
+    engine = make_engine(database_url)
+    prepare_schema(engine, migrate=False)
+    created = datetime(2020, 5, 1, 12, 30, tzinfo=UTC)
+    with engine.begin() as connection:
+        connection.execute(insert(workspaces).values(id=WORKSPACE, name="One", kind=PartnerKind.DIRECT_BILL, seed=1,
+                                                     created_at=created, customer_count=0, demo=False,
+                                                     clock_offset=timedelta(0), clock_frozen_at=None))
+    read = PreparedRead(select(workspaces.c.name, workspaces.c.created_at, workspaces.c.clock_frozen_at)
+                        .where(workspaces.c.id == bindparam("id")))
+
+    first = read.first(engine, {"id": WORKSPACE})
+    again = read.first(engine, {"id": WORKSPACE})
+    assert first == ("One", created, None) and again is first  # typed once (the dates parsed once)
+
+    frozen = datetime(2021, 1, 2, 3, 4, 5, tzinfo=UTC)
+    with engine.begin() as connection:
+        connection.execute(update(workspaces).where(workspaces.c.id == WORKSPACE).values(clock_frozen_at=frozen))
+    assert read.first(engine, {"id": WORKSPACE}) == ("One", created, frozen)
+    engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import weakref
@@ -279,12 +280,18 @@ class PreparedRead:
     """A read-only SELECT compiled once per dialect and run straight on a DBAPI connection (the thread's
     reader, or one from the pool), its row typed by SQLAlchemy's own result processors: what
     ``Connection.execute`` does, without its per-call bookkeeping, which cost more than the query itself
-    on the API's hottest path (authenticating every request)."""
+    on the API's hottest path (authenticating every request).
+
+    A row is typed once per distinct raw row (the most recent ``TYPED_ROWS``): the same caller and the same
+    customer come back on every call, and typing a row (SQLite's dates are parsed with a regular
+    expression) cost more than reading it."""
+
+    TYPED_ROWS = 512
 
     def __init__(self, statement):
         self.statement = statement
         self._compiled: dict = {}
-        self._processors: dict = {}
+        self._typers: dict = {}  # per dialect: a raw row -> the typed row, remembered
 
     def first(self, engine: Engine, params: dict, connection=None) -> tuple | None:
         dialect = engine.dialect
@@ -300,7 +307,7 @@ class PreparedRead:
             try:
                 cursor.execute(compiled.string, args)
                 row = cursor.fetchone()
-                processors = self._processors.get(key) or self._processors_for(key, dialect, cursor.description)
+                typer = self._typers.get(key) or self._typer_for(key, dialect, cursor.description)
             finally:
                 cursor.close()
         finally:
@@ -308,16 +315,25 @@ class PreparedRead:
                 pooled.close()  # back to the pool (rolled back: nothing was written)
         if row is None:
             return None
-        return tuple(value if process is None else process(value) for process, value in zip(processors, row, strict=True))
+        try:
+            return typer(row)
+        except TypeError:  # a value that can't be hashed (a driver's JSON, say): typed each time
+            return typer.__wrapped__(row)
 
-    def _processors_for(self, key, dialect, description) -> tuple:
-        """The columns' result processors, given the driver's type codes (some drivers need them)."""
+    def _typer_for(self, key, dialect, description):
+        """The row's typing by the columns' result processors, given the driver's type codes (some drivers
+        need them)."""
         processors = tuple(
             column.type.dialect_impl(dialect).result_processor(dialect, described[1])
             for column, described in zip(self.statement.selected_columns, description, strict=True)
         )
-        self._processors[key] = processors
-        return processors
+
+        @functools.lru_cache(maxsize=self.TYPED_ROWS)
+        def typed(row: tuple) -> tuple:
+            return tuple(value if process is None else process(value) for process, value in zip(processors, row, strict=True))
+
+        self._typers[key] = typed
+        return typed
 
 
 class PreparedWrite:
