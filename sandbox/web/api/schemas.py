@@ -9,6 +9,7 @@ document generated from them is what the API really sends.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime
 
@@ -21,6 +22,7 @@ from sandbox.domain.errors import PartnerCenterError
 GUID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 DOMAIN_PATTERN = re.compile(r"^(?=.{4,255}$)([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$")
 CULTURE_PATTERN = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$")
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def is_guid(value: str | None) -> bool:
@@ -40,7 +42,7 @@ class Text(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
-        if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        if CONTROL_CHARACTER.search(text):
             raise ValidationError("Control characters are not allowed.")
         if len(text) > self.max_length:
             raise ValidationError(f"Longer than the maximum length of {self.max_length}.")
@@ -119,7 +121,7 @@ class InSchema(Schema):
     def _match_names(self, data, **kwargs):
         if not isinstance(data, dict):
             return data
-        names = {(f.data_key or name).lower(): (f.data_key or name) for name, f in self.load_fields.items()}
+        names = self._wire_names
         matched: dict = {}
         for key, value in data.items():
             wire = names.get(key.lower(), key) if isinstance(key, str) else key
@@ -127,6 +129,11 @@ class InSchema(Schema):
                 raise ValidationError(f"The property '{key}' appears twice (names are case-insensitive).", field_name=wire)
             matched[wire] = value
         return matched
+
+    @functools.cached_property
+    def _wire_names(self) -> dict:
+        """Each property's name in lower case -> as documented (the fields are fixed once the schema is made)."""
+        return {(f.data_key or name).lower(): (f.data_key or name) for name, f in self.load_fields.items()}
 
 
 class ContactIn(InSchema):
