@@ -26,6 +26,7 @@ from urllib.parse import parse_qsl
 
 from flask import Flask, Response, current_app, g, jsonify, request
 from marshmallow import RAISE, Schema, fields, validate
+from werkzeug.wsgi import get_content_length
 
 from sandbox.domain.clock import as_utc
 from sandbox.domain.errors import InvalidRequestInput, NotFound
@@ -375,11 +376,11 @@ def _journal_exchange(response: Response) -> Response:
     mimetype = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()  # as req.mimetype, unparsed
     if mimetype == "application/x-www-form-urlencoded" and req.method == "POST":
         kept_request = redact(req.form.to_dict())  # the form parser has read the stream already
-    elif not environ.get("HTTP_TRANSFER_ENCODING") and (not environ.get("CONTENT_LENGTH") or not req.content_length):
+    elif not (length := get_content_length(environ)) and not environ.get("HTTP_TRANSFER_ENCODING"):
         kept_request = None  # no body (most GETs): nothing to read
     else:
         try:
-            raw = req.get_data(cache=True) if (req.content_length or 0) <= MAX_BODY_CHARS else b""
+            raw = req.get_data(cache=True) if (length or 0) <= MAX_BODY_CHARS else b""
         except Exception:  # noqa: BLE001 - a body that can't be read (too large) is simply not kept
             raw = b""
         kept_request = _kept_body(raw, mimetype)
