@@ -188,7 +188,7 @@ def run_wrk(target: str, operation: str, url: str, script: str, connections: int
          url],
         capture_output=True, text=True, timeout=duration + 60, check=True,
     ).stdout
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.M))  # "1.28s " : wrk pads a one-letter unit
     slowest = re.search(r"^\s+Latency\s+\S+\s+\S+\s+(\S+)", out, re.M)
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.+)$", out, re.M)
