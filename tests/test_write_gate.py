@@ -45,26 +45,33 @@ def writes_from_another_thread(engine, key: str, value: str) -> bool:
     return written.is_set()
 
 
-def test_concurrent_writers_all_commit_without_waiting_in_the_busy_handler(engine):
+def errors_of_writers(write, count: int = 8) -> list[BaseException]:
+    """Run ``write(n)`` for n in 0..count-1, each on a thread of its own, all at once; what they raised."""
     errors: list[BaseException] = []
 
-    def write(n: int) -> None:
+    def guarded(n: int) -> None:
         try:
-            for i in range(20):
-                with engine.begin() as connection:
-                    connection.exec_driver_sql("PRAGMA busy_timeout=0")  # SQLite would refuse at once: only the gate queues them
-                    connection.execute(insert(orm.settings).values(key=f"k{n}-{i}", value="v"))
-                    time.sleep(0.0005)  # hold the write lock a moment, as a real transaction does
-        except BaseException as exc:  # noqa: BLE001 - reported below
+            write(n)
+        except BaseException as exc:  # noqa: BLE001 - reported to the test
             errors.append(exc)
 
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
+    threads = [threading.Thread(target=guarded, args=(n,)) for n in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return errors
 
-    assert errors == []
+
+def test_concurrent_writers_all_commit_without_waiting_in_the_busy_handler(engine):
+    def write(n: int) -> None:
+        for i in range(20):
+            with engine.begin() as connection:
+                connection.exec_driver_sql("PRAGMA busy_timeout=0")  # SQLite would refuse at once: only the gate queues them
+                connection.execute(insert(orm.settings).values(key=f"k{n}-{i}", value="v"))
+                time.sleep(0.0005)  # hold the write lock a moment, as a real transaction does
+
+    assert errors_of_writers(write) == []
     assert len(settings_rows(engine)) == 160
 
 
@@ -93,27 +100,16 @@ def impatient_engine(engine):
 
 
 def test_prepared_writes_queue_on_the_same_gate_as_other_writes(impatient_engine):
-    errors: list[BaseException] = []
-
     def write(n: int) -> None:
-        try:
-            for i in range(20):
-                if n % 2:
-                    run_writes(impatient_engine, (_SETTING, {"key": f"k{n}-{i}", "value": "v"}))
-                    continue
-                with impatient_engine.begin() as connection:
-                    connection.execute(insert(orm.settings).values(key=f"k{n}-{i}", value="v"))
-                    time.sleep(0.0005)  # hold the write lock a moment while a prepared write wants it
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
+        for i in range(20):
+            if n % 2:
+                run_writes(impatient_engine, (_SETTING, {"key": f"k{n}-{i}", "value": "v"}))
+                continue
+            with impatient_engine.begin() as connection:
+                connection.execute(insert(orm.settings).values(key=f"k{n}-{i}", value="v"))
+                time.sleep(0.0005)  # hold the write lock a moment while a prepared write wants it
 
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
+    assert errors_of_writers(write) == []
     assert len(settings_rows(impatient_engine)) == 160
 
 
