@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import threading
@@ -52,7 +53,8 @@ class SerialStaticPool(StaticPool):
 
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 _WRITE_GATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_GATE_CONNECTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_GATE_CONNECTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # the prepared writes' connection
+_CHECKPOINTERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def install_write_gate(engine: Engine) -> threading.RLock:
@@ -63,7 +65,8 @@ def install_write_gate(engine: Engine) -> threading.RLock:
     MS-RequestId, confirms, keeps its answer: three short write transactions) spent most of their time
     asleep. The gate is taken just before a connection's first write and given back when the connection
     returns to the pool (its transaction committed or rolled back by then). Other processes on the same
-    file still meet in the busy handler.
+    file still meet in the busy handler. Prepared writes (``run_writes``) take it too, and the gate tells
+    the engine's ``Checkpointer`` of every write.
     """
     gate = _WRITE_GATES[engine] = threading.RLock()
     checkpoints = _CHECKPOINTERS[engine] = Checkpointer(engine)
@@ -82,7 +85,7 @@ def install_write_gate(engine: Engine) -> threading.RLock:
             checkpoints.committed()
 
     @event.listens_for(engine, "engine_disposed")
-    def _close_gate_connection(_engine):  # pragma: no branch
+    def _close_own_connections(_engine):  # pragma: no branch
         checkpoints.close()
         with gate:
             connection = _GATE_CONNECTIONS.pop(engine, None)
@@ -114,6 +117,7 @@ class Checkpointer:
     def __init__(self, engine: Engine):
         cargs, cparams = engine.dialect.create_connect_args(engine.url)
         self._connect = lambda: engine.dialect.loaded_dbapi.connect(*cargs, **{**cparams, "check_same_thread": False})
+        self._errors = engine.dialect.loaded_dbapi.Error
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._owner = 0  # the process whose thread it is
@@ -142,7 +146,9 @@ class Checkpointer:
             while not stop.wait(self.INTERVAL):
                 if self._pending:
                     self._pending, idle = False, 0.0
-                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()  # busy: the next round
+                    # busy (another process checkpoints) is not an error; an error is tried again next round
+                    with contextlib.suppress(self._errors):
+                        connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
                     continue
                 idle += self.INTERVAL
                 if idle >= self.IDLE_EXIT:
@@ -160,8 +166,6 @@ class Checkpointer:
         if wait and thread is not None and thread is not threading.current_thread():
             thread.join(timeout=10)
 
-
-_CHECKPOINTERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 class ThreadReader:

@@ -350,20 +350,20 @@ def _redacted(name: str, value: str) -> str:
 
 
 def _request_headers(environ: dict) -> tuple:
-    headers: list = []
-    for key, value in environ.items():
-        if key[:5] == "HTTP_":
-            headers += (key, _redacted(key, value) if key in _SECRET_ENVIRON_KEYS else value)
-    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):  # Werkzeug lists these among the headers too
-        if environ.get(key):
-            headers += (key, environ[key])
-    return tuple(headers)
+    headers = [(key, value) for key, value in environ.items() if key[:5] == "HTTP_"]
+    headers += [(key, environ[key]) for key in ("CONTENT_TYPE", "CONTENT_LENGTH") if environ.get(key)]  # as Werkzeug lists them
+    return _flat(headers, _SECRET_ENVIRON_KEYS.__contains__)
 
 
 def _response_headers(headers) -> tuple:
+    return _flat(headers.items(), lambda name: name.lower() in SECRET_HEADERS)
+
+
+def _flat(headers, is_secret) -> tuple:
+    """``(name, value)`` pairs as one flat tuple (see ``_pairs``), each secret's value redacted."""
     flat: list = []
-    for name, value in headers.items():
-        flat += (name, _redacted(name, value) if name.lower() in SECRET_HEADERS else value)
+    for name, value in headers:
+        flat += (name, _redacted(name, value) if is_secret(name) else value)
     return tuple(flat)
 
 
