@@ -8,7 +8,8 @@ spread over several customers) with its own ``MS-RequestId``, so each should be 
 (Debian's apache2-utils) is installed, the GET at the top concurrency runs once more through it, for the
 requests' own percentiles: wrk's are corrected for coordinated omission (see ``run_ab``).
 
-Run: ``.venv/bin/python -m bench.api_load`` (about 2 minutes; ``--duration 10`` for steadier figures,
+Run: ``.venv/bin/python -m bench.api_load`` (about 2 minutes; ``--rounds 3`` repeats every step with the
+targets taking turns and reports the median run, about 6 minutes; ``--duration 10`` for longer runs,
 ``--workers 2`` to try two server processes, ``--no-prism`` to skip Prism). Prism is found in
 ``--prism-dir`` (default ``/tmp/prism``, made once with ``npm install --prefix /tmp/prism
 @stoplight/prism-cli@5``), else run with ``npx --yes @stoplight/prism-cli@5``; when neither works it is
@@ -320,36 +321,57 @@ def measure(args) -> tuple[list[Result], dict]:
         if prism_base:
             targets["prism"] = prism_base
         targets = {name: base for name, base in targets.items() if name in args.targets}
-        for name, base in targets.items():
-            # warm-up: imports, caches, SQLite pages, JIT (Prism)
+        for name, base in targets.items():  # warm-up: imports, caches, SQLite pages, JIT (Prism)
             run_wrk(name, "warmup", base + METADATA_PATH, get_script(rehearsal.token), 8, 1, folder)
-            for connections in args.connections if "GET" in args.operations else ():
-                results.append(run_wrk(name, "GET", base + METADATA_PATH, get_script(rehearsal.token), connections,
-                                       args.duration, folder))
-                print(f"  {name:<8} GET  c={connections:<3} {results[-1].rps:>9.0f} req/s", flush=True)
-            if args.ab and "GET" in args.operations and name != "prism":
-                results.append(run_ab(name, base + METADATA_PATH, rehearsal.token, max(args.connections),
-                                      args.ab_requests))
-                print(f"  {name:<8} GET  c={max(args.connections):<3} {results[-1].rps:>9.0f} req/s (ab)", flush=True)
-            for connections in args.connections if "POST" in args.operations else ():
-                tag = f"{name}{connections}x{int(time.time())}"
-                script = post_script(rehearsal.token, rehearsal.customers, tag)
-                results.append(run_wrk(name, "POST", f"{base}/v1/customers/{rehearsal.customers[0]}/agreements", script,
-                                       connections, args.duration, folder))
-                print(f"  {name:<8} POST c={connections:<3} {results[-1].rps:>9.0f} req/s", flush=True)
+        # The targets take turns at each step, and the steps repeat ``--rounds`` times: the machine's speed
+        # drifts, and a ratio of two figures measured minutes apart followed the drift.
+        steps = [("GET", c) for c in (args.connections if "GET" in args.operations else ())]
+        if args.ab and "GET" in args.operations:
+            steps.append(("GET (ab)", max(args.connections)))
+        steps += [("POST", c) for c in (args.connections if "POST" in args.operations else ())]
+        runs: dict = {}
+        for round_ in range(args.rounds):
+            for operation, connections in steps:
+                for name, base in targets.items():
+                    if operation == "GET (ab)" and name == "prism":
+                        continue
+                    result = _run_step(name, base, operation, connections, rehearsal, args, folder, round_)
+                    runs.setdefault((name, operation, connections), []).append(result)
+                    print(f"  {name:<8} {operation:<8} c={connections:<3} {result.rps:>9.0f} req/s", flush=True)
+        results.extend(_median(found) for found in runs.values())
+        notes["rounds"] = args.rounds
         stored = stored_confirmations(sandbox, rehearsal)
-        posted = sum(r.requests - r.non_2xx for r in results if r.target == "sandbox" and r.operation == "POST")
+        posted = sum(r.requests - r.non_2xx for found in runs.values() for r in found  # every round's, not the medians'
+                     if r.target == "sandbox" and r.operation == "POST")
         notes["sandbox confirmations stored"] = stored
+        notes["sandbox non-2xx"] = sum(r.non_2xx for found in runs.values() for r in found if r.target == "sandbox")
         notes["sandbox POST 2xx counted by wrk"] = posted
         notes["prism"] = "measured" if prism_base else "skipped"
     notes["load average at end"] = os.getloadavg()
     return results, notes
 
 
+def _run_step(name: str, base: str, operation: str, connections: int, rehearsal: Rehearsal, args, folder: Path,
+              round_: int) -> Result:
+    if operation == "GET":
+        return run_wrk(name, "GET", base + METADATA_PATH, get_script(rehearsal.token), connections, args.duration, folder)
+    if operation == "GET (ab)":
+        return run_ab(name, base + METADATA_PATH, rehearsal.token, connections, args.ab_requests)
+    tag = f"{name}{connections}r{round_}x{int(time.time())}"  # new contacts in every run
+    return run_wrk(name, "POST", f"{base}/v1/customers/{rehearsal.customers[0]}/agreements",
+                   post_script(rehearsal.token, rehearsal.customers, tag), connections, args.duration, folder)
+
+
+def _median(found: list[Result]) -> Result:
+    """The run with the median req/s (the lower middle one of an even count), whole: its latencies with it."""
+    return sorted(found, key=lambda r: r.rps)[(len(found) - 1) // 2]
+
+
 def report(results: list[Result], notes: dict, args) -> dict:
     by = {(r.target, r.operation, r.connections): r for r in results}
     print()
-    print(f"API load, wrk -d {args.duration}s, server: granian --workers {args.workers} --threads {args.threads}, "
+    rounds = f", median of {args.rounds} rounds taking turns" if args.rounds > 1 else ", the targets taking turns"
+    print(f"API load, wrk -d {args.duration}s{rounds}, server: granian --workers {args.workers} --threads {args.threads}, "
           f"SQLite file; {os.cpu_count()} cores; load average at start "
           f"{' '.join(f'{x:.1f}' for x in notes['load average at start'])}, at end "
           f"{' '.join(f'{x:.1f}' for x in notes['load average at end'])} (other work on the machine skews every figure)")
@@ -402,8 +424,7 @@ def report(results: list[Result], notes: dict, args) -> dict:
         ok = raw.p99_ms <= TARGETS["p99 ms"]
         verdicts["GET p99 <= 25 ms (ab)"] = {"value": raw.p99_ms, "target": TARGETS["p99 ms"], "met": ok}
         print(f"  {'GET p99 <= 25 ms (ab, raw)':<32} {raw.p99_ms:>18.2f}ms  {'yes' if ok else 'NO'}")
-    non_2xx = sum(r.non_2xx for r in results if r.target == "sandbox")
-    print(f"\nsandbox non-2xx responses: {non_2xx}; confirmations stored: {notes['sandbox confirmations stored']} "
+    print(f"\nsandbox non-2xx responses (every round): {notes['sandbox non-2xx']}; confirmations stored: {notes['sandbox confirmations stored']} "
           f"(wrk counted {notes['sandbox POST 2xx counted by wrk']} POST 2xx; a request still in flight when wrk stops "
           "is stored but not counted)")
     return verdicts
@@ -412,6 +433,8 @@ def report(results: list[Result], notes: dict, args) -> dict:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.api_load", description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run (default 5)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="repeat every step, the targets taking turns, and report each figure's median run (default 1)")
     parser.add_argument("--connections", type=lambda s: [int(x) for x in s.split(",")], default=list(CONCURRENCY))
     parser.add_argument("--workers", type=int, default=1, help="server processes, for the sandbox and the bare app")
     parser.add_argument("--threads", type=int, default=8, help="threads per process (granian blocking threads)")
