@@ -1,4 +1,8 @@
-"""Resources as Partner Center writes them: camelCase, documented shapes, dumped through the out-schemas."""
+"""Resources as Partner Center writes them: camelCase, documented shapes, dumped through the out-schemas.
+
+Customers and a customer's confirmations, which come many to an answer, are built in their out-schema's
+order and without nulls (``_present``) and skip marshmallow's dump, which cost more than reading them;
+tests/api/test_render_without_dump.py holds each of them to what the schema's dump gives."""
 
 from __future__ import annotations
 
@@ -39,6 +43,11 @@ def link(uri: str, method: str = "GET", headers: list | None = None) -> dict:
     return {"uri": uri, "method": method, "headers": headers or []}
 
 
+def _present(**values) -> dict:
+    """The properties that have a value, in the order given: what the out-schemas dump (they leave nulls out)."""
+    return {key: value for key, value in values.items() if value is not None}
+
+
 def attributes(object_type: str, etag: str | None = None) -> dict:
     """AttributesOut, in its order and without a null etag (what its dump would leave out anyway)."""
     return {"etag": etag, "objectType": object_type} if etag is not None else {"objectType": object_type}
@@ -65,8 +74,7 @@ def _agreement_metadata(items: tuple[rules.AgreementMetadata, ...]) -> dict:
 
 
 def _agreement(attestation: Attestation, *, with_link: bool) -> dict:
-    """An agreement in AgreementOut's order and without nulls, so that a collection of them needs no dump
-    (``agreements``)."""
+    """An agreement in AgreementOut's order and without nulls."""
     contact = attestation.primary_contact
     return _present(
         userId=attestation.user_id or None,
@@ -88,8 +96,6 @@ def created_agreement(attestation: Attestation) -> dict:
 
 
 def agreements(items: list[Attestation]) -> dict:
-    """Built in AgreementCollectionOut's shape, without nulls: marshmallow's dump of a customer's many
-    confirmations cost more than reading them (tests/api/test_agreement_collection_render.py holds it to the dump)."""
     return {"totalCount": len(items), "items": [_agreement(a, with_link=True) for a in items],
             "attributes": attributes("Collection")}
 
@@ -109,14 +115,8 @@ def _etag(*parts) -> str:
     return str(int.from_bytes(digest[:8], "big", signed=True))
 
 
-def _present(**values) -> dict:
-    """The properties that have a value, in the order given: what the out-schemas dump (they leave nulls out)."""
-    return {key: value for key, value in values.items() if value is not None}
-
-
 def _customer(view: CustomerView, *, by_id: bool) -> dict:
-    """A customer in CustomerOut's order and without nulls, so that neither a page of them (``customer_page``)
-    nor one (``customer``) needs marshmallow's dump, which cost more than reading them."""
+    """A customer in CustomerOut's order and without nulls."""
     c, rel = view.customer, view.relationship
     base = f"/customers/{c.id}"
     return _present(
@@ -164,7 +164,6 @@ def _customer(view: CustomerView, *, by_id: bool) -> dict:
 
 
 def customer(view: CustomerView) -> dict:
-    """Built in CustomerOut's shape, without nulls: the dump would give the same (tests/api/test_customer_page_render.py)."""
     return _customer(view, by_id=True)
 
 
@@ -182,8 +181,6 @@ def customer_page(items: list[CustomerView], *, size: int, continuation_token: s
         links["next"] = link(
             f"/v1/customers?{query}&seekOperation=Next", headers=[{"key": "MS-ContinuationToken", "value": continuation_token}]
         )
-    # a page holds up to 500 customers of a dozen nested objects each: marshmallow's dump of it cost more than
-    # everything else the request does; the body is built in the schema's shape and without nulls: the dump
     return _present(
         totalCount=len(items),
         items=[_customer(v, by_id=False) for v in items],
