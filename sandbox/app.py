@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask
+from flask import Flask, Response
 
 from . import config as settings
 from .services.context import ServiceContext
@@ -14,12 +14,29 @@ from .web.pages import init_pages
 from .web.paths import init_case_insensitive_paths
 
 
+class SandboxResponse(Response):
+    """Flask's response, handed to the WSGI server as a list holding the whole body when the body is
+    already in memory (every API answer and page): granian sends a list in one go, while an iterator
+    (what Werkzeug hands over) has it take the GIL again from its own thread for every chunk and for the
+    close. A streamed body (a generator, a file) is handed over as Werkzeug hands it."""
+
+    def get_app_iter(self, environ):
+        app_iter = super().get_app_iter(environ)
+        if not self.is_sequence or self.direct_passthrough:
+            return app_iter
+        try:
+            return [b"".join(app_iter)]
+        finally:
+            app_iter.close()  # what the server would have called: the response's close callbacks
+
+
 class SandboxFlask(Flask):
     """Flask, with each hook's sync check made once: Flask asks ``inspect.iscoroutinefunction`` of every
     before/after/teardown hook and view on every request (eight times per API call, about 4 % of a GET).
     Bounded: a callable made per request (``after_this_request``) must not pile up here."""
 
     MAX_SYNCED = 512
+    response_class = SandboxResponse
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

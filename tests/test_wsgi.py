@@ -38,3 +38,58 @@ def test_callables_made_per_request_do_not_pile_up_in_the_apps_sync_memory(app):
     for _ in range(app.MAX_SYNCED + 50):
         assert client.get("/_test/after-this-request").headers["X-Stamped"] == "yes"
     assert len(app._synced) <= app.MAX_SYNCED
+
+
+def _served(app, path: str, method: str = "GET", headers: dict | None = None):
+    """What a WSGI server gets back for one request: the status and the app's iterable, as returned."""
+    from werkzeug.test import EnvironBuilder
+
+    environ = EnvironBuilder(path=path, method=method, headers=headers or {}).get_environ()
+    started = []
+    return app(environ, lambda status, headers, exc_info=None: started.append((status, headers))), started[0]
+
+
+def test_an_answer_in_memory_reaches_the_server_whole_as_a_list(app, client):
+    """granian sends a list in one go; an iterator it walks chunk by chunk, taking the GIL again each time."""
+    body, (status, sent_headers) = _served(app, "/openapi.json")
+    assert status.startswith("200")
+    assert type(body) is list and len(body) == 1
+    assert body[0] == client.get("/openapi.json").data
+    assert dict(sent_headers)["Content-Length"] == str(len(body[0]))
+    head, _ = _served(app, "/openapi.json", method="HEAD")
+    assert head == [b""]
+
+
+def test_a_whole_answers_close_callbacks_have_run_when_the_server_gets_it(app):
+    from flask import Response
+
+    closed = []
+
+    @app.get("/_test/close-callback")
+    def with_close_callback():
+        response = Response("done")
+        response.call_on_close(lambda: closed.append(True))
+        return response
+
+    body, _ = _served(app, "/_test/close-callback")
+    assert body == [b"done"] and closed == [True]
+
+
+def test_a_streamed_answer_is_still_streamed(app):
+    from flask import Response
+
+    sent = []
+
+    @app.get("/_test/stream")
+    def stream():
+        def chunks():
+            for chunk in ("one,", "two"):
+                sent.append(chunk)
+                yield chunk
+
+        return Response(chunks())
+
+    body, _ = _served(app, "/_test/stream")
+    assert not isinstance(body, list) and sent == []  # nothing produced before the server asks
+    assert b"".join(body) == b"one,two"
+    body.close()
