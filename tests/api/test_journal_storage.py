@@ -67,3 +67,29 @@ def test_a_plain_query_is_kept_as_it_came_and_shown_parsed(app, client, tenant, 
 def test_every_secret_name_holds_a_stem_the_quick_check_looks_for():
     for name in traffic.SECRET_NAMES:
         assert traffic._names_a_secret(name.encode()), name
+
+
+def test_headers_are_kept_as_sent_with_secrets_redacted_and_no_process_environment(app, client, tenant, headers):
+    """A production server's environ holds its process's environment too (granian copies os.environ into
+    every request's): only the request's headers are kept."""
+    from werkzeug.test import EnvironBuilder
+
+    customer = tenant["customers"][0]["id"]
+    environ = EnvironBuilder(
+        path=f"/v1/customers/{customer}/agreements", method="POST", data=b'{"type": "MicrosoftCustomerAgreement"}',
+        headers={**headers, "Content-Type": "application/json", "Cookie": "session=crumb", "X-Sandbox-Key": "k3y",
+                 "MS-RequestId": "1f6f2a5e-6a1f-4a4e-9c43-2d4b1c0f0c11", "X-Trace": "t-1"},
+    ).get_environ()
+    app({"PATH": "/usr/bin", "HOME": "/root", **environ}, lambda status, sent, exc_info=None: None)
+
+    [entry] = [e for e in client.get(f"/_sandbox/tenants/{tenant['id']}/journal").get_json()["items"]
+               if e["path"].endswith("/agreements")]
+    assert entry["requestHeaders"] == {
+        "Host": "localhost", "Authorization": "Bearer [redacted]", "Cookie": "[redacted]", "X-Sandbox-Key": "[redacted]",
+        "Ms-Requestid": "1f6f2a5e-6a1f-4a4e-9c43-2d4b1c0f0c11", "X-Trace": "t-1",
+        "Content-Type": "application/json", "Content-Length": "38",
+    }
+    answer = entry["responseHeaders"]
+    assert answer["Content-Type"] == "application/json; charset=utf-8"
+    assert answer["MS-RequestId"] == entry["requestId"] == "1f6f2a5e-6a1f-4a4e-9c43-2d4b1c0f0c11"
+    assert entry["status"] == 400 and entry["requestBody"] == {"type": "MicrosoftCustomerAgreement"}

@@ -55,9 +55,10 @@ def is_api_request() -> bool:
     return is_api_path(request.path)
 
 
-def _tracking_id(environ: dict, name: str) -> str | None:
-    """The caller's MS-RequestId / MS-CorrelationId (None when absent); refused when unusable."""
-    given = environ.get("HTTP_" + name.upper().replace("-", "_"))
+def _tracking_id(environ: dict, name: str, key: str) -> str | None:
+    """The caller's MS-RequestId / MS-CorrelationId (None when absent; ``key`` is its environ key);
+    refused when unusable."""
+    given = environ.get(key)
     if given is None or given == "":
         return None
     if not _HEADER_VALUE.match(given):
@@ -69,26 +70,28 @@ def _tracking_id(environ: dict, name: str) -> str | None:
 def before_api_request():
     """App-level, for every /v1 path (routed or not): ids first, so that even errors echo them. An id
     the caller did not send (or sent unusable) is made once, here or when the answer leaves."""
-    if not is_api_request():
+    req = request._get_current_object()  # proxies looked up once
+    if not is_api_path(req.path):
         return None
-    state, environ = g._get_current_object(), request.environ  # proxies looked up once
-    state.started = time.perf_counter()
-    state.request_id = state.correlation_id = None  # when a header below is refused, the 400 still gets new ids
-    state.request_id_given = False
-    given = _tracking_id(environ, "MS-RequestId")
-    state.request_id, state.request_id_given = given or new_id(), given is not None
-    state.correlation_id = _tracking_id(environ, "MS-CorrelationId") or new_id()
+    state, environ = g._get_current_object().__dict__, req.environ
+    # when a header below is refused, the 400 still gets new ids
+    state.update(started=time.perf_counter(), request_id=None, correlation_id=None, request_id_given=False)
+    given = _tracking_id(environ, "MS-RequestId", "HTTP_MS_REQUESTID")
+    state.update(request_id=given or new_id(), request_id_given=given is not None)
+    state["correlation_id"] = _tracking_id(environ, "MS-CorrelationId", "HTTP_MS_CORRELATIONID") or new_id()
     return None
 
 
 def after_api_request(response: Response) -> Response:
-    if not is_api_request():
+    state = g._get_current_object()
+    if "request_id" not in state and not is_api_request():  # before_api_request marks every /v1 request
         return response
-    headers, state = response.headers, g._get_current_object()  # none of the three is set yet: added, not looked up
+    headers = response.headers  # none of the three is set yet: added, not looked up
     headers.add("MS-RequestId", state.get("request_id") or new_id())
     headers.add("MS-CorrelationId", state.get("correlation_id") or new_id())
     headers.add("MS-CV", base64.b64encode(_ids.randbytes(12)).decode() + ".0")
-    if response.mimetype == "application/json" and headers.get("Content-Type") != JSON_UTF8:
+    content_type = headers.get("Content-Type", "")
+    if content_type != JSON_UTF8 and traffic.media_type(content_type) == "application/json":
         headers["Content-Type"] = JSON_UTF8
     return response
 
@@ -103,9 +106,9 @@ class Caller:
     now: object
 
 
-def authenticate() -> Caller:
+def authenticate(environ: dict | None = None) -> Caller:
     """The bearer token's principal; 401 (with WWW-Authenticate) when missing, malformed, foreign or expired."""
-    environ = request.environ
+    environ = request.environ if environ is None else environ
     header = environ.get("HTTP_AUTHORIZATION", "")
     if not header.strip():
         raise Unauthorized()
@@ -143,18 +146,18 @@ def require_app_user(what: str = "This operation") -> None:
 
 
 def before_operation():
-    state, endpoint = g._get_current_object(), request.endpoint
-    op = operations.for_endpoint(endpoint)
-    state.caller = authenticate()
-    ws = state.caller.principal.workspace.id
-    state.journal = {"workspace_id": ws, "operation": op.id if op else endpoint, "now": state.caller.now,
+    state, req = g._get_current_object(), request._get_current_object()  # proxies looked up once
+    op = operations.for_endpoint(req.endpoint)
+    state.caller = caller_ = authenticate(req.environ)
+    ws = caller_.principal.workspace.id
+    state.journal = {"workspace_id": ws, "operation": op.id if op else req.endpoint, "now": caller_.now,
                      "started": state.get("started", time.perf_counter())}
-    if op is not None and op.app_user_only:
-        require_app_user()
+    if op is not None and op.app_user_only and caller_.actor.app_only:
+        require_app_user()  # refuses
     fault = _fault(ws, op.id if op else "")
     if fault is not None:
         return fault
-    if request.method in MUTATING and state.get("request_id_given"):
+    if req.method in MUTATING and state.get("request_id_given"):
         return _claim(ws)
     return None
 

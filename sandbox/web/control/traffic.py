@@ -162,8 +162,8 @@ def install(app: Flask) -> None:
     has told it (``g.journal``) which tenant the request belongs to."""
     if "traffic" in app.extensions:
         return
-    app.extensions["traffic"] = Traffic(app.config["JOURNAL_SIZE"])
-    app.after_request(_journal_exchange)
+    store = app.extensions["traffic"] = Traffic(app.config["JOURNAL_SIZE"])
+    app.after_request(functools.partial(_journal_exchange, store=store))
 
 
 def fire_fault(workspace_id: str, operation: str) -> FaultRule | None:
@@ -350,30 +350,39 @@ def _redacted(name: str, value: str) -> str:
 
 
 def _request_headers(environ: dict) -> tuple:
-    headers = [(key, value) for key, value in environ.items() if key[:5] == "HTTP_"]
-    headers += [(key, environ[key]) for key in ("CONTENT_TYPE", "CONTENT_LENGTH") if environ.get(key)]  # as Werkzeug lists them
-    return _flat(headers, _SECRET_ENVIRON_KEYS.__contains__)
-
-
-def _response_headers(headers) -> tuple:
-    return _flat(headers.items(), lambda name: name.lower() in SECRET_HEADERS)
-
-
-def _flat(headers, is_secret) -> tuple:
-    """``(name, value)`` pairs as one flat tuple (see ``_pairs``), each secret's value redacted."""
+    """The request's headers in the order Werkzeug lists them, as one flat tuple (see ``_pairs``), each
+    secret's value redacted. A server's environ holds its whole process environment too: one pass over it."""
     flat: list = []
-    for name, value in headers:
-        flat += (name, _redacted(name, value) if is_secret(name) else value)
+    for key, value in environ.items():
+        if key[:5] == "HTTP_":
+            flat += (key, _redacted(key, value) if key in _SECRET_ENVIRON_KEYS else value)
+    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        if value := environ.get(key):
+            flat += (key, value)
     return tuple(flat)
 
 
-def _journal_exchange(response: Response) -> Response:
+def _response_headers(headers) -> tuple:
+    """The answer's headers, flat as the request's, each secret's value redacted."""
+    flat: list = []
+    for name, value in headers:  # a Headers iterates its own list of pairs
+        flat += (name, _redacted(name, value) if name.lower() in SECRET_HEADERS else value)
+    return tuple(flat)
+
+
+def media_type(content_type: str) -> str:
+    """``application/json; charset=utf-8`` -> ``application/json``: what ``.mimetype`` gives, without
+    Werkzeug parsing the parameters."""
+    return content_type.partition(";")[0].strip().lower()
+
+
+def _journal_exchange(response: Response, store: Traffic) -> Response:
     info = g.pop("journal", None)
     if not info or not info.get("workspace_id"):
         return response
     req = request._get_current_object()  # one proxy lookup, not twenty
     environ = req.environ
-    mimetype = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()  # as req.mimetype, unparsed
+    mimetype = media_type(environ.get("CONTENT_TYPE", ""))
     if mimetype == "application/x-www-form-urlencoded" and req.method == "POST":
         kept_request = redact(req.form.to_dict())  # the form parser has read the stream already
     elif not (length := get_content_length(environ)) and not environ.get("HTTP_TRANSFER_ENCODING"):
@@ -385,7 +394,8 @@ def _journal_exchange(response: Response) -> Response:
             raw = b""
         kept_request = _kept_body(raw, mimetype)
     response_body = None
-    if not response.direct_passthrough and not response.is_streamed and (response.mimetype or "").endswith("json"):
+    if (not response.direct_passthrough and not response.is_streamed
+            and media_type(response.headers.get("Content-Type", "")).endswith("json")):
         response_body = _kept_response_body(response.get_data())
     now, finished = info.get("now"), time.perf_counter()
     entry = _Exchange(
@@ -404,7 +414,7 @@ def _journal_exchange(response: Response) -> Response:
         fault=info.get("fault"),
         replayed=bool(info.get("replayed")),
     )
-    traffic().record(info["workspace_id"], entry)
+    store.record(info["workspace_id"], entry)
     return response
 
 
