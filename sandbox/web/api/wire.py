@@ -106,7 +106,7 @@ class Caller:
     now: object
 
 
-def authenticate(environ: dict | None = None) -> Caller:
+def authenticate(environ: dict | None = None, app: Flask | None = None) -> Caller:
     """The bearer token's principal; 401 (with WWW-Authenticate) when missing, malformed, foreign or expired."""
     environ = request.environ if environ is None else environ
     header = environ.get("HTTP_AUTHORIZATION", "")
@@ -116,7 +116,7 @@ def authenticate(environ: dict | None = None) -> Caller:
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise Unauthorized("The Authorization header must be 'Bearer <access token>'.")
-    app = current_app._get_current_object()
+    app = current_app._get_current_object() if app is None else app
     try:
         claims = tokens.read(token, secret_key=app.config["SECRET_KEY"])
     except tokens.TokenRejected as exc:
@@ -146,15 +146,15 @@ def require_app_user(what: str = "This operation") -> None:
 
 
 def before_operation():
-    state, req = g._get_current_object(), request._get_current_object()  # proxies looked up once
+    state, req, app = g._get_current_object(), request._get_current_object(), current_app._get_current_object()
     op = operations.for_endpoint(req.endpoint)
-    state.caller = caller_ = authenticate(req.environ)
+    state.caller = caller_ = authenticate(req.environ, app)
     ws = caller_.principal.workspace.id
     state.journal = {"workspace_id": ws, "operation": op.id if op else req.endpoint, "now": caller_.now,
                      "started": state.get("started", time.perf_counter())}
     if op is not None and op.app_user_only and caller_.actor.app_only:
         require_app_user()  # refuses
-    fault = _fault(ws, op.id if op else "")
+    fault = _fault(ws, op.id if op else "", app.extensions["traffic"])
     if fault is not None:
         return fault
     if req.method in MUTATING and state.get("request_id_given"):
@@ -162,8 +162,8 @@ def before_operation():
     return None
 
 
-def _fault(workspace_id: str, operation: str) -> Response | None:
-    rule = traffic.fire_fault(workspace_id, operation)
+def _fault(workspace_id: str, operation: str, store: traffic.Traffic) -> Response | None:
+    rule = traffic.fire_fault(workspace_id, operation, store)
     if rule is None:
         return None
     headers = {"Retry-After": str(rule.retry_after)} if rule.retry_after is not None else {}

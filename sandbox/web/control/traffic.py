@@ -166,10 +166,10 @@ def install(app: Flask) -> None:
     app.after_request(functools.partial(_journal_exchange, store=store))
 
 
-def fire_fault(workspace_id: str, operation: str) -> FaultRule | None:
+def fire_fault(workspace_id: str, operation: str, store: Traffic | None = None) -> FaultRule | None:
     """A request's fault, if a rule of its tenant fires: noted in its journal entry, its delay served; the
     rule is answered when it has a status to answer with (each surface words the error in its own shape)."""
-    rule = traffic().pick_fault(workspace_id, operation)
+    rule = (store if store is not None else traffic()).pick_fault(workspace_id, operation)
     if rule is None:
         return None
     if "journal" in g:
@@ -354,7 +354,7 @@ def _request_headers(environ: dict) -> tuple:
     secret's value redacted. A server's environ holds its whole process environment too: one pass over it."""
     flat: list = []
     for key, value in environ.items():
-        if key[:5] == "HTTP_":
+        if key.startswith("HTTP_"):
             flat += (key, _redacted(key, value) if key in _SECRET_ENVIRON_KEYS else value)
     for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
         if value := environ.get(key):
@@ -373,7 +373,7 @@ def _response_headers(headers) -> tuple:
 def media_type(content_type: str) -> str:
     """``application/json; charset=utf-8`` -> ``application/json``: what ``.mimetype`` gives, without
     Werkzeug parsing the parameters."""
-    return content_type.partition(";")[0].strip().lower()
+    return content_type.partition(";")[0].strip().lower() if content_type else ""
 
 
 def _journal_exchange(response: Response, store: Traffic) -> Response:
