@@ -41,7 +41,8 @@ def test_callables_made_per_request_do_not_pile_up_in_the_apps_sync_memory(app):
 
 
 def _served(app, path: str, method: str = "GET", headers: dict | None = None):
-    """What a WSGI server gets back for one request: the status and the app's iterable, as returned."""
+    """What a WSGI server gets back for one request: the app's iterable as returned, and the status and
+    headers it was started with."""
     from werkzeug.test import EnvironBuilder
 
     environ = EnvironBuilder(path=path, method=method, headers=headers or {}).get_environ()

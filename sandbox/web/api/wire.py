@@ -55,10 +55,12 @@ def is_api_request() -> bool:
     return is_api_path(request.path)
 
 
-def _tracking_id(environ: dict, name: str, key: str) -> str | None:
-    """The caller's MS-RequestId / MS-CorrelationId (None when absent; ``key`` is its environ key);
-    refused when unusable."""
-    given = environ.get(key)
+_ENVIRON_KEYS = {name: "HTTP_" + name.upper().replace("-", "_") for name in ("MS-RequestId", "MS-CorrelationId")}
+
+
+def _tracking_id(environ: dict, name: str) -> str | None:
+    """The caller's MS-RequestId / MS-CorrelationId (None when absent); refused when unusable."""
+    given = environ.get(_ENVIRON_KEYS[name])
     if given is None or given == "":
         return None
     if not _HEADER_VALUE.match(given):
@@ -76,9 +78,9 @@ def before_api_request():
     state, environ = g._get_current_object().__dict__, req.environ
     # when a header below is refused, the 400 still gets new ids
     state.update(started=time.perf_counter(), request_id=None, correlation_id=None, request_id_given=False)
-    given = _tracking_id(environ, "MS-RequestId", "HTTP_MS_REQUESTID")
+    given = _tracking_id(environ, "MS-RequestId")
     state.update(request_id=given or new_id(), request_id_given=given is not None)
-    state["correlation_id"] = _tracking_id(environ, "MS-CorrelationId", "HTTP_MS_CORRELATIONID") or new_id()
+    state["correlation_id"] = _tracking_id(environ, "MS-CorrelationId") or new_id()
     return None
 
 
@@ -106,9 +108,8 @@ class Caller:
     now: object
 
 
-def authenticate(environ: dict | None = None, app: Flask | None = None) -> Caller:
+def authenticate(environ: dict, app: Flask) -> Caller:
     """The bearer token's principal; 401 (with WWW-Authenticate) when missing, malformed, foreign or expired."""
-    environ = request.environ if environ is None else environ
     header = environ.get("HTTP_AUTHORIZATION", "")
     if not header.strip():
         raise Unauthorized()
@@ -116,7 +117,6 @@ def authenticate(environ: dict | None = None, app: Flask | None = None) -> Calle
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise Unauthorized("The Authorization header must be 'Bearer <access token>'.")
-    app = current_app._get_current_object() if app is None else app
     try:
         claims = tokens.read(token, secret_key=app.config["SECRET_KEY"])
     except tokens.TokenRejected as exc:
