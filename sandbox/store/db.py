@@ -167,7 +167,6 @@ class Checkpointer:
             thread.join(timeout=10)
 
 
-
 class ThreadReader:
     """One thread's own read-only connection to a SQLite file, outside the pool, and what it remembers.
 
@@ -280,7 +279,25 @@ def install_thread_readers(engine: Engine) -> None:
     event.listen(engine, "engine_disposed", lambda _engine: readers.close())
 
 
-class PreparedRead:
+class _Prepared:
+    """A statement compiled once per dialect (per dialect class and parameter style)."""
+
+    def __init__(self, statement):
+        self.statement = statement
+        self._compiled: dict = {}
+
+    def _compiled_for(self, dialect):
+        key = (type(dialect), dialect.paramstyle)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compiled[key] = self._compile(dialect)
+        return compiled
+
+    def _compile(self, dialect):
+        return self.statement.compile(dialect=dialect)
+
+
+class PreparedRead(_Prepared):
     """A read-only SELECT compiled once per dialect and run straight on a DBAPI connection (the thread's
     reader, or one from the pool), its row typed by SQLAlchemy's own result processors: what
     ``Connection.execute`` does, without its per-call bookkeeping, which cost more than the query itself
@@ -293,16 +310,12 @@ class PreparedRead:
     TYPED_ROWS = 512
 
     def __init__(self, statement):
-        self.statement = statement
-        self._compiled: dict = {}
-        self._typers: dict = {}  # per dialect: a raw row -> the typed row, remembered
+        super().__init__(statement)
+        self._typers: dict = {}  # per compiled statement (so per dialect): a raw row -> the typed row, remembered
 
     def first(self, engine: Engine, params: dict, connection=None) -> tuple | None:
         dialect = engine.dialect
-        key = (type(dialect), dialect.paramstyle)
-        compiled = self._compiled.get(key)
-        if compiled is None:
-            compiled = self._compiled[key] = self.statement.compile(dialect=dialect)
+        compiled = self._compiled_for(dialect)
         bound = compiled.construct_params(params)
         args = tuple(bound[name] for name in compiled.positiontup) if compiled.positiontup is not None else bound
         pooled = engine.raw_connection() if connection is None else None
@@ -311,7 +324,7 @@ class PreparedRead:
             try:
                 cursor.execute(compiled.string, args)
                 row = cursor.fetchone()
-                typer = self._typers.get(key) or self._typer_for(key, dialect, cursor.description)
+                typer = self._typers.get(compiled) or self._typer_for(compiled, dialect, cursor.description)
             finally:
                 cursor.close()
         finally:
@@ -324,7 +337,7 @@ class PreparedRead:
         except TypeError:  # a value that can't be hashed (a driver's JSON, say): typed each time
             return typer.__wrapped__(row)
 
-    def _typer_for(self, key, dialect, description):
+    def _typer_for(self, compiled, dialect, description):
         """The row's typing by the columns' result processors, given the driver's type codes (some drivers
         need them)."""
         processors = tuple(
@@ -336,28 +349,20 @@ class PreparedRead:
         def typed(row: tuple) -> tuple:
             return tuple(value if process is None else process(value) for process, value in zip(processors, row, strict=True))
 
-        self._typers[key] = typed
+        self._typers[compiled] = typed
         return typed
 
 
-class PreparedWrite:
+class PreparedWrite(_Prepared):
     """A write statement compiled once per dialect, its parameters typed by SQLAlchemy's own bind
     processors, for ``run_writes``: what ``Connection.execute`` does for a statement whose every column is
     given, without its per-call bookkeeping, which took about 60 % of a short write transaction (a POST
     with an MS-RequestId runs three)."""
 
-    def __init__(self, statement):
-        self.statement = statement
-        self._compiled: dict = {}
-
-    def _compiled_for(self, dialect):
-        key = (type(dialect), dialect.paramstyle)
-        compiled = self._compiled.get(key)
-        if compiled is None:
-            compiled = self.statement.compile(dialect=dialect)
-            if compiled.insert_prefetch or compiled.update_prefetch or compiled.post_compile_params:
-                raise TypeError("a prepared write gives every value itself: no defaults, no expanding parameters")
-            self._compiled[key] = compiled
+    def _compile(self, dialect):
+        compiled = super()._compile(dialect)
+        if compiled.insert_prefetch or compiled.update_prefetch or compiled.post_compile_params:
+            raise TypeError("a prepared write gives every value itself: no defaults, no expanding parameters")
         return compiled
 
     def arguments(self, dialect, params: dict) -> tuple[str, tuple | dict]:

@@ -48,13 +48,8 @@ def services():
 
 def query_arg(name: str) -> str | None:
     """A query parameter, matched case-insensitively as the real service binds them (the first one given)."""
-    return _query_value(request.environ.get("QUERY_STRING", ""), name.lower())
-
-
-@functools.lru_cache(maxsize=256)
-def _query_value(query_string: str, wanted: str) -> str | None:
-    """Found once per query string and name: an integration sends the same queries again and again."""
-    for key, value in query_parameters(query_string):
+    wanted = name.lower()
+    for key, value in query_parameters(request.environ.get("QUERY_STRING", "")):
         if key.lower() == wanted:
             return value
     return None

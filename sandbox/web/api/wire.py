@@ -86,7 +86,8 @@ def before_api_request():
 
 def after_api_request(response: Response) -> Response:
     state = g._get_current_object()
-    if "request_id" not in state and not is_api_request():  # before_api_request marks every /v1 request
+    # before_api_request marks every /v1 request it sees; the path is asked only when a hook before it answered
+    if "request_id" not in state and not is_api_request():
         return response
     headers = response.headers  # none of the three is set yet: added, not looked up
     headers.add("MS-RequestId", state.get("request_id") or new_id())
