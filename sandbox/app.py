@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import secrets
+from functools import cached_property
 
-from flask import Flask, Response
+from flask import Flask, Request, Response
 
 from . import config as settings
 from .services.context import ServiceContext
@@ -21,13 +22,25 @@ class SandboxResponse(Response):
     close. A streamed body (a generator, a file) is handed over as Werkzeug hands it."""
 
     def get_app_iter(self, environ):
-        app_iter = super().get_app_iter(environ)
         if not self.is_sequence or self.direct_passthrough:
-            return app_iter
+            return super().get_app_iter(environ)
+        # Werkzeug's rule for an answer without a body, without its ClosingIterator around the list
+        status = self.status_code
+        empty = environ["REQUEST_METHOD"] == "HEAD" or 100 <= status < 200 or status in (204, 304)
         try:
-            return [b"".join(app_iter)]
+            return [b"" if empty else b"".join(self.iter_encoded())]
         finally:
-            app_iter.close()  # what the server would have called: the response's close callbacks
+            self.close()  # what the server would have called: the response's close callbacks
+
+
+class SandboxRequest(Request):
+    """Flask's request, with its blueprint names worked out once: Flask asks for them afresh each time it
+    looks for hooks (before, after, teardown, error handlers). Routing sets the rule when the request
+    context is pushed, before any of them asks, and nothing changes it afterwards."""
+
+    @cached_property
+    def blueprints(self) -> list[str]:
+        return super().blueprints
 
 
 class SandboxFlask(Flask):
@@ -36,6 +49,7 @@ class SandboxFlask(Flask):
     Bounded: a callable made per request (``after_this_request``) must not pile up here."""
 
     MAX_SYNCED = 512
+    request_class = SandboxRequest
     response_class = SandboxResponse
 
     def __init__(self, *args, **kwargs):

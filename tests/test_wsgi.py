@@ -61,6 +61,21 @@ def test_an_answer_in_memory_reaches_the_server_whole_as_a_list(app, client):
     assert head == [b""]
 
 
+def test_an_answer_that_may_not_have_a_body_reaches_the_server_without_one(app):
+    """HTTP forbids a body on 204 and 304 (and on any answer to HEAD), whatever the view put in it."""
+    from flask import Response
+
+    @app.get("/_test/status/<int:code>")
+    def with_status(code):
+        return Response("not to be sent", status=code)
+
+    for code in (204, 304):
+        body, (status, _) = _served(app, f"/_test/status/{code}")
+        assert status.startswith(str(code)) and body == [b""]
+    body, _ = _served(app, "/_test/status/200")
+    assert body == [b"not to be sent"]
+
+
 def test_a_whole_answers_close_callbacks_have_run_when_the_server_gets_it(app):
     from flask import Response
 

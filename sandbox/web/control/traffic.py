@@ -376,6 +376,9 @@ def media_type(content_type: str) -> str:
     return content_type.partition(";")[0].strip().lower() if content_type else ""
 
 
+_NO_LENGTH = (None, "", "0")
+
+
 def _journal_exchange(response: Response, store: Traffic) -> Response:
     info = g.pop("journal", None)
     if not info or not info.get("workspace_id"):
@@ -385,11 +388,11 @@ def _journal_exchange(response: Response, store: Traffic) -> Response:
     mimetype = media_type(environ.get("CONTENT_TYPE", ""))
     if mimetype == "application/x-www-form-urlencoded" and req.method == "POST":
         kept_request = redact(req.form.to_dict())  # the form parser has read the stream already
-    elif not (length := get_content_length(environ)) and not environ.get("HTTP_TRANSFER_ENCODING"):
+    elif environ.get("CONTENT_LENGTH") in _NO_LENGTH and not environ.get("HTTP_TRANSFER_ENCODING"):
         kept_request = None  # no body (most GETs): nothing to read
     else:
         try:
-            raw = req.get_data(cache=True) if (length or 0) <= MAX_BODY_CHARS else b""
+            raw = req.get_data(cache=True) if (get_content_length(environ) or 0) <= MAX_BODY_CHARS else b""
         except Exception:  # noqa: BLE001 - a body that can't be read (too large) is simply not kept
             raw = b""
         kept_request = _kept_body(raw, mimetype)
