@@ -376,7 +376,7 @@ def media_type(content_type: str) -> str:
     return content_type.partition(";")[0].strip().lower() if content_type else ""
 
 
-_NO_LENGTH = (None, "", "0")
+_NO_LENGTH = (None, "", "0")  # CONTENT_LENGTH values of a request without a body
 
 
 def _journal_exchange(response: Response, store: Traffic) -> Response:
