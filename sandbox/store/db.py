@@ -385,7 +385,7 @@ def run_writes(engine: Engine, *steps: tuple[PreparedWrite, dict]) -> list[int]:
     gate = _WRITE_GATES.get(engine)
     if gate is not None:
         with gate:
-            counts = _run(engine, _gate_connection(engine), steps)
+            counts = _run(engine, _gate_connection(engine), steps, autocommit=True)
         _CHECKPOINTERS[engine].committed()
         return counts
     pooled = engine.raw_connection()
@@ -400,19 +400,25 @@ def _gate_connection(engine: Engine):
     if connection is None:
         connection = engine.raw_connection()
         connection.detach()  # the gate's own from now on, closed when the engine is disposed
+        # autocommit: a single statement is its own transaction (one step of SQLite's, while an implicit
+        # BEGIN and a COMMIT around it are two more, each giving up the GIL and queueing to get it back
+        # while the gate is held); _run opens a transaction itself for several statements
+        connection.dbapi_connection.isolation_level = None
         _GATE_CONNECTIONS[engine] = connection
     return connection
 
 
-def _run(engine: Engine, connection, steps) -> list[int]:
+def _run(engine: Engine, connection, steps, autocommit: bool = False) -> list[int]:
     cursor = connection.cursor()
     counts, sql, args = [], None, None
     try:
+        if autocommit and len(steps) > 1:
+            cursor.execute("BEGIN IMMEDIATE")
         for statement, params in steps:
             sql, args = statement.arguments(engine.dialect, params)
             cursor.execute(sql, args)
             counts.append(cursor.rowcount)
-        connection.commit()
+        connection.commit()  # nothing to do after a single statement in autocommit
     except engine.dialect.loaded_dbapi.Error as error:
         connection.rollback()
         raise exc.DBAPIError.instance(sql, args, error, engine.dialect.loaded_dbapi.Error) from error
