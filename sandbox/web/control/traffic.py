@@ -166,10 +166,10 @@ def install(app: Flask) -> None:
     app.after_request(functools.partial(_journal_exchange, store=store))
 
 
-def fire_fault(workspace_id: str, operation: str, store: Traffic | None = None) -> FaultRule | None:
+def fire_fault(workspace_id: str, operation: str, store: Traffic) -> FaultRule | None:
     """A request's fault, if a rule of its tenant fires: noted in its journal entry, its delay served; the
     rule is answered when it has a status to answer with (each surface words the error in its own shape)."""
-    rule = (store if store is not None else traffic()).pick_fault(workspace_id, operation)
+    rule = store.pick_fault(workspace_id, operation)
     if rule is None:
         return None
     if "journal" in g:
