@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
+from urllib.parse import urlencode
 
 import pytest
 
@@ -225,3 +227,77 @@ def test_a_refused_token_request_is_in_the_journal_without_its_secrets(client, t
     assert entry["status"] == 400 and entry["time"] is not None
     assert entry["requestBody"]["password"] == "[redacted]" and entry["requestBody"]["username"] == admin["userName"]
     assert "not-the-password" not in json.dumps(entry) and tenant["application"]["clientSecret"] not in json.dumps(entry)
+
+
+# --- a tenant's rules and journal end with it ----------------------------------------------------------
+
+
+def _traffic_of(client, tenant_id) -> tuple[list, list]:
+    return client.get(f"/_sandbox/tenants/{tenant_id}/faults").get_json()["items"], journal(client, tenant_id)
+
+
+@pytest.mark.parametrize("end", ["delete the tenant", "reset the sandbox"])
+def test_a_tenant_made_again_from_its_seed_has_no_rules_or_journal_of_the_old_one(client, end):
+    old = client.post("/_sandbox/tenants", json={"seed": 4242, "customers": 0}).get_json()
+    add_rule(client, old["id"], operation="*", status=503)
+    assert client.get("/v1/agreements", headers=bearer(request_token(client, old))).status_code == 503
+    if end == "delete the tenant":
+        assert client.delete(f"/_sandbox/tenants/{old['id']}").status_code == 204
+    else:
+        assert client.post("/_sandbox/reset").status_code == 200
+
+    new = client.post("/_sandbox/tenants", json={"seed": 4242, "customers": 0}).get_json()
+    assert new["id"] == old["id"]
+    assert _traffic_of(client, new["id"]) == ([], [])
+    assert client.get("/v1/agreements", headers=bearer(request_token(client, new))).status_code == 200
+
+
+def test_resetting_a_tenant_clears_its_rules_and_journal_and_no_other_tenants(client, tenant, headers):
+    other = client.post("/_sandbox/tenants", json={"customers": 0}).get_json()
+    for each in (tenant, other):
+        add_rule(client, each["id"], operation="getCustomer", status=503)
+    client.get("/v1/agreements", headers=headers)
+    client.get("/v1/agreements", headers=bearer(request_token(client, other)))
+
+    assert client.post(f"/_sandbox/tenants/{tenant['id']}/reset").status_code == 200
+    assert _traffic_of(client, tenant["id"]) == ([], [])
+    rules, entries = _traffic_of(client, other["id"])
+    assert len(rules) == 1 and len(entries) == 2  # its token and its call
+
+
+# --- what the journal keeps --------------------------------------------------------------------------
+
+
+def test_the_journal_redacts_the_pages_csrf_token_field_and_header(client, tenant, headers):
+    signin_page = client.get("/dashboard/signin").get_data(as_text=True)
+    csrf_token = re.search(r'name="csrf_token" value="([^"]+)"', signin_page).group(1)
+    admin = user_of(tenant, "AdminAgent")
+    signed_in = client.post("/dashboard/signin", data={"user_name": admin["userName"], "password": admin["password"],
+                                                       "csrf_token": csrf_token})
+    assert signed_in.status_code == 302
+    client.post("/dashboard/customers/new", data={"csrf_token": csrf_token, "action": "next", "company_name": "Fabrikam"})
+    client.get("/v1/agreements", headers={**headers, "X-CSRFToken": csrf_token, "X-CSRF-Token": csrf_token})
+
+    entries = journal(client, tenant["id"])
+    form_post = next(e for e in entries if e["method"] == "POST" and e["path"] == "/dashboard/customers/new")
+    assert form_post["requestBody"]["csrf_token"] == "[redacted]"
+    assert form_post["requestBody"]["company_name"] == "Fabrikam"
+    assert entries[-1]["requestHeaders"]["X-Csrftoken"] == entries[-1]["requestHeaders"]["X-Csrf-Token"] == "[redacted]"
+    assert csrf_token not in json.dumps(entries)
+
+
+@pytest.mark.parametrize("content", ["json", "form"])
+def test_a_body_over_16_kib_is_noted_with_its_size(client, tenant, headers, content):
+    if content == "json":
+        body = json.dumps(customer_body(email="a" * 17_000 + "@example.com")).encode()
+        client.post("/v1/customers", headers=headers, data=body, content_type="application/json")
+    else:
+        body = urlencode({**token_form(tenant, None), "padding": "a" * 17_000}).encode()
+        client.post(f"/{tenant['id']}/oauth2/token", data=body, content_type="application/x-www-form-urlencoded")
+    assert journal(client, tenant["id"])[-1]["requestBody"] == f"[body not kept: {len(body)} bytes]"
+
+
+@pytest.mark.parametrize("limit", ["²", "١", "1" * 5000, "-1", "1.5", "100001", ""])
+def test_a_journal_limit_that_is_not_a_whole_number_in_range_is_400(client, tenant, limit):
+    response = client.get(f"/_sandbox/tenants/{tenant['id']}/journal", query_string={"limit": limit})
+    assert_classic_error(response, 400, 800002)

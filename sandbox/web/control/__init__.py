@@ -132,12 +132,15 @@ def get_tenant(tenant_id):
 @bp.delete("/tenants/<tenant_id>")
 def delete_tenant(tenant_id):
     tenants.delete_tenant(services(), tenant_id)
+    traffic.traffic().forget(tenant_id)
     return "", 204
 
 
 @bp.post("/tenants/<tenant_id>/reset")
 def reset_tenant(tenant_id):
-    return jsonify(seed.reset_tenant(services(), tenant_id))
+    reset = seed.reset_tenant(services(), tenant_id)
+    traffic.traffic().forget(tenant_id)  # back to its seeded state: no fault rules, an empty journal
+    return jsonify(reset)
 
 
 @bp.get("/tenants/<tenant_id>/clock")
@@ -169,6 +172,8 @@ def add_customer(tenant_id):
 
 @bp.post("/reset")
 def reset_everything():
-    return jsonify(deleted=tenants.delete_all_tenants(services()))
+    deleted = tenants.delete_all_tenants(services())
+    traffic.traffic().forget_all()
+    return jsonify(deleted=deleted)
 
 from . import traffic  # noqa: E402,F401  (faults and journal routes on bp)

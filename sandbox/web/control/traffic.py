@@ -3,7 +3,7 @@
 Both live in memory, per process (``app.extensions["traffic"]``): a sandbox served by several
 worker processes keeps one set per process. The journal is bounded (``JOURNAL_SIZE`` entries per
 tenant) and never holds a secret: Authorization headers, passwords, client secrets and tokens are
-redacted before an entry is stored.
+redacted before an entry is stored. Deleting or resetting a tenant drops both.
 
 Control routes (on the control blueprint):
 - ``GET|POST|DELETE /_sandbox/tenants/{id}/faults``, ``DELETE /_sandbox/tenants/{id}/faults/{ruleId}``
@@ -38,9 +38,11 @@ from . import bp, load, services
 REDACTED = "[redacted]"
 SECRET_NAMES = frozenset(
     {"password", "client_secret", "clientsecret", "access_token", "accesstoken", "refresh_token", "id_token",
-     "client_assertion", "assertion", "secret", "newpassword", "currentpassword"}
+     "client_assertion", "assertion", "secret", "newpassword", "currentpassword", "csrf_token", "current_password",
+     "new_password", "confirm_password"}
 )
-SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "x-sandbox-key", "proxy-authorization"})
+SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "x-sandbox-key", "proxy-authorization",
+                            "x-csrftoken", "x-csrf-token"})
 MAX_BODY_CHARS = 16 * 1024
 
 # Set by the API's (or the token endpoint's) hooks: which operations a fault rule may name.
@@ -150,6 +152,15 @@ class Traffic:
     def clear_journal(self, workspace_id: str) -> None:
         with self._lock:
             self._tenant(workspace_id).journal.clear()
+
+    def forget(self, workspace_id: str) -> None:
+        """Drop a tenant's rules and journal (deleted or reset): a tenant seeded again starts clean."""
+        with self._lock:
+            self._tenants.pop(workspace_id, None)
+
+    def forget_all(self) -> None:
+        with self._lock:
+            self._tenants.clear()
 
 
 def traffic(app: Flask | None = None) -> Traffic:
@@ -386,16 +397,18 @@ def _journal_exchange(response: Response, store: Traffic) -> Response:
     req = request._get_current_object()  # one proxy lookup, not twenty
     environ = req.environ
     mimetype = media_type(environ.get("CONTENT_TYPE", ""))
-    if mimetype == "application/x-www-form-urlencoded" and req.method == "POST":
-        kept_request = redact(req.form.to_dict())  # the form parser has read the stream already
-    elif environ.get("CONTENT_LENGTH") in _NO_LENGTH and not environ.get("HTTP_TRANSFER_ENCODING"):
+    if environ.get("CONTENT_LENGTH") in _NO_LENGTH and not environ.get("HTTP_TRANSFER_ENCODING"):
         kept_request = None  # no body (most GETs): nothing to read
+    elif (length := get_content_length(environ)) is not None and length > MAX_BODY_CHARS:  # None when chunked
+        kept_request = f"[body not kept: {length} bytes]"
+    elif mimetype == "application/x-www-form-urlencoded" and req.method == "POST":
+        kept_request = redact(req.form.to_dict())  # the form parser has read the stream already
     else:
         try:
-            raw = req.get_data(cache=True) if (get_content_length(environ) or 0) <= MAX_BODY_CHARS else b""
-        except Exception:  # noqa: BLE001 - a body that can't be read (too large) is simply not kept
-            raw = b""
-        kept_request = _kept_body(raw, mimetype)
+            raw = req.get_data(cache=True)
+        except Exception:  # noqa: BLE001 - a chunked body over MAX_CONTENT_LENGTH, a client gone
+            raw = None
+        kept_request = "[body not kept: not readable]" if raw is None else _kept_body(raw, mimetype)
     response_body = None
     if (not response.direct_passthrough and not response.is_streamed
             and media_type(response.headers.get("Content-Type", "")).endswith("json")):
@@ -488,8 +501,10 @@ def get_journal(tenant_id):
     raw = request.args.get("limit")
     limit = None
     if raw is not None:
-        if not raw.isdigit() or not 1 <= int(raw) <= 100_000:
-            raise InvalidRequestInput("limit must be a whole number from 1.", data=["limit: not a positive whole number"])
+        # isdigit() alone takes '²' (int() fails) and a 5,000-digit number (int() refuses it)
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 6) or not 1 <= int(raw) <= 100_000:
+            raise InvalidRequestInput("limit must be a whole number from 1 to 100000.",
+                                      data=["limit: not a whole number from 1 to 100000"])
         limit = int(raw)
     entries = traffic().journal(tenant_id, limit)
     return jsonify(totalCount=len(entries), capacity=traffic().journal_size, items=entries)
