@@ -6,6 +6,8 @@ import secrets
 from functools import cached_property
 
 from flask import Flask, Request, Response
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wsgi import LimitedStream, get_content_length, get_input_stream
 
 from . import config as settings
 from .services.context import ServiceContext
@@ -33,6 +35,19 @@ class SandboxResponse(Response):
             self.close()  # what the server would have called: the response's close callbacks
 
 
+class _CappedBody(LimitedStream):
+    """A body sent without Content-Length (chunked), read to its end: past ``limit`` bytes, a 413."""
+
+    def __init__(self, stream, limit: int):
+        super().__init__(stream, limit + 1, is_max=True)  # one byte more than allowed: proof of too much
+
+    def readinto(self, buffer) -> int:
+        count = super().readinto(buffer)
+        if self._pos >= self.limit:
+            raise RequestEntityTooLarge()
+        return count
+
+
 class SandboxRequest(Request):
     """Flask's request, with its blueprint names worked out once: Flask asks for them afresh each time it
     looks for hooks (before, after, teardown, error handlers). Routing sets the rule when the request
@@ -41,6 +56,15 @@ class SandboxRequest(Request):
     @cached_property
     def blueprints(self) -> list[str]:
         return super().blueprints
+
+    @cached_property
+    def stream(self):
+        """The body, with MAX_CONTENT_LENGTH applied to a chunked body too: Werkzeug's own stream stops
+        reading such a body at the limit and says nothing, so a body over it was read cut short."""
+        limit = self.max_content_length
+        if limit is not None and "wsgi.input_terminated" in self.environ and get_content_length(self.environ) is None:
+            return _CappedBody(self.environ["wsgi.input"], limit)
+        return get_input_stream(self.environ, max_content_length=limit)
 
 
 class SandboxFlask(Flask):
@@ -83,6 +107,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["engine"] = engine
     app.extensions["services"] = ServiceContext(session_factory=make_session_factory(engine), real_now=cfg["REAL_NOW"])
     app.url_map.strict_slashes = False
+    app.url_map.merge_slashes = False  # "/v1//customers" is not found, rather than a 308 redirect page
 
     register_error_handlers(app)
     init_pages(app)

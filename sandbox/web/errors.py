@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from sandbox.domain.errors import InvalidRequestInput, PartnerCenterError
 
-JSON_SURFACES = ("/v1/", "/_sandbox", "/openapi.json")
+JSON_SURFACES = ("/v1", "/_sandbox", "/openapi.json")
 # The identity endpoints answer in Entra ID's own error shape (see web/identity).
 
 
@@ -133,7 +133,9 @@ def register_error_handlers(app: Flask) -> None:
     def _http_exception(error: HTTPException):
         if not wants_json(request):
             return error
-        return error_response(http_error(error.code or 500, None if error.code != 400 else error.description))
+        allowed = getattr(error, "valid_methods", None)  # a 405 says what the path does take, as HTTP asks
+        return error_response(http_error(error.code or 500, None if error.code != 400 else error.description),
+                              headers={"Allow": ", ".join(sorted(allowed))} if allowed else None)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):  # never a stack trace on the wire

@@ -162,10 +162,30 @@ def test_bad_bodies_are_4xx_json_and_store_nothing(client, headers, data, conten
     assert count_customers(client, headers) == before
 
 
+def test_a_chunked_body_over_1_mib_is_413_too_and_stores_nothing(client, headers):
+    """Without a Content-Length (Transfer-Encoding: chunked; the server marks such a body as terminated),
+    the limit still holds: the body is not read cut short at 1 MiB."""
+    before = count_customers(client, headers)
+    valid = json.dumps(customer_body()).encode()
+    chunked = {"HTTP_TRANSFER_ENCODING": "chunked", "wsgi.input_terminated": True}
+    too_big = client.post("/v1/customers", headers=headers, data=valid + b" " * (3 * 1024 * 1024),
+                          content_type="application/json", environ_overrides=chunked)
+    assert_classic_error(too_big, 413)
+    assert count_customers(client, headers) == before
+    fits = client.post("/v1/customers", headers=headers, data=valid.ljust(1024 * 1024),
+                       content_type="application/json", environ_overrides=chunked)
+    assert fits.status_code == 201, fits.get_data(as_text=True)
+
+
 def test_unknown_routes_and_methods_answer_json(client, headers):
     assert_classic_error(client.get("/v1/nothing/here", headers=headers), 404, 1000)
-    assert_classic_error(client.delete("/v1/agreements", headers=headers), 405)
+    not_allowed = client.delete("/v1/agreements", headers=headers)
+    assert_classic_error(not_allowed, 405)
+    assert not_allowed.headers["Allow"] == "GET, HEAD, OPTIONS"
     assert_classic_error(client.put("/v1/customers", headers=headers, json={}), 405)
+    for path in ("/v1", "/v1//customers", "/v1/customers//", f"/v1/customers/{'%2F'}/agreements"):
+        response = client.post(path, headers=headers, json={})  # not found: no redirect page to follow
+        assert_classic_error(response, 404, 1000)
 
 
 def test_a_very_long_path_segment_is_a_400(client, headers):
