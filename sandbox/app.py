@@ -105,7 +105,8 @@ def create_app(config: dict | None = None) -> Flask:
     if not cfg["SECRET_KEY"]:
         app.config["SECRET_KEY"] = shared_secret(engine, "secret_key", lambda: secrets.token_urlsafe(48))
     app.extensions["engine"] = engine
-    app.extensions["services"] = ServiceContext(session_factory=make_session_factory(engine), real_now=cfg["REAL_NOW"])
+    app.extensions["services"] = ServiceContext(session_factory=make_session_factory(engine), real_now=cfg["REAL_NOW"],
+                                                 signing_key=app.config["SECRET_KEY"])
     app.url_map.strict_slashes = False
     app.url_map.merge_slashes = False  # "/v1//customers" is not found, rather than a 308 redirect page
 

@@ -71,6 +71,7 @@ class ServiceContext:
 
     session_factory: sessionmaker
     real_now: Callable[[], datetime]
+    signing_key: str  # the app's SECRET_KEY: signs what clients hand back (continuation tokens)
     new_id: Callable[[], str] = field(default=lambda: str(uuid.uuid4()))
 
     @contextmanager

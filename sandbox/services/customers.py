@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import base64
 import secrets
 from dataclasses import dataclass
+
+from itsdangerous import BadData, URLSafeSerializer
 
 from sandbox.domain import rules
 from sandbox.domain.errors import AccessDenied, InvalidProperty, NotFound
@@ -72,6 +73,10 @@ class CustomerPage:
     items: list[CustomerView]
     total_count: int
     continuation_token: str | None
+    # the query answered: the one asked for, or the continuation token's
+    size: int
+    field: CustomerSearchField | None
+    search: str | None
 
 
 def _customer_or_404(uow: UnitOfWork, actor: Actor, customer_id: str) -> Customer:
@@ -188,15 +193,22 @@ def _relationship_for(uow: UnitOfWork, customer_id: str, partner_id: str) -> Rel
 
 def list_customers(
     ctx: ServiceContext, actor: Actor, *, size: int = 200, continuation: str | None = None, search: str | None = None,
-    field: CustomerSearchField | None = None, count: bool = False,
+    field: CustomerSearchField | None = None, count: bool = False, restart: bool = False,
 ) -> CustomerPage:
     """A page of the partner's customers, by company name; the token continues where this page ended.
+
+    The token carries its query (page size and filter), bound to the partner and signed with the app's key:
+    the SDK's seek sends the token alone, so the token's query is the one answered, whatever
+    ``size``, ``search`` and ``field`` say. ``restart`` answers the token's query from its first page.
 
     Two reads whatever the page size (the page, then its relationships); ``count`` adds the total the portal
     shows (a count over every customer of the partner: the API's answers don't need it, ``total_count`` is
     then the page's length, as the API's ``totalCount``).
     """
-    after = _decode_token(continuation) if continuation else None
+    after = None
+    if continuation:
+        size, field, search, after = _decode_token(continuation, actor.partner_id, ctx.signing_key)
+        after = None if restart else after
     with ctx.unit_of_work() as uow:
         require_workspace(uow, actor.workspace_id)
         rows = uow.repo.customers_for_partner(actor.workspace_id, actor.partner_id, search=search, field=field, after=after,
@@ -205,25 +217,31 @@ def list_customers(
         rows = rows[:size]
         total = (uow.repo.count_customers_for_partner(actor.workspace_id, actor.partner_id, search=search, field=field)
                  if count else len(rows))
-        token = _encode_token(rows[-1]) if more and rows else None
+        token = None
+        if more and rows:
+            query = {"partner": actor.partner_id, "size": size, "field": field.value if field else None, "search": search,
+                     "after": [rows[-1].company_name, rows[-1].id]}
+            token = _tokens(ctx.signing_key).dumps(query)
         related = uow.repo.relationships_with_partner([c.id for c in rows], actor.partner_id)
-        return CustomerPage([CustomerView(c, related.get(c.id)) for c in rows], total, token)
+        return CustomerPage([CustomerView(c, related.get(c.id)) for c in rows], total, token, size, field, search)
 
 
-def _encode_token(last: Customer) -> str:
-    raw = f"{last.company_name}\x1f{last.id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+def _tokens(secret: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret, salt="customer list continuation")
 
 
-def _decode_token(token: str) -> str:
+def _decode_token(token: str, partner_id: str, secret: str) -> tuple[int, CustomerSearchField | None, str | None, str]:
+    """The query and the repository's cursor of a token this partner was given; a changed token, or another
+    partner's, is not valid."""
     try:
-        padded = token + "=" * (-len(token) % 4)
-        value = base64.urlsafe_b64decode(padded.encode()).decode()
-    except (ValueError, UnicodeError) as exc:
-        raise InvalidProperty("The continuation token is not valid.", field="MS-ContinuationToken") from exc
-    if "\x1f" not in value or any(ord(ch) < 32 and ch != "\x1f" for ch in value):  # no NUL into a query
-        raise InvalidProperty("The continuation token is not valid.", field="MS-ContinuationToken")
-    return value
+        query = _tokens(secret).loads(token) if len(token) <= 4096 else {}
+        if query["partner"] == partner_id:
+            field = CustomerSearchField(query["field"]) if query["field"] else None
+            name, last_id = query["after"]
+            return query["size"], field, query["search"], f"{name}\x1f{last_id}"
+    except (BadData, KeyError, TypeError, ValueError):
+        pass
+    raise InvalidProperty("The continuation token is not valid.", field="MS-ContinuationToken")
 
 
 def is_domain_available(ctx: ServiceContext, domain: str) -> bool:

@@ -178,7 +178,7 @@ def test_list_defaults_and_links(client, headers, tenant):
     assert page["links"]["self"]["uri"] == "/v1/customers?size=200"
 
 
-@pytest.mark.parametrize("size", ["0", "-1", "abc", "501", "1.5", "9" * 30])
+@pytest.mark.parametrize("size", ["-1", "abc", "501", "1.5", "9" * 30])
 def test_an_invalid_page_size_is_400(client, headers, size):
     assert_classic_error(client.get(f"/v1/customers?size={size}", headers=headers), 400, 800002)
 

@@ -187,30 +187,39 @@ def create_customer():
 @operation(bp, Operation(
     "listCustomers", "GET", "/customers", "/v1/customers", "Get a list of customers", APP_OR_APP_USER, "R-OPT1-EX-1",
     params=(
-        Param("size", "query", f"Page size, 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}).", schema={"type": "integer"}),
-        Param("seekOperation", "query", "Next, with MS-ContinuationToken, for the next page."),
-        Param("MS-ContinuationToken", "header", "The continuationToken of the previous page."),
+        Param("size", "query", f"Page size, 1 to {MAX_PAGE_SIZE}; 0 or none for the default, {DEFAULT_PAGE_SIZE}.",
+              schema={"type": "integer"}),
+        Param("seekOperation", "query", "Next (the next page) or First (the first page), with MS-ContinuationToken."),
+        Param("MS-ContinuationToken", "header", "The continuationToken of a previous page; it carries that page's "
+                                                "size and filter, which it keeps."),
         Param("filter", "query", 'URL-encoded JSON: {"Field": "CompanyName" | "Domain" | "IndirectReseller", "Value": '
                                  '"<prefix>", "Operator": "starts_with"}.'),
     ),
     responses={200: ("A page of customers; links.next carries the continuation.", schemas.CustomerCollectionOut)},
 ))
 def list_customers():
-    raw = query_arg("size")
-    if raw is None or raw == "":
-        size = DEFAULT_PAGE_SIZE
-    elif raw.isdigit() and 1 <= int(raw) <= MAX_PAGE_SIZE:
-        size = int(raw)
-    else:
-        raise InvalidRequestInput(f"size must be a whole number from 1 to {MAX_PAGE_SIZE}.", data=["size: out of range"])
+    raw = query_arg("size") or "0"
+    # ASCII digits only (str.isdigit takes "²" and full-width digits too), and few (int() refuses over 4,300);
+    # 0 is the default: the .NET SDK sends size=0 with every filter-only query
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9 and int(raw) <= MAX_PAGE_SIZE):
+        raise InvalidRequestInput(f"size must be a whole number from 1 to {MAX_PAGE_SIZE}, or 0 for the default.",
+                                  data=["size: out of range"])
     token = request.headers.get("MS-ContinuationToken") or None
-    if token is not None and (len(token) > 2048 or not token.isascii()):
-        raise InvalidRequestInput("The continuation token is not valid.", data=["MS-ContinuationToken: not valid"])
+    seek = (query_arg("seekOperation") or "").lower()
+    if seek not in ("", "next", "first"):
+        raise InvalidRequestInput("seekOperation must be Next or First.", data=["seekOperation: not supported"])
+    if seek and token is None:
+        raise InvalidRequestInput("seekOperation needs the MS-ContinuationToken header.",
+                                  data=["MS-ContinuationToken: missing"])
     raw_filter = query_arg("filter")
     field, search = customer_filter(raw_filter) if raw_filter else (None, None)
-    page = customers.list_customers(services(), caller().actor, size=size, continuation=token, search=search, field=field)
-    return answer(render.customer_page(page.items, size=size, continuation_token=page.continuation_token,
-                                       filter_=raw_filter))
+    page = customers.list_customers(services(), caller().actor, size=int(raw) or DEFAULT_PAGE_SIZE, continuation=token,
+                                    search=search, field=field, restart=seek == "first")
+    shown = None  # the links show the query answered: a continuation's is its token's
+    if page.field:
+        shown = json.dumps({"Field": page.field.value, "Value": page.search, "Operator": "starts_with"})
+    return answer(render.customer_page(page.items, size=page.size, continuation_token=page.continuation_token,
+                                       filter_=shown))
 
 
 def customer_filter(raw: str):
