@@ -33,7 +33,7 @@ Feature: Look up the agreement metadata through the API
   @R-API-1
   Scenario: A type the API does not know is refused
     When the partner's integration asks for the agreement metadata of type "All"
-    Then the API refuses it with 400 and code 3000
+    Then the API refuses it with 400 and code 900126
 
   @R-API-1
   Scenario: The metadata needs a user: an App-only token is refused

@@ -35,6 +35,14 @@ class InvalidProperty(PartnerCenterError):
     default_description = "Invalid property"
 
 
+class UnparsableEnum(PartnerCenterError):
+    """900126: a value that is none of an enumeration's names (an ``agreementType`` query, say)."""
+
+    code = 900126
+    name = "UnableToParseEnum"
+    default_description = "Unable to parse enum"
+
+
 class NotFound(PartnerCenterError):
     """1000: the resource does not exist, or belongs to another partner (nothing leaks)."""
 

@@ -19,6 +19,7 @@ from .errors import (
     InvalidProperty,
     PartnerConfirmedAgreementAlreadyExists,
     RoleNotAllowed,
+    UnparsableEnum,
 )
 from .model import AgreementType, Attestation, Contact, DirectAcceptance, PartnerKind, Role, Subscription
 from .offers import DIRECT_ACCEPTANCE_BLOCKING, Offer, find_offer
@@ -78,7 +79,7 @@ def parse_customer_filter(field: str, operator: str, value: str) -> tuple[Custom
     if found is None:
         names = ", ".join(member.value for member in CustomerSearchField)
         raise InvalidProperty(f"Unsupported filter field: {field[:40]}. Use one of {names}.", field="filter")
-    if not value.strip() or len(value) > 256 or any(ord(ch) < 32 for ch in value):
+    if not value.strip() or len(value) > 256 or any(ord(ch) < 32 or 0xD800 <= ord(ch) <= 0xDFFF for ch in value):
         raise InvalidProperty("The filter value must be 1 to 256 printable characters.", field="filter")
     return found, value.strip()
 
@@ -95,7 +96,7 @@ def parse_agreement_type(value: str | None, *, default: AgreementType | None) ->
     member = _AGREEMENT_TYPES.get(value.lower())
     if member is not None:
         return member
-    raise InvalidProperty(
+    raise UnparsableEnum(
         f"Unable to parse enum: {value}. Use MicrosoftCustomerAgreement, MicrosoftCloudAgreement or *.",
         field="agreementType",
     )

@@ -64,7 +64,7 @@ def test_agreement_metadata_by_type_defaults_to_the_cloud_agreement(client, head
 
 
 def test_an_unknown_agreement_type_is_a_400(client, headers):
-    assert_classic_error(client.get("/v1/agreements?agreementType=All", headers=headers), 400, 3000)
+    assert_classic_error(client.get("/v1/agreements?agreementType=All", headers=headers), 400, 900126)
 
 
 @pytest.mark.parametrize(
@@ -224,10 +224,21 @@ def test_the_dotnet_sdk_body_with_pascal_case_and_nulls_is_read(client, headers,
     assert response.get_json()["dateAgreed"] == "2019-09-25T12:34:56.123Z"
 
 
+def test_dotnets_default_date_comes_back_as_iso_8601(client, headers, customer_id):
+    """An SDK caller that never sets DateAgreed sends DateTime.MinValue: stored, and read back with a 4-digit year."""
+    assert confirm(client, headers, customer_id, dateAgreed="0001-01-01T00:00:00").get_json()["dateAgreed"] == \
+        "0001-01-01T00:00:00.000Z"
+    contact = {**agreement_body()["primaryContact"], "email": "old@example.com"}
+    assert confirm(client, headers, customer_id, primaryContact=contact, dateAgreed="0999-12-31T00:00:00Z").status_code == 201
+    dates = sorted(item["dateAgreed"] for item in confirmations(client, headers, customer_id, "*")["items"])
+    assert dates == ["0001-01-01T00:00:00.000Z", "0999-12-31T00:00:00.000Z"]
+
+
 @pytest.mark.parametrize(
     "body",
     [
         {},
+        agreement_body(type=""),
         {"primaryContact": None},
         agreement_body(primaryContact={"firstName": "Tania", "lastName": "Carr"}),
         agreement_body(primaryContact={"firstName": "", "lastName": "Carr", "email": "someone@example.com"}),
@@ -296,7 +307,7 @@ def test_reading_confirmations_defaults_to_the_cloud_agreement(client, headers, 
     assert mca["totalCount"] == 1
     item = mca["items"][0]
     assert set(item) >= {"userId", "primaryContact", "templateId", "dateAgreed", "type", "agreementLink"}
-    assert_classic_error(client.get(f"/v1/customers/{customer_id}/agreements?agreementType=nope", headers=headers), 400, 3000)
+    assert_classic_error(client.get(f"/v1/customers/{customer_id}/agreements?agreementType=nope", headers=headers), 400, 900126)
 
 
 def test_a_seeded_cloud_agreement_shows_under_the_default(client, tenant, headers):

@@ -87,6 +87,41 @@ def test_a_seat_change_is_gated_like_a_purchase(client, tenant, headers):
     assert same.status_code == 200
 
 
+SDK_LINE_ITEM = {  # the .NET SDK's OrderLineItem as Json.NET writes it: every property, PascalCase, nulls
+    "LineItemNumber": 0, "OfferId": M365_BUSINESS_STANDARD, "SubscriptionId": None, "ParentSubscriptionId": None,
+    "TermDuration": None, "RenewsTo": None, "TransactionType": None, "FriendlyName": "Seats", "Quantity": 2,
+    "Pricing": None, "PartnerIdOnRecord": None, "AdditionalPartnerIdsOnRecord": None, "AttestationAccepted": None,
+    "Links": None, "Attributes": {"ObjectType": "OrderLineItem"},
+}
+SDK_ORDER = {
+    "Id": None, "AlternateId": None, "ReferenceCustomerId": None, "BillingCycle": "monthly", "CurrencySymbol": None,
+    "LineItems": [SDK_LINE_ITEM], "CreationDate": None, "Status": None, "TransactionType": None, "Links": None,
+    "PartnerOnRecordAttestationAccepted": None, "Attributes": {"ObjectType": "Order"},
+}
+SDK_SUBSCRIPTION_EXTRAS = {  # what the SDK's Subscription carries beyond the sandbox's own answer
+    "ProductType": None, "ParentSubscriptionId": None, "ConsumptionType": None, "CommitmentEndDateTime": None,
+    "CancellationAllowedUntilDate": None, "BillingCycleEndDate": None, "BillingCycleEndDateTime": None,
+    "HasPurchasableAddons": False, "Actions": None, "RenewalTermDuration": None, "RefundOptions": None,
+    "IsMicrosoftProduct": True, "PartnerId": None, "SuspensionReasons": None, "ContractType": "subscription",
+    "PublisherName": None, "MigratedFromSubscriptionId": None, "RefundableQuantity": None,
+    "ScheduledNextTermInstructions": None, "NextChargeInstructions": None,
+}
+
+
+def test_the_dotnet_sdks_whole_order_and_subscription_are_read(client, tenant, headers, customer_id):
+    """The SDK sends its models whole: properties the sandbox doesn't keep are accepted and ignored."""
+    assert client.post(f"/v1/customers/{customer_id}/agreements", headers=headers, json=agreement_body()).status_code == 201
+    created = client.post(f"/v1/customers/{customer_id}/orders", headers=headers, json=SDK_ORDER)
+    assert created.status_code == 201, created.get_data(as_text=True)
+    [subscription] = [s for s in subscriptions(client, headers, customer_id)
+                      if s["id"] == created.get_json()["lineItems"][0]["subscriptionId"]]
+    sent = {key[0].upper() + key[1:]: value for key, value in subscription.items()} | SDK_SUBSCRIPTION_EXTRAS
+    changed = client.patch(f"/v1/customers/{customer_id}/subscriptions/{subscription['id']}", headers=headers,
+                           json={**sent, "Quantity": 7})
+    assert changed.status_code == 200, changed.get_data(as_text=True)
+    assert changed.get_json()["quantity"] == 7
+
+
 def test_one_blocked_line_blocks_the_whole_order(client, tenant, headers):
     set_clock(client, tenant["id"], "2019-11-15T10:00:00+00:00")
     customer = add_customer(client, tenant["id"], "CloudAgreementOnly")

@@ -5,6 +5,7 @@ kept verbatim, and shown escaped."""
 from __future__ import annotations
 
 import json
+import urllib.parse
 
 import pytest
 from api.helpers import (
@@ -88,6 +89,7 @@ def bad_bodies(operation: str, valid: dict):
         if isinstance(value, str):
             yield f"{name} control characters", with_value(valid, path, value[:5] + CONTROL)
             yield f"{name} very long", with_value(valid, path, LONG)
+            yield f"{name} lone surrogate", with_value(valid, path, value[:5] + "\ud800")  # JSON's "\ud800" escape
         if isinstance(value, int) and not isinstance(value, bool):
             for number in (0, -1, 10**20, 2**63):
                 yield f"{name} = {number}", with_value(valid, path, number)
@@ -99,7 +101,7 @@ def bad_bodies(operation: str, valid: dict):
             for date in [*BAD_DATES, FUTURE_DATE]:
                 yield f"{name} = {date!r}", with_value(valid, path, date)
         if last in ("templateid", "country", "domain", "culture", "language", "type", "offerid"):
-            for odd in (SQL_OR, HTML, "../../etc/passwd"):
+            for odd in ("", SQL_OR, HTML, "../../etc/passwd"):
                 yield f"{name} = {odd!r}", with_value(valid, path, odd)
     yield "unknown property", {**valid, "unexpectedProperty": 1}
 
@@ -166,9 +168,16 @@ def test_bad_template_document_queries_are_400(client, world, query):
         assert_partner_center_error(response, query)
 
 
-@pytest.mark.parametrize("size", ["-1", "0", "abc", "1.5", "99999999999999999999", SQL_OR, "%00"])
+@pytest.mark.parametrize("size", ["-1", "abc", "1.5", "99999999999999999999", "9" * 5000, SQL_OR, "%00",
+                                  "%C2%B2", "%EF%BC%92"])  # superscript two, full-width two: digits only to isdigit()
 def test_bad_page_sizes_and_continuations_are_400(client, world, size):
     assert_partner_center_error(client.get(f"/v1/customers?size={size}", headers=world["headers"]), size)
+
+
+@pytest.mark.parametrize("value", ["\\ud800", "a\\udfff", "\\u0000"])  # escapes inside the filter's JSON
+def test_filter_values_that_are_not_text_are_400(client, world, value):
+    query = urllib.parse.quote(f'{{"Field": "CompanyName", "Value": "{value}", "Operator": "starts_with"}}')
+    assert_partner_center_error(client.get(f"/v1/customers?filter={query}", headers=world["headers"]), value)
 
 
 @pytest.mark.parametrize("token", [SQL_OR, "x" * 5000, "\u202e", "eHh4", "%00", "AAAA" * 10])

@@ -36,7 +36,9 @@ def _dump(schema_cls: type[Schema], body: dict) -> dict:
 def iso(moment: datetime) -> str:
     """One date-time format for every answer: ``2018-06-14T00:00:00.000Z`` (UTC, milliseconds)."""
     utc = as_utc(moment)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    # not strftime: its %Y leaves years before 1000 unpadded ("1-01-01"), and .NET's DateTime.MinValue is year 1
+    return (f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}."
+            f"{utc.microsecond // 1000:03d}Z")
 
 
 def link(uri: str, method: str = "GET", headers: list | None = None) -> dict:

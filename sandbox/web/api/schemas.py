@@ -23,6 +23,7 @@ GUID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-
 DOMAIN_PATTERN = re.compile(r"^(?=.{4,255}$)([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$")
 CULTURE_PATTERN = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$")
 CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")  # JSON's "\ud800" escape: no character, and no UTF-8 for it
 
 
 def is_guid(value: str | None) -> bool:
@@ -44,6 +45,8 @@ class Text(fields.String):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         if CONTROL_CHARACTER.search(text):
             raise ValidationError("Control characters are not allowed.")
+        if not text.isascii() and LONE_SURROGATE.search(text):
+            raise ValidationError("Not valid Unicode text (a lone surrogate escape).")
         if len(text) > self.max_length:
             raise ValidationError(f"Longer than the maximum length of {self.max_length}.")
         if len(text) < self.min_length:
@@ -91,7 +94,7 @@ class UtcDateTime(fields.DateTime):
 class AgreementTypeField(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        if len(text) > 100 or text == "*":
+        if not text or len(text) > 100 or text == "*":  # "" would mean the query's default, which a body has not
             raise ValidationError("Must be MicrosoftCustomerAgreement or MicrosoftCloudAgreement.")
         try:
             return rules.parse_agreement_type(text, default=None)
@@ -225,6 +228,13 @@ class LineItemIn(InSchema):
     transaction_type = optional_text("transactionType", 40)
     partner_id_on_record = optional_text("partnerIdOnRecord", 40)
     provisioning_context = ignored(data_key="provisioningContext")
+    # the rest of the .NET SDK's OrderLineItem, which it sends whole (nulls included)
+    renews_to = ignored(data_key="renewsTo")
+    promotion_id = ignored(data_key="promotionId")
+    custom_term_end_date = ignored(data_key="customTermEndDate")
+    pricing = ignored()
+    additional_partner_ids_on_record = ignored(data_key="additionalPartnerIdsOnRecord")
+    attestation_accepted = ignored(data_key="attestationAccepted")
     links = ignored()
     attributes = ignored()
 
@@ -238,6 +248,12 @@ class OrderIn(InSchema):
     id = ignored()
     creation_date = ignored(data_key="creationDate")
     status = ignored()
+    # the rest of the .NET SDK's Order
+    alternate_id = ignored(data_key="alternateId")
+    currency_symbol = ignored(data_key="currencySymbol")
+    transaction_type = ignored(data_key="transactionType")
+    total_price = ignored(data_key="totalPrice")
+    partner_on_record_attestation_accepted = ignored(data_key="partnerOnRecordAttestationAccepted")
     links = ignored()
     attributes = ignored()
 
@@ -262,6 +278,28 @@ class SubscriptionPatchIn(InSchema):
     effective_start_date = ignored(data_key="effectiveStartDate")
     commitment_end_date = ignored(data_key="commitmentEndDate")
     is_trial = ignored(data_key="isTrial")
+    # the rest of the .NET SDK's Subscription, which it sends whole (nulls included)
+    product_type = ignored(data_key="productType")
+    parent_subscription_id = ignored(data_key="parentSubscriptionId")
+    consumption_type = ignored(data_key="consumptionType")
+    commitment_end_date_time = ignored(data_key="commitmentEndDateTime")
+    cancellation_allowed_until_date = ignored(data_key="cancellationAllowedUntilDate")
+    billing_cycle_end_date = ignored(data_key="billingCycleEndDate")
+    billing_cycle_end_date_time = ignored(data_key="billingCycleEndDateTime")
+    has_purchasable_addons = ignored(data_key="hasPurchasableAddons")
+    actions = ignored()
+    renewal_term_duration = ignored(data_key="renewalTermDuration")
+    refund_options = ignored(data_key="refundOptions")
+    is_microsoft_product = ignored(data_key="isMicrosoftProduct")
+    partner_id = ignored(data_key="partnerId")
+    suspension_reasons = ignored(data_key="suspensionReasons")
+    contract_type = ignored(data_key="contractType")
+    publisher_name = ignored(data_key="publisherName")
+    promotion_id = ignored(data_key="promotionId")
+    migrated_from_subscription_id = ignored(data_key="migratedFromSubscriptionId")
+    refundable_quantity = ignored(data_key="refundableQuantity")
+    scheduled_next_term_instructions = ignored(data_key="scheduledNextTermInstructions")
+    next_charge_instructions = ignored(data_key="nextChargeInstructions")
     links = ignored()
     attributes = ignored()
 
@@ -494,4 +532,5 @@ class TokenOut(Schema):
     expires_on = fields.String(metadata={"description": "v1 only"})
     not_before = fields.String(metadata={"description": "v1 only"})
     resource = fields.String(metadata={"description": "v1 only"})
+    scope = fields.String(metadata={"description": "v2.0 App+User only: the scopes granted, space-separated"})
     access_token = fields.String(required=True)
