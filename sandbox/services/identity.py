@@ -124,6 +124,14 @@ def _names_partner(tenant: str, partner: Partner) -> bool:
     return tenant in ("common", "organizations") or tenant in (partner.id.lower(), partner.domain.lower())
 
 
+def is_known_tenant(ctx: ServiceContext, tenant: str) -> bool:
+    """The token endpoint's ``{tenant}``: a multi-tenant alias, or some partner's tenant id or domain."""
+    if tenant.strip().lower() in ("common", "organizations"):
+        return True
+    with ctx.unit_of_work() as uow:
+        return uow.repo.partner_tenant_exists(tenant.strip())
+
+
 def grant_token(
     ctx: ServiceContext,
     *,

@@ -70,10 +70,10 @@ def test_v2_password_grant_with_a_user_impersonation_scope(client, tenant):
     assert claims_of(response.get_json()["access_token"])["app_only"] is False
 
 
-@pytest.mark.parametrize("alias", ["common", "organizations", "DOMAIN"])
+@pytest.mark.parametrize("alias", ["common", "organizations", "DOMAIN", "ID"])
 def test_the_tenant_segment_may_be_an_alias_or_the_partner_domain(client, tenant, alias):
     domain = user_of(tenant, "AdminAgent")["userName"].split("@")[1]
-    segment = domain.upper() if alias == "DOMAIN" else alias
+    segment = {"DOMAIN": domain.upper(), "ID": tenant["id"].upper()}.get(alias, alias)
     assert client.post(f"/{segment}/oauth2/token", data=password_form(tenant)).status_code == 200
 
 
@@ -143,13 +143,30 @@ def test_a_user_or_app_of_another_tenant_is_refused(client, tenant):
     entra_error(client.post("/common/oauth2/token", data=form), 400, "invalid_grant", 50034)
 
 
-@pytest.mark.parametrize("segment", ["not a tenant", "x" * 300, "consumers"])
-def test_an_unknown_tenant_segment_is_refused(client, tenant, segment):
-    entra_error(client.post(f"/{segment}/oauth2/token", data=app_form(tenant)), 400, "invalid_request", 90002)
+@pytest.mark.parametrize(
+    "segment", ["not a tenant", "x" * 300, "consumers", "00000000-0000-0000-0000-000000000000", "contoso.com"],
+)
+@pytest.mark.parametrize("endpoint", ["oauth2/token", "oauth2/v2.0/token"])
+def test_an_unknown_tenant_segment_is_refused(client, tenant, segment, endpoint):
+    form = app_form(tenant, resource=None, scope=f"{RESOURCE}/.default") if "v2.0" in endpoint else app_form(tenant)
+    body = entra_error(client.post(f"/{segment}/{endpoint}", data=form), 400, "invalid_request", 90002)
+    assert f"Tenant '{segment[:100]}' not found." in body["error_description"]
 
 
-def test_get_and_json_bodies_are_refused_in_entra_terms(client, tenant):
-    entra_error(client.get(f"/{tenant['id']}/oauth2/token"), 400, "invalid_request", 900561)
+def test_a_deleted_tenant_is_not_found(client, tenant):
+    assert client.delete(f"/_sandbox/tenants/{tenant['id']}").status_code == 204
+    entra_error(client.post(f"/{tenant['id']}/oauth2/token", data=app_form(tenant)), 400, "invalid_request", 90002)
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE"])
+@pytest.mark.parametrize("endpoint", ["oauth2/token", "oauth2/v2.0/token"])
+def test_methods_other_than_post_are_refused_in_entra_terms(client, tenant, method, endpoint):
+    response = client.open(f"/{tenant['id']}/{endpoint}", method=method, data=app_form(tenant))
+    body = entra_error(response, 400, "invalid_request", 900561)
+    assert f"Received a {method} request." in body["error_description"]
+
+
+def test_json_bodies_are_refused_in_entra_terms(client, tenant):
     entra_error(client.post(f"/{tenant['id']}/oauth2/token", json=app_form(tenant)), 400, "invalid_request", 900144)
 
 

@@ -12,7 +12,8 @@ from swagger_ui_bundle import swagger_ui_path
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from . import schemas
-from .operations import REGISTRY, Param
+from .operations import REGISTRY, Operation, Param
+from .wire import MUTATING
 
 bp = Blueprint("api_docs", __name__)
 
@@ -21,6 +22,41 @@ TRACKING_HEADERS = (
     Param("MS-CorrelationId", "header", "Echoed; generated when absent."),
     Param("MS-PartnerCenter-Client", "header", "'Partner Center .NET SDK' marks the .NET SDK (R-TL-3)."),
 )
+# Response headers, on every /v1 answer (wire.py) and with the fault rules' 429 and 503 (also the token endpoint's).
+RESPONSE_HEADERS = {
+    "MS-RequestId": {"description": "The caller's MS-RequestId, or a new one.", "required": True, "schema": {"type": "string"}},
+    "MS-CorrelationId": {"description": "The caller's MS-CorrelationId, or a new one.", "required": True,
+                         "schema": {"type": "string"}},
+    "Retry-After": {"description": "Seconds to wait before retrying (the fault rule's retryAfter).", "schema": {"type": "integer"}},
+}
+RETRY_STATUSES = (429, 503)
+# What the wire answers for any /v1 operation besides the operation's own statuses (wire.py, errors.py).
+FAULT_ERRORS = {429: "Too many requests: a fault rule. Retry after Retry-After seconds.",
+                503: "Service unavailable: a fault rule. Retry after Retry-After seconds."}
+BODY_ERRORS = {413: "The body is over 1 MiB (800002).", 415: "The body is not JSON: send application/json (800002)."}
+IN_FLIGHT_ERROR = {409: "A request with the same MS-RequestId is still in progress (409): retry it shortly."}
+# Entra ID's error body (web/identity makes it).
+TOKEN_ERROR = {
+    "type": "object",
+    "required": ["error", "error_description", "error_codes", "timestamp", "trace_id", "correlation_id"],
+    "properties": {
+        "error": {"type": "string", "enum": ["invalid_request", "invalid_client", "invalid_grant", "unauthorized_client",
+                                             "unsupported_grant_type", "invalid_resource", "invalid_scope",
+                                             "temporarily_unavailable"]},
+        "error_description": {"type": "string", "description": "'AADSTS<code>: <text>', then the trace id, "
+                              "correlation id and timestamp on lines of their own."},
+        "error_codes": {"type": "array", "items": {"type": "integer"}, "description": "The AADSTS code, e.g. 90002."},
+        "timestamp": {"type": "string", "example": "2024-05-01 09:30:00Z"},
+        "trace_id": {"type": "string", "format": "uuid"},
+        "correlation_id": {"type": "string", "format": "uuid", "description": "The client-request-id header, if a GUID."},
+        "error_uri": {"type": "string", "format": "uri"},
+    },
+}
+TOKEN_ERRORS = {400: "Invalid request: invalid_request (e.g. 90002 unknown tenant, 900144 missing parameter), "
+                     "invalid_grant, unauthorized_client, unsupported_grant_type, invalid_resource, invalid_scope.",
+                401: "invalid_client: a wrong or missing client secret.",
+                413: "The body is over 1 MiB (invalid_request 90023).",
+                **FAULT_ERRORS}
 _STATIC_FILES = frozenset({"swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "favicon-32x32.png",
                            "favicon-16x16.png", "index.css"})
 
@@ -62,6 +98,29 @@ def _json(schema) -> dict:
     return {"application/json": {"schema": schema}}
 
 
+def _response(text: str, schema, status: int, headers: tuple[str, ...] = ()) -> dict:
+    response = {"description": text}
+    names = (*headers, "Retry-After") if status in RETRY_STATUSES else headers
+    if names:
+        response["headers"] = {name: name for name in names}  # component ids: apispec makes them $refs
+    if schema is not None:
+        response["content"] = _json(schema)
+    return response
+
+
+def _responses(op: Operation, errors: dict) -> dict:
+    """The operation's statuses, the common errors and the wire's; a status answered in two shapes gets both."""
+    wire = {**FAULT_ERRORS, **(BODY_ERRORS if op.body else {}), **(IN_FLIGHT_ERROR if op.method in MUTATING else {})}
+    merged = {**{status: (text, schemas.ErrorOut) for status, text in wire.items()}, **errors}
+    for status, (text, schema) in op.responses.items():
+        if status in merged and merged[status][1] not in (schema, None):
+            other_text, other = merged[status]
+            text, schema = f"{text} Or: {other_text}", {"oneOf": [schema, other]}
+        merged[status] = (text, schema)
+    return {str(status): _response(text, schema, status, ("MS-RequestId", "MS-CorrelationId"))
+            for status, (text, schema) in sorted(merged.items())}
+
+
 def build_spec(public_url: str) -> dict:
     from .views import ERRORS
 
@@ -72,13 +131,16 @@ def build_spec(public_url: str) -> dict:
         plugins=[MarshmallowPlugin()],
         info={"description": "The sandbox's Partner Center operations around the Microsoft Customer Agreement. "
                              "Get a token from /{tenant}/oauth2/token first."},
-        servers=[{"url": public_url.rstrip("/")}],
+        # relative first: Swagger UI's "Try it out" then calls the host the page came from (no CORS)
+        servers=[{"url": "/", "description": "This sandbox, as reached"},
+                 {"url": public_url.rstrip("/"), "description": "PUBLIC_URL"}],
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
+    for name, header in RESPONSE_HEADERS.items():
+        spec.components.header(name, header)
+    spec.components.schema("TokenErrorOut", TOKEN_ERROR)
     by_path: dict[str, dict] = defaultdict(dict)
     for op in REGISTRY.values():
-        responses = {str(status): {"description": text, "content": _json(schema)} if schema else {"description": text}
-                     for status, (text, schema) in {**ERRORS, **op.responses}.items()}
         operation = {
             "operationId": op.id,
             "summary": op.summary,
@@ -86,7 +148,7 @@ def build_spec(public_url: str) -> dict:
             "tags": ["Partner Center"],
             "security": [{"bearer": []}],
             "parameters": [_parameter(p) for p in (*op.params, *TRACKING_HEADERS)],
-            "responses": responses,
+            "responses": _responses(op, ERRORS),
         }
         if op.body is not None:
             operation["requestBody"] = {"required": True, "content": _json(op.body)}
@@ -101,9 +163,9 @@ def build_spec(public_url: str) -> dict:
             "parameters": [{"name": "tenant", "in": "path", "required": True, "schema": {"type": "string"},
                             "description": "The partner's tenant id or domain, common or organizations."}],
             "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": schemas.TokenRequestIn}}},
-            "responses": {"200": {"description": "The token.", "content": _json(schemas.TokenOut)},
-                          "400": {"description": "Entra ID error (invalid_request, invalid_grant, ...)."},
-                          "401": {"description": "Entra ID error (invalid_client)."}},
+            "responses": {"200": _response("The token.", schemas.TokenOut, 200),
+                          **{str(status): _response(text, "TokenErrorOut", status)
+                             for status, text in TOKEN_ERRORS.items()}},
         }})
     return spec.to_dict()
 

@@ -30,6 +30,8 @@ _RESOURCES = {
     tokens.PARTNER_CENTER_APP_ID,
 }
 _OIDC_SCOPES = {"openid", "profile", "offline_access", "email"}
+# Routed so that Entra's own 400 / AADSTS900561 answers them, not the REST API's 405 (OPTIONS and HEAD: Flask's)
+_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 MAX_FIELD = 2048
 
 
@@ -100,7 +102,9 @@ def _form(name: str) -> str | None:
 
 
 def _check_tenant(tenant: str) -> None:
-    if tenant.lower() in ("common", "organizations") or _GUID.match(tenant) or _DOMAIN.match(tenant):
+    """The ``{tenant}`` segment: an alias, or a partner's tenant named by its id or its domain (any case)."""
+    if (_GUID.match(tenant) or _DOMAIN.match(tenant) or tenant.lower() in ("common", "organizations")) and \
+            identity_service.is_known_tenant(current_app.extensions["services"], tenant):
         return
     raise EntraError(
         400, "invalid_request", 90002,
@@ -141,6 +145,9 @@ def _check_scope(scope: str | None, grant_type: str) -> None:
 
 def _token(tenant: str, version: str) -> Response:
     started = time.perf_counter()
+    if request.method != "POST":
+        raise EntraError(400, "invalid_request", 900561,
+                         f"The endpoint only accepts POST, OPTIONS requests. Received a {request.method} request.")
     _check_tenant(tenant)
     grant_type = _form("grant_type")
     if grant_type is None:
@@ -236,17 +243,13 @@ def _fault(workspace_id: str) -> Response | None:
     return response
 
 
-@bp.route("/<tenant>/oauth2/token", methods=["GET", "POST"])
+@bp.route("/<tenant>/oauth2/token", methods=_METHODS)
 def token_v1(tenant: str):
-    if request.method != "POST":
-        raise EntraError(400, "invalid_request", 900561, f"The endpoint only accepts POST, OPTIONS requests. Received a {request.method} request.")
     return _token(tenant, "1.0")
 
 
-@bp.route("/<tenant>/oauth2/v2.0/token", methods=["GET", "POST"])
+@bp.route("/<tenant>/oauth2/v2.0/token", methods=_METHODS)
 def token_v2(tenant: str):
-    if request.method != "POST":
-        raise EntraError(400, "invalid_request", 900561, f"The endpoint only accepts POST, OPTIONS requests. Received a {request.method} request.")
     return _token(tenant, "2.0")
 
 
