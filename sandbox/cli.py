@@ -72,10 +72,15 @@ def _print_banner(public_url: str, demo: dict, created: bool, db: str, control: 
         f"Demo workspace {'created' if created else 'ready'}: {demo['name']} (tenant {demo['id']}, seed {demo['seed']})",
     ]
     for partner in demo.get("partners", [demo]):
-        lines.append(f"  {partner['name']} [{partner['kind']}]  app {partner['application']['clientId']}"
+        # the tenant id is the {tenant} of the token endpoint: POST {public_url}/{tenant id}/oauth2/token
+        lines.append(f"  {partner['name']} [{partner['kind']}]  tenant {partner['id']}  app {partner['application']['clientId']}"
                      f" / {partner['application']['clientSecret']}")
         for user in partner["users"]:
             lines.append(f"    {user['role']:<14} {user['userName']}  {user['password']}")
+    if demo.get("customers"):
+        lines.append("  Customers (their admins sign in to the admin center; state as seeded):")
+        for customer in demo["customers"]:
+            lines.append(f"    {customer['state']:<22} {customer['userName']}  {customer['password']}  {customer['companyName']}")
     lines.append("Press Ctrl-C to stop.")
     print("\n".join(lines), flush=True)
 

@@ -55,6 +55,7 @@ def test_serve_answers_health_prints_sign_ins_and_stops_cleanly(tmp_path):
     assert process.returncode == 0, output
     assert f"mca-sandbox serving on http://127.0.0.1:{port}" in output
     assert "AdminAgent" in output and "adminagent@" in output
+    assert "MCAAcceptedDirectly" in output and "admin@" in output  # the customers' admin center sign-ins too
     assert "Traceback" not in output
 
 
