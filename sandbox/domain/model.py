@@ -7,6 +7,7 @@ they are the same object. The store maps them to tables without this module know
 from __future__ import annotations
 
 import enum
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -189,10 +190,12 @@ class Contact:
     phone_number: str | None = None
 
     def key(self) -> str:
-        """What makes two confirmations "the same contact" for 600061: case and spacing ignored."""
-        phone = "".join(ch for ch in (self.phone_number or "") if ch.isdigit())
+        """What makes two confirmations "the same contact" for 600061: names and e-mail in one Unicode form
+        (NFKC: "é" typed as one character or as "e" and an accent), ignoring case and runs of spaces; the phone
+        by its digits, in whatever script they were typed."""
+        phone = "".join(str(unicodedata.decimal(ch)) for ch in (self.phone_number or "") if ch.isdecimal())
         parts = (self.first_name, self.last_name, self.email)
-        return "|".join(p.strip().casefold() for p in parts) + "|" + phone
+        return "|".join(" ".join(unicodedata.normalize("NFKC", p).split()).casefold() for p in parts) + "|" + phone
 
 
 @dataclass(eq=False)

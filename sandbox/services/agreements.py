@@ -141,8 +141,11 @@ def confirm_customer_acceptance(
     )
     try:
         insert_attestation(ctx.engine, attestation)
-    except IntegrityError as exc:  # a concurrent twin won the race: same answer as the check above
-        raise PartnerConfirmedAgreementAlreadyExists() from exc
+    except IntegrityError as exc:
+        if attestations_with_contact(ctx.engine, customer.id, agreement_type, contact.key()):
+            raise PartnerConfirmedAgreementAlreadyExists() from exc  # a concurrent twin won the race
+        # the customer (or its whole tenant) was deleted meanwhile: a foreign key, not a twin
+        raise NotFound(f"Customer {customer_id} was not found.") from exc
     return attestation
 
 

@@ -121,6 +121,16 @@ def test_the_same_contact_again_gets_600061_in_the_documented_body(client, heade
     assert confirmations(client, headers, customer_id)["totalCount"] == 1
 
 
+def test_look_alike_contacts_are_the_same_contact(client, headers, customer_id):
+    """One Unicode form, runs of spaces and the digits' script don't make a contact new either."""
+    first = {"firstName": "Jos\u00e9", "lastName": "Mary Ann", "email": "jose@example.com", "phoneNumber": "0612345678"}
+    assert confirm(client, headers, customer_id, primaryContact=first).status_code == 201
+    look_alike = {"firstName": "Jose\u0301", "lastName": "Mary  Ann", "email": "jose@example.com",
+                  "phoneNumber": "\u0660\u0666\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668"}  # Arabic-Indic
+    assert confirm(client, headers, customer_id, primaryContact=look_alike).status_code == 409
+    assert confirm(client, headers, customer_id, primaryContact={**first, "lastName": "MaryAnn"}).status_code == 201
+
+
 @pytest.mark.parametrize("field", ["firstName", "lastName", "email", "phoneNumber"])
 def test_a_changed_contact_may_confirm_again(client, headers, customer_id, field):
     assert confirm(client, headers, customer_id).status_code == 201

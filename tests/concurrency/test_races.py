@@ -137,3 +137,24 @@ def test_fifty_concurrent_new_customers_all_land(live):
     assert not [a for a in answers if isinstance(a, Exception)], answers
     assert sorted({a.status_code for a in answers}) == [201], [a.text for a in answers if a.status_code != 201][:3]
     assert count(live.app, orm.customers, workspace_id=tenant["id"]) == CLIENTS
+
+
+def test_confirmations_racing_the_deletion_of_their_tenant_are_never_false_duplicates(live):
+    """Each caller confirms a contact of its own while the tenant is deleted: a 201 before the deletion, a
+    401 or 404 after it; never 600061 (no contact was confirmed twice), never a 5xx."""
+    tenant = new_tenant(live.url)
+    customer = tenant["customers"][0]["id"]
+    headers = {"Authorization": f"Bearer {token_for(live.url, tenant)}"}
+
+    def call(i):
+        if i == CLIENTS // 2:
+            return requests.delete(f"{live.url}/_sandbox/tenants/{tenant['id']}", timeout=60)
+        contact = {**agreement_body()["primaryContact"], "email": f"contact{i}@example.com"}
+        return requests.post(f"{live.url}/v1/customers/{customer}/agreements", headers=headers, timeout=60,
+                             json=agreement_body(primaryContact=contact))
+
+    answers = hammer(CLIENTS, call)
+
+    assert not [a for a in answers if isinstance(a, Exception)], answers
+    statuses = sorted(a.status_code for a in answers)
+    assert set(statuses) <= {201, 204, 401, 404}, [(a.status_code, a.text[:120]) for a in answers if a.status_code >= 409]
