@@ -46,6 +46,16 @@ def test_a_429_rule_answers_with_retry_after_then_lets_the_retry_through(client,
     assert listed["id"] == rule["id"] and listed["fired"] == 1 and listed["remaining"] == 0
 
 
+def test_an_options_request_spends_no_rule_and_leaves_no_entry(client, tenant, headers):
+    """OPTIONS asks what a path allows; a count-1 rule is kept for the call it was meant for."""
+    add_rule(client, tenant["id"], operation="getAgreementMetadata", status=503, count=1)
+    before = journal(client, tenant["id"])  # the token's request
+    options = client.options("/v1/agreements", headers=headers)
+    assert options.status_code == 200 and "GET" in options.headers["Allow"]
+    assert journal(client, tenant["id"]) == before
+    assert client.get("/v1/agreements", headers=headers).status_code == 503
+
+
 @pytest.mark.parametrize(("status", "code"), [(500, 800003), (503, 503), (408, 408), (502, 502)])
 def test_server_error_rules_use_the_classic_body(client, tenant, headers, customer_id, status, code):
     add_rule(client, tenant["id"], operation="getCustomer", status=status, retryAfter=7)

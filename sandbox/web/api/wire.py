@@ -150,6 +150,8 @@ def before_operation():
     state, req, app = g._get_current_object(), request._get_current_object(), current_app._get_current_object()
     op = operations.for_endpoint(req.endpoint)
     state.caller = caller_ = authenticate(req.environ, app)
+    if req.method == "OPTIONS":  # Flask answers what the path allows: no operation runs, no fault fires, no entry
+        return None
     ws = caller_.principal.workspace.id
     state.journal = {"workspace_id": ws, "operation": op.id if op else req.endpoint, "now": caller_.now,
                      "started": state.get("started", time.perf_counter())}
