@@ -25,6 +25,13 @@ def _customer_or_404(uow: UnitOfWork, actor: Actor, customer_id: str) -> Custome
     return customer
 
 
+def _subscription_or_404(uow: UnitOfWork, customer: Customer, subscription_id: str) -> Subscription:
+    subscription = uow.repo.subscription(customer.id, subscription_id)
+    if subscription is None:
+        raise NotFound(f"Subscription {subscription_id} was not found.")
+    return subscription
+
+
 def _gate(ctx: ServiceContext, uow: UnitOfWork, customer: Customer, offer, today) -> None:
     rules.ensure_purchase_allowed(  # R-NEW-BUY, R-TL-4, R-TL-5: 13605 until the agreement is in place
         today,
@@ -52,24 +59,27 @@ def create_order(ctx: ServiceContext, actor: Actor, customer_id: str, line_items
             offers.append(offer)
         for offer in offers:
             _gate(ctx, uow, customer, offer, now.date())
+        order_id = ctx.new_id()
+        subscription_ids = [ctx.new_id() for _ in offers]
         order = Order(
-            id=ctx.new_id(),
+            id=order_id,
             workspace_id=workspace.id,
             customer_id=customer.id,
             partner_id=actor.partner_id,
             created_at=now,
-            line_items=[
-                {"lineItemNumber": n, "offerId": o.id, "quantity": i.quantity} for n, (o, i) in enumerate(zip(offers, line_items, strict=True))
+            line_items=[  # each line names its subscription, for reading the order back
+                {"lineItemNumber": n, "offerId": o.id, "quantity": i.quantity, "subscriptionId": s}
+                for n, (o, i, s) in enumerate(zip(offers, line_items, subscription_ids, strict=True))
             ],
         )
         uow.repo.add(order)
         uow.repo.flush()
         subscriptions = [
             Subscription(
-                id=ctx.new_id(), workspace_id=workspace.id, customer_id=customer.id, partner_id=actor.partner_id,
+                id=subscription_id, workspace_id=workspace.id, customer_id=customer.id, partner_id=actor.partner_id,
                 offer_id=offer.id, offer_name=offer.name, quantity=item.quantity, created_at=now, order_id=order.id,
             )
-            for offer, item in zip(offers, line_items, strict=True)
+            for offer, item, subscription_id in zip(offers, line_items, subscription_ids, strict=True)
         ]
         uow.repo.add(*subscriptions)
         return order, subscriptions
@@ -83,9 +93,7 @@ def update_subscription_quantity(
     with ctx.unit_of_work() as uow:
         workspace = require_workspace(uow, actor.workspace_id)
         customer = _customer_or_404(uow, actor, customer_id)
-        subscription = uow.repo.subscription(customer.id, subscription_id)
-        if subscription is None:
-            raise NotFound(f"Subscription {subscription_id} was not found.")
+        subscription = _subscription_or_404(uow, customer, subscription_id)
         if quantity != subscription.quantity:
             _gate(ctx, uow, customer, find_offer(subscription.offer_id), ctx.now_in(workspace).date())
             subscription.quantity = quantity
@@ -96,3 +104,25 @@ def list_subscriptions(ctx: ServiceContext, actor: Actor, customer_id: str) -> l
     with ctx.unit_of_work() as uow:
         customer = _customer_or_404(uow, actor, customer_id)
         return uow.repo.subscriptions(customer.id)
+
+
+def get_subscription(ctx: ServiceContext, actor: Actor, customer_id: str, subscription_id: str) -> Subscription:
+    with ctx.unit_of_work() as uow:
+        return _subscription_or_404(uow, _customer_or_404(uow, actor, customer_id), subscription_id)
+
+
+def get_order(ctx: ServiceContext, actor: Actor, customer_id: str, order_id: str) -> tuple[Order, list[Subscription]]:
+    """An order of the customer's (another customer's, even the same partner's, is not found) and its subscriptions."""
+    with ctx.unit_of_work() as uow:
+        customer = _customer_or_404(uow, actor, customer_id)
+        order = uow.repo.order(customer.id, order_id)
+        if order is None:
+            raise NotFound(f"Order {order_id} was not found.")
+        return order, [s for s in uow.repo.subscriptions(customer.id) if s.order_id == order.id]
+
+
+def list_orders(ctx: ServiceContext, actor: Actor, customer_id: str) -> tuple[list[Order], list[Subscription]]:
+    """The customer's orders, oldest first, and the subscriptions they made."""
+    with ctx.unit_of_work() as uow:
+        customer = _customer_or_404(uow, actor, customer_id)
+        return uow.repo.orders(customer.id), [s for s in uow.repo.subscriptions(customer.id) if s.order_id]

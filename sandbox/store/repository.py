@@ -300,7 +300,11 @@ class Repository:
 
     def orders(self, customer_id: str) -> list[model.Order]:
         o = orm.orders.c
-        return list(self.session.scalars(select(model.Order).where(o.customer_id == customer_id).order_by(o.created_at)))
+        return list(self.session.scalars(select(model.Order).where(o.customer_id == customer_id).order_by(o.created_at, o.id)))
+
+    def order(self, customer_id: str, order_id: str) -> model.Order | None:
+        order = self.session.get(model.Order, order_id)
+        return order if order is not None and order.customer_id == customer_id else None
 
 
 # --- who is calling, in one read (the API authenticates every request) ----------------------

@@ -79,6 +79,15 @@ def customer_body(domain: str | None = None, **billing_changes) -> dict:
     return {"companyProfile": {"domain": domain or f"test{uuid.uuid4().hex[:10]}.onmicrosoft.com"}, "billingProfile": billing}
 
 
+def follow(client, headers: dict, link: dict) -> dict:
+    """GET what a ``links`` entry names, as the .NET SDK does: a uri under /v1 (most name it without the prefix)."""
+    assert link["method"] == "GET" and link["headers"] == [], link
+    uri = link["uri"] if link["uri"].startswith("/v1/") else "/v1" + link["uri"]
+    response = client.get(uri, headers=headers)
+    assert response.status_code == 200, (uri, response.get_data(as_text=True))
+    return response.get_json()
+
+
 def assert_classic_error(response, status: int, code: int | None = None) -> dict:
     """The front door's error body, as JSON, with the status and (optionally) the code expected."""
     assert response.status_code == status, response.get_data(as_text=True)

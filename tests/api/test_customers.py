@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from .helpers import assert_classic_error, bearer, customer_body, request_token
+from .helpers import assert_classic_error, bearer, customer_body, follow, request_token
 
 DOTNET_SDK_BODY = """{
   "Id": null, "CommerceId": null,
@@ -149,6 +149,32 @@ def test_get_customer_errors(client, headers):
     assert_classic_error(client.get(f"/v1/customers/{uuid.uuid4()}", headers=headers), 404, 1000)
     other = client.post("/_sandbox/tenants", json={"customers": 1}).get_json()
     assert_classic_error(client.get(f"/v1/customers/{other['customers'][0]['id']}", headers=headers), 404, 1000)
+
+
+def test_every_link_of_a_customer_resolves_to_what_the_customer_shows(client, headers, app_only_headers):
+    created = create(client, headers).get_json()
+    fetched = client.get(f"/v1/customers/{created['id']}", headers=headers).get_json()
+    listed = next(c for c in client.get("/v1/customers", headers=headers).get_json()["items"] if c["id"] == created["id"])
+    for reader in (headers, app_only_headers):
+        for shown in (created, fetched, listed):
+            assert follow(client, reader, shown["links"]["self"]) == fetched
+            # the profiles as the customer by id shows them (its company profile with address and e-mail)
+            assert follow(client, reader, shown["companyProfile"]["links"]["self"]) == fetched["companyProfile"]
+            assert follow(client, reader, shown["billingProfile"]["links"]["self"]) == fetched["billingProfile"]
+    company = fetched["companyProfile"]
+    assert company["attributes"] == {"objectType": "CustomerCompanyProfile"} and {"address", "email"} <= set(company)
+    assert company["tenantId"] == created["id"] and company["domain"] == created["companyProfile"]["domain"]
+    billing = fetched["billingProfile"]
+    assert billing["attributes"]["objectType"] == "CustomerBillingProfile" and billing["attributes"]["etag"]
+
+
+@pytest.mark.parametrize("profile", ["company", "billing"])
+def test_profile_errors(client, headers, profile):
+    assert_classic_error(client.get(f"/v1/customers/not-a-guid/profiles/{profile}", headers=headers), 400, 900118)
+    assert_classic_error(client.get(f"/v1/customers/{uuid.uuid4()}/profiles/{profile}", headers=headers), 404, 1000)
+    other = client.post("/_sandbox/tenants", json={"customers": 1}).get_json()
+    foreign = other["customers"][0]["id"]
+    assert_classic_error(client.get(f"/v1/customers/{foreign}/profiles/{profile}", headers=headers), 404, 1000)
 
 
 def test_listing_pages_through_ms_continuation_token(client, tenant, headers):

@@ -6,7 +6,16 @@ import uuid
 
 import pytest
 
-from .helpers import add_customer, agreement_body, assert_classic_error, set_clock
+from .helpers import (
+    add_customer,
+    advance_clock,
+    agreement_body,
+    assert_classic_error,
+    bearer,
+    follow,
+    request_token,
+    set_clock,
+)
 
 M365_BASIC_LEGACY = "031C9E47-4802-4248-838E-778FB1D2CC05"
 M365_BUSINESS_STANDARD = "CFQ7TTC0LH18:0001"
@@ -174,3 +183,58 @@ def test_subscription_ids_and_ownership(client, tenant, headers):
     foreign = add_customer(client, other["id"], "MCAAttested")
     assert_classic_error(order(client, headers, foreign["id"]), 404, 1000)
     assert_classic_error(client.get(f"/v1/customers/{foreign['id']}/subscriptions", headers=headers), 404, 1000)
+
+
+def test_an_order_and_its_subscriptions_read_back_through_their_links(client, tenant, headers, app_only_headers):
+    """What a partner checks after a retry: the order's links.self, the order list, each subscription's link."""
+    customer = add_customer(client, tenant["id"], "MCAAttested")["id"]
+    lines = [{"offerId": M365_BUSINESS_STANDARD, "quantity": 5}, {"offerId": M365_BUSINESS_STANDARD, "quantity": 3},
+             {"offerId": AZURE_PLAN, "quantity": 1}]
+    created = client.post(f"/v1/customers/{customer}/orders", headers=headers, json={"lineItems": lines})
+    assert created.status_code == 201, created.get_data(as_text=True)
+    placed = created.get_json()
+    for reader in (headers, app_only_headers):
+        assert follow(client, reader, placed["links"]["self"]) == placed
+        listed = client.get(f"/v1/customers/{customer}/orders", headers=reader).get_json()
+        assert listed["items"] == [placed] and listed["totalCount"] == 1
+        assert listed["attributes"] == {"objectType": "Collection"} and follow(client, reader, listed["links"]["self"]) == listed
+        collection = client.get(f"/v1/customers/{customer}/subscriptions", headers=reader).get_json()
+        assert follow(client, reader, collection["links"]["self"]) == collection
+        for item in collection["items"]:
+            assert follow(client, reader, item["links"]["self"]) == item
+    # each line names its own subscription, also two lines of one offer, and keeps it after a seat change
+    assert patch(client, headers, customer, placed["lineItems"][1]["subscriptionId"], 4).status_code == 200
+    for line, sent in zip(follow(client, headers, placed["links"]["self"])["lineItems"], lines, strict=True):
+        subscription = client.get(f"/v1/customers/{customer}/subscriptions/{line['subscriptionId']}", headers=headers).get_json()
+        assert subscription["orderId"] == placed["id"] and subscription["offerId"] == line["offerId"] == sent["offerId"]
+        assert line["quantity"] == sent["quantity"] and subscription["quantity"] == (4 if line["lineItemNumber"] == 1 else sent["quantity"])
+
+
+def test_orders_are_listed_oldest_first(client, tenant, headers):
+    set_clock(client, tenant["id"], "2021-03-01T09:00:00+00:00")
+    customer = add_customer(client, tenant["id"], "MCAAttested")["id"]
+    assert client.get(f"/v1/customers/{customer}/orders", headers=headers).get_json()["items"] == []  # seeded seats: no order
+    first = order(client, headers, customer).get_json()
+    advance_clock(client, tenant["id"], 60)
+    second = order(client, headers, customer, AZURE_PLAN, 1).get_json()
+    listed = client.get(f"/v1/customers/{customer}/orders", headers=headers).get_json()
+    assert [o["id"] for o in listed["items"]] == [first["id"], second["id"]] and listed["totalCount"] == 2
+    assert listed["links"]["self"]["uri"] == f"/customers/{customer}/orders"
+
+
+def test_reading_orders_and_subscriptions_of_others_is_404_and_bad_ids_400(client, tenant, headers):
+    mine, neighbour = (add_customer(client, tenant["id"], "MCAAttested")["id"] for _ in range(2))
+    placed = order(client, headers, neighbour).get_json()
+    order_id, subscription_id = placed["id"], placed["lineItems"][0]["subscriptionId"]
+    for customer, oid, sid in [(mine, order_id, subscription_id), (neighbour, str(uuid.uuid4()), str(uuid.uuid4()))]:
+        # another customer of the same partner names them nowhere, as ids that exist nowhere
+        assert_classic_error(client.get(f"/v1/customers/{customer}/orders/{oid}", headers=headers), 404, 1000)
+        assert_classic_error(client.get(f"/v1/customers/{customer}/subscriptions/{sid}", headers=headers), 404, 1000)
+    assert_classic_error(client.get(f"/v1/customers/{neighbour}/orders/not-a-guid", headers=headers), 400, 800002)
+    assert_classic_error(client.get(f"/v1/customers/{neighbour}/subscriptions/not-a-guid", headers=headers), 400, 800002)
+    for path in (f"not-a-guid/orders/{order_id}", "not-a-guid/orders", f"not-a-guid/subscriptions/{subscription_id}"):
+        assert_classic_error(client.get(f"/v1/customers/{path}", headers=headers), 400, 900118)
+    other = bearer(request_token(client, client.post("/_sandbox/tenants", json={"customers": 0}).get_json()))
+    for path in (f"{neighbour}/orders/{order_id}", f"{neighbour}/orders", f"{neighbour}/subscriptions/{subscription_id}"):
+        assert_classic_error(client.get(f"/v1/customers/{path}", headers=other), 404, 1000)
+    assert client.get(f"/v1/CUSTOMERS/{neighbour.upper()}/Orders/{order_id.upper()}", headers=headers).get_json() == placed

@@ -3,7 +3,7 @@ App+User token and a real App-only token, valid and invalid data. No 5xx, and ev
 schema the document gives for its status.
 
 Bounded: ``CASES`` generated cases per operation, each sent with both tokens (the token endpoints once):
-12 /v1 operations x 50 x 2 + 2 token endpoints x 50 = 1,300 requests, about a minute. ``MCA_SANDBOX_FUZZ_CASES`` raises it.
+17 /v1 operations x 50 x 2 + 2 token endpoints x 50 = 1,800 requests, about a minute and a half. ``MCA_SANDBOX_FUZZ_CASES`` raises it.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ CHECKS = [not_a_server_error, response_schema_conformance, content_type_conforma
 
 
 def _world():
-    """A sandbox with a tenant whose first customer has the MCA and a subscription (so PATCH finds one)."""
+    """A sandbox with a tenant whose first customer has the MCA and an order (so the reads and PATCH find them)."""
     app = create_app({"DATABASE_URL": "sqlite://", "PUBLIC_URL": "http://sandbox.test", "SECRET_KEY": "fuzz-secret"})
     client = app.test_client()
     tenant = client.post("/_sandbox/tenants", json={"customers": 3, "seed": 9090}).get_json()
@@ -47,6 +47,7 @@ def _world():
         "headers": [bearer(user_token), bearer(request_token(client, tenant, None))],
         "customers": [c["id"] for c in tenant["customers"]],
         "subscription": order.get_json()["lineItems"][0]["subscriptionId"],
+        "order": order.get_json()["id"],
         "templates": [MCA_TEMPLATE, CLOUD_TEMPLATE],
     }
 
@@ -67,6 +68,8 @@ def _aim(case) -> None:
         params["customer-tenant-id"] = WORLD["customers"][n % 3]
     if "subscription-id" in params:
         params["subscription-id"] = WORLD["subscription"]
+    if "order-id" in params:
+        params["order-id"] = WORLD["order"]
     if "agreement-template-id" in params:
         params["agreement-template-id"] = WORLD["templates"][n % 4 // 2]
     if "tenant" in params:

@@ -50,7 +50,7 @@ def world(client, tenant):
     order = client.post(f"/v1/customers/{customer}/orders", headers=headers, json=ORDER)
     assert order.status_code == 201, order.get_data(as_text=True)
     return {"headers": headers, "customer": customer, "subscription": order.get_json()["lineItems"][0]["subscriptionId"],
-            "tenant": tenant}
+            "order": order.get_json()["id"], "tenant": tenant}
 
 
 def writes(world) -> dict[str, tuple[str, str, dict]]:
@@ -129,7 +129,7 @@ def test_every_bad_body_is_a_4xx_and_changes_nothing(app, client, world, operati
 
 
 def test_ids_that_are_not_guids_are_4xx_on_every_operation(app, client, world):
-    c, s = world["customer"], world["subscription"]
+    c, s, o = world["customer"], world["subscription"], world["order"]
     before = snapshot(app)
     for bad in NOT_GUIDS:
         from urllib.parse import quote
@@ -137,9 +137,13 @@ def test_ids_that_are_not_guids_are_4xx_on_every_operation(app, client, world):
         b = quote(bad, safe="")
         requests = [
             ("GET", f"/v1/customers/{b}", None), ("GET", f"/v1/customers/{b}/agreements", None),
+            ("GET", f"/v1/customers/{b}/profiles/company", None), ("GET", f"/v1/customers/{b}/profiles/billing", None),
             ("POST", f"/v1/customers/{b}/agreements", agreement_body()),
             ("GET", f"/v1/customers/{b}/directSignedMicrosoftCustomerAgreementStatus", None),
-            ("POST", f"/v1/customers/{b}/orders", ORDER), ("GET", f"/v1/customers/{b}/subscriptions", None),
+            ("POST", f"/v1/customers/{b}/orders", ORDER), ("GET", f"/v1/customers/{b}/orders", None),
+            ("GET", f"/v1/customers/{b}/orders/{o}", None), ("GET", f"/v1/customers/{c}/orders/{b}", None),
+            ("GET", f"/v1/customers/{b}/subscriptions", None), ("GET", f"/v1/customers/{b}/subscriptions/{s}", None),
+            ("GET", f"/v1/customers/{c}/subscriptions/{b}", None),
             ("PATCH", f"/v1/customers/{b}/subscriptions/{s}", {"quantity": 2}),
             ("PATCH", f"/v1/customers/{c}/subscriptions/{b}", {"quantity": 2}),
             ("GET", f"/v1/agreementtemplates/{b}/document", None),

@@ -30,17 +30,22 @@ def two_partners(client):
                        json=agreement_body(dateAgreed="2020-03-01T00:00:00Z")).status_code == 201
     order = client.post(f"/v1/customers/{b_customer}/orders", headers=b_headers, json=ORDER).get_json()
     return {"a": a, "b": b, "b_customer": b_customer, "b_subscription": order["lineItems"][0]["subscriptionId"],
-            "a_customer": a["customers"][0]["id"]}
+            "b_order": order["id"], "a_customer": a["customers"][0]["id"]}
 
 
-def aimed_at(customer: str, subscription: str) -> list[tuple[str, str, dict | None]]:
+def aimed_at(customer: str, subscription: str, order: str) -> list[tuple[str, str, dict | None]]:
     return [
         ("GET", f"/v1/customers/{customer}", None),
+        ("GET", f"/v1/customers/{customer}/profiles/company", None),
+        ("GET", f"/v1/customers/{customer}/profiles/billing", None),
         ("GET", f"/v1/customers/{customer}/agreements?agreementType=*", None),
         ("POST", f"/v1/customers/{customer}/agreements", agreement_body(dateAgreed="2020-03-01T00:00:00Z")),
         ("GET", f"/v1/customers/{customer}/directSignedMicrosoftCustomerAgreementStatus", None),
         ("POST", f"/v1/customers/{customer}/orders", ORDER),
+        ("GET", f"/v1/customers/{customer}/orders", None),
+        ("GET", f"/v1/customers/{customer}/orders/{order}", None),
         ("GET", f"/v1/customers/{customer}/subscriptions", None),
+        ("GET", f"/v1/customers/{customer}/subscriptions/{subscription}", None),
         ("PATCH", f"/v1/customers/{customer}/subscriptions/{subscription}", {"quantity": 5}),
     ]
 
@@ -56,18 +61,16 @@ def test_partner_a_gets_404_on_every_operation_aimed_at_partner_bs_records(app, 
     a, b = two_partners["a"], two_partners["b"]
     headers = bearer(request_token(client, a, role))
     b_names = [c["companyName"] for c in b["customers"]] + [c["domain"] for c in b["customers"]] + [b["name"]]
-    unknown_customer, unknown_subscription = str(uuid.uuid4()), str(uuid.uuid4())
+    unknown_customer, unknown_subscription, unknown_order = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
     before = snapshot(app)
-    targets = [
-        (two_partners["b_customer"], two_partners["b_subscription"]),  # B's customer, B's subscription
-        (two_partners["a_customer"], two_partners["b_subscription"]),  # A's own customer, B's subscription
-    ]
-    for customer, subscription in targets:
-        for (method, path, body), (_, unknown_path, _) in zip(aimed_at(customer, subscription),
+    b_subscription, b_order = two_partners["b_subscription"], two_partners["b_order"]
+    for customer in (two_partners["b_customer"], two_partners["a_customer"]):  # B's customer; A's own, with B's ids
+        for (method, path, body), (_, unknown_path, _) in zip(aimed_at(customer, b_subscription, b_order),
                                                              aimed_at(unknown_customer if customer != two_partners["a_customer"]
-                                                                      else customer, unknown_subscription), strict=True):
-            if customer == two_partners["a_customer"] and subscription not in path:
-                continue  # A's own customer: only B's subscription under it is aimed at
+                                                                      else customer, unknown_subscription, unknown_order),
+                                                             strict=True):
+            if customer == two_partners["a_customer"] and b_subscription not in path and b_order not in path:
+                continue  # A's own customer: only B's subscription and order under it are aimed at
             response = client.open(path, method=method, headers=headers, json=body)
             if role is None and ("agreements" in path or "directSigned" in path):
                 assert response.status_code == 403, path  # App+User-only: refused for the token, before any lookup
@@ -79,8 +82,8 @@ def test_partner_a_gets_404_on_every_operation_aimed_at_partner_bs_records(app, 
             assert not any(name in text for name in b_names), text
             unknown = client.open(unknown_path, method=method, headers=headers, json=body)
             # byte for byte what an id that exists nowhere gets: the answer tells nothing about B
-            assert _same_without(text, customer, subscription) == _same_without(
-                unknown.get_data(as_text=True), unknown_customer, unknown_subscription, customer)
+            assert _same_without(text, customer, b_subscription, b_order) == _same_without(
+                unknown.get_data(as_text=True), unknown_customer, unknown_subscription, unknown_order, customer)
     listed = client.get("/v1/customers?size=500", headers=headers).get_json()["items"]
     assert {c["id"] for c in listed} == {c["id"] for c in a["customers"]}
     assert snapshot(app) == before

@@ -41,10 +41,14 @@ def operations(customer: str, bought: str, subscription: str):
         ("createCustomer", "POST", "/v1/customers", customer_body(), 201),
         ("listCustomers", "GET", "/v1/customers", None, 200),
         ("getCustomer", "GET", f"/v1/customers/{customer}", None, 200),
+        ("getCustomerCompanyProfile", "GET", f"/v1/customers/{customer}/profiles/company", None, 200),
+        ("getCustomerBillingProfile", "GET", f"/v1/customers/{customer}/profiles/billing", None, 200),
         ("getRelationshipRequest", "GET", "/v1/customers/relationshiprequests", None, 200),
         ("createOrder", "POST", f"/v1/customers/{bought}/orders",
          {"lineItems": [{"offerId": "CFQ7TTC0LH18:0001", "quantity": 1}]}, 201),
+        ("listOrders", "GET", f"/v1/customers/{bought}/orders", None, 200),
         ("listSubscriptions", "GET", f"/v1/customers/{bought}/subscriptions", None, 200),
+        ("getSubscription", "GET", f"/v1/customers/{bought}/subscriptions/{subscription}", None, 200),
         ("updateSubscription", "PATCH", f"/v1/customers/{bought}/subscriptions/{subscription}", {"quantity": 4}, 200),
     ]
 

@@ -144,7 +144,7 @@ def build_spec(public_url: str) -> dict:
         operation = {
             "operationId": op.id,
             "summary": op.summary,
-            "description": f"Authentication: {op.auth}. Rules: {op.rule_ids}.",
+            "description": f"Authentication: {op.auth}." + (f" Rules: {op.rule_ids}." if op.rule_ids else ""),
             "tags": ["Partner Center"],
             "security": [{"bearer": []}],
             "parameters": [_parameter(p) for p in (*op.params, *TRACKING_HEADERS)],

@@ -15,7 +15,7 @@ from marshmallow import Schema
 
 from sandbox.domain import rules
 from sandbox.domain.clock import as_utc
-from sandbox.domain.model import Attestation, DocumentLink, Order, Subscription
+from sandbox.domain.model import Attestation, Customer, DocumentLink, Order, Subscription
 from sandbox.domain.offers import find_offer
 from sandbox.services.customers import CreatedCustomer, CustomerView
 
@@ -117,6 +117,46 @@ def _etag(*parts) -> str:
     return str(int.from_bytes(digest[:8], "big", signed=True))
 
 
+def _company_profile(c: Customer, *, by_id: bool) -> dict:
+    """A customer's company profile in CompanyProfileOut's order and without nulls."""
+    return _present(
+        tenantId=c.id,
+        domain=c.domain,
+        companyName=c.company_name,
+        address=_present(
+            country=c.country, region=c.state, city=c.city, addressLine1=c.address_line1,
+            addressLine2=c.address_line2, postalCode=c.postal_code, phoneNumber=c.phone_number or "",
+        ) if by_id else None,
+        email=c.email if by_id else None,
+        organizationRegistrationNumber=c.organization_registration_number,
+        links={"self": link(f"/customers/{c.id}/profiles/company")},
+        attributes=attributes("CustomerCompanyProfile"),
+    )
+
+
+def _billing_profile(c: Customer) -> dict:
+    """A customer's billing profile in BillingProfileOut's order and without nulls."""
+    return _present(
+        id=c.billing_profile_id,
+        firstName=c.first_name,
+        lastName=c.last_name,
+        email=c.email,
+        culture=c.culture,
+        language=c.language,
+        companyName=c.company_name,
+        defaultAddress=_present(
+            country=c.country, city=c.city, state=c.state, addressLine1=c.address_line1,
+            addressLine2=c.address_line2, postalCode=c.postal_code, firstName=c.first_name,
+            lastName=c.last_name, phoneNumber=c.phone_number or "",
+        ),
+        links={"self": link(f"/customers/{c.id}/profiles/billing")},
+        attributes=attributes(
+            "CustomerBillingProfile",
+            _etag(c.billing_profile_id, c.email, c.company_name, c.address_line1, c.city, c.postal_code, c.phone_number),
+        ),
+    )
+
+
 def _customer(view: CustomerView, *, by_id: bool) -> dict:
     """A customer in CustomerOut's order and without nulls."""
     c, rel = view.customer, view.relationship
@@ -124,38 +164,8 @@ def _customer(view: CustomerView, *, by_id: bool) -> dict:
     return _present(
         id=c.id,
         commerceId=c.commerce_id,
-        companyProfile=_present(
-            tenantId=c.id,
-            domain=c.domain,
-            companyName=c.company_name,
-            address=_present(
-                country=c.country, region=c.state, city=c.city, addressLine1=c.address_line1,
-                addressLine2=c.address_line2, postalCode=c.postal_code, phoneNumber=c.phone_number or "",
-            ) if by_id else None,
-            email=c.email if by_id else None,
-            organizationRegistrationNumber=c.organization_registration_number,
-            links={"self": link(f"{base}/profiles/company")},
-            attributes=attributes("CustomerCompanyProfile"),
-        ),
-        billingProfile=_present(
-            id=c.billing_profile_id,
-            firstName=c.first_name,
-            lastName=c.last_name,
-            email=c.email,
-            culture=c.culture,
-            language=c.language,
-            companyName=c.company_name,
-            defaultAddress=_present(
-                country=c.country, city=c.city, state=c.state, addressLine1=c.address_line1,
-                addressLine2=c.address_line2, postalCode=c.postal_code, firstName=c.first_name,
-                lastName=c.last_name, phoneNumber=c.phone_number or "",
-            ),
-            links={"self": link(f"{base}/profiles/billing")},
-            attributes=attributes(
-                "CustomerBillingProfile",
-                _etag(c.billing_profile_id, c.email, c.company_name, c.address_line1, c.city, c.postal_code, c.phone_number),
-            ),
-        ),
+        companyProfile=_company_profile(c, by_id=by_id),
+        billingProfile=_billing_profile(c),
         relationshipToPartner=rel.kind if rel is not None else "none",
         allowDelegatedAccess=bool(rel and rel.delegated_admin) if by_id else None,
         customDomains=[c.domain] if by_id else None,
@@ -167,6 +177,15 @@ def _customer(view: CustomerView, *, by_id: bool) -> dict:
 
 def customer(view: CustomerView) -> dict:
     return _customer(view, by_id=True)
+
+
+def company_profile(view: CustomerView) -> dict:
+    """As inside the customer by id (with its address and e-mail)."""
+    return _dump(schemas.CompanyProfileOut, _company_profile(view.customer, by_id=True))
+
+
+def billing_profile(view: CustomerView) -> dict:
+    return _dump(schemas.BillingProfileOut, _billing_profile(view.customer))
 
 
 def created_customer(created: CreatedCustomer) -> dict:
@@ -196,27 +215,36 @@ def relationship_request(url: str) -> dict:
     return _dump(schemas.RelationshipRequestOut, {"url": url, "attributes": attributes("RelationshipRequest")})
 
 
-def order(order_: Order, subscriptions: list[Subscription]) -> dict:
-    by_number = {n: s for n, s in enumerate(subscriptions)}
-    body = {
+def _order(order_: Order, subscriptions: list[Subscription]) -> dict:
+    """An order, each line with the subscription it made (a line of an order placed before lines named theirs
+    gets the order's next subscription of its offer)."""
+    unshown = {s.id: s for s in subscriptions if s.order_id == order_.id}
+    lines = []
+    for item in order_.line_items:
+        named = item.get("subscriptionId") or next((k for k, s in unshown.items() if s.offer_id == item["offerId"]), None)
+        sub = unshown.pop(named, None)
+        lines.append({"lineItemNumber": item["lineItemNumber"], "offerId": item["offerId"],
+                      "subscriptionId": sub.id if sub else None, "friendlyName": sub.offer_name if sub else None,
+                      "quantity": item["quantity"]})
+    return {
         "id": order_.id,
         "referenceCustomerId": order_.customer_id,
-        "lineItems": [
-            {
-                "lineItemNumber": item["lineItemNumber"],
-                "offerId": item["offerId"],
-                "subscriptionId": by_number[item["lineItemNumber"]].id if item["lineItemNumber"] in by_number else None,
-                "friendlyName": by_number[item["lineItemNumber"]].offer_name if item["lineItemNumber"] in by_number else None,
-                "quantity": item["quantity"],
-            }
-            for item in order_.line_items
-        ],
+        "lineItems": lines,
         "status": "completed",
         "creationDate": iso(order_.created_at),
         "links": {"self": link(f"/customers/{order_.customer_id}/orders/{order_.id}")},
         "attributes": attributes("Order"),
     }
-    return _dump(schemas.OrderOut, body)
+
+
+def order(order_: Order, subscriptions: list[Subscription]) -> dict:
+    return _dump(schemas.OrderOut, _order(order_, subscriptions))
+
+
+def orders(items: list[Order], subscriptions: list[Subscription], customer_id: str) -> dict:
+    body = {"totalCount": len(items), "items": [_order(o, subscriptions) for o in items],
+            "links": {"self": link(f"/customers/{customer_id}/orders")}, "attributes": attributes("Collection")}
+    return _dump(schemas.OrderCollectionOut, body)
 
 
 def _subscription(sub: Subscription) -> dict:

@@ -471,6 +471,13 @@ class OrderOut(OutSchema):
     attributes = fields.Nested(AttributesOut, required=True)
 
 
+class OrderCollectionOut(OutSchema):
+    totalCount = fields.Integer(required=True)
+    items = fields.List(fields.Nested(OrderOut), required=True)
+    links = fields.Nested(LinksOut)
+    attributes = fields.Nested(AttributesOut, required=True)
+
+
 class SubscriptionOut(OutSchema):
     id = fields.String(required=True)
     offerId = fields.String(required=True)

@@ -27,6 +27,8 @@ bp.after_request(after_operation)
 
 CUSTOMER_ID = Param("customer-tenant-id", "path", "The customer's tenant id (a GUID).", required=True,
                     schema={"type": "string", "format": "uuid"})
+SUBSCRIPTION_ID = Param("subscription-id", "path", "The subscription id (a GUID).", required=True)
+ORDER_ID = Param("order-id", "path", "The order id (a GUID).", required=True)
 AGREEMENT_TYPE = Param(
     "agreementType", "query",
     "MicrosoftCustomerAgreement, MicrosoftCloudAgreement or * (all). Default: MicrosoftCloudAgreement.",
@@ -58,6 +60,14 @@ def query_arg(name: str) -> str | None:
 def customer_id_from(value: str) -> str:
     if not schemas.is_guid(value):
         raise InvalidCustomerId(f"Invalid Customer Id: '{value[:64]}' is not a GUID.", field="customer-tenant-id")
+    return value.lower()
+
+
+def id_from(value: str, param: Param) -> str:
+    """A subscription or order id: a GUID, else 400 / 800002."""
+    if not schemas.is_guid(value):
+        name = param.name.removesuffix("-id")
+        raise InvalidRequestInput(f"Invalid {name} id: '{value[:64]}' is not a GUID.", data=[f"{param.name}: not a GUID"])
     return value.lower()
 
 
@@ -248,6 +258,26 @@ def get_customer(customer_id):
 
 
 @operation(bp, Operation(
+    "getCustomerCompanyProfile", "GET", "/customers/<customer_id>/profiles/company",
+    "/v1/customers/{customer-tenant-id}/profiles/company", "Get a customer's company profile", APP_OR_APP_USER, "",
+    params=(CUSTOMER_ID,), responses={200: ("The company profile, as in the customer by id.", schemas.CompanyProfileOut)},
+))
+def get_company_profile(customer_id):
+    customer_id = customer_id_from(customer_id)
+    return answer(render.company_profile(customers.get_customer(services(), caller().actor, customer_id)))
+
+
+@operation(bp, Operation(
+    "getCustomerBillingProfile", "GET", "/customers/<customer_id>/profiles/billing",
+    "/v1/customers/{customer-tenant-id}/profiles/billing", "Get a customer's billing profile", APP_OR_APP_USER, "",
+    params=(CUSTOMER_ID,), responses={200: ("The billing profile, as in the customer by id.", schemas.BillingProfileOut)},
+))
+def get_billing_profile(customer_id):
+    customer_id = customer_id_from(customer_id)
+    return answer(render.billing_profile(customers.get_customer(services(), caller().actor, customer_id)))
+
+
+@operation(bp, Operation(
     "getRelationshipRequest", "GET", "/customers/relationshiprequests", "/v1/customers/relationshiprequests",
     "Request a reseller relationship (the invitation URL)", APP_USER, "R-OPT2-REL-1, R-OPT2-REL-2",
     params=(
@@ -281,6 +311,26 @@ def create_order(customer_id):
 
 
 @operation(bp, Operation(
+    "getOrder", "GET", "/customers/<customer_id>/orders/<order_id>", "/v1/customers/{customer-tenant-id}/orders/{order-id}",
+    "Get an order by id", APP_OR_APP_USER, "", params=(CUSTOMER_ID, ORDER_ID),
+    responses={200: ("The order, as its creation answered it.", schemas.OrderOut)},
+))
+def get_order(customer_id, order_id):
+    customer_id, order_id = customer_id_from(customer_id), id_from(order_id, ORDER_ID)
+    return answer(render.order(*purchases.get_order(services(), caller().actor, customer_id, order_id)))
+
+
+@operation(bp, Operation(
+    "listOrders", "GET", "/customers/<customer_id>/orders", "/v1/customers/{customer-tenant-id}/orders",
+    "Get a customer's orders", APP_OR_APP_USER, "", params=(CUSTOMER_ID,),
+    responses={200: ("The orders, oldest first.", schemas.OrderCollectionOut)},
+))
+def list_orders(customer_id):
+    customer_id = customer_id_from(customer_id)
+    return answer(render.orders(*purchases.list_orders(services(), caller().actor, customer_id), customer_id))
+
+
+@operation(bp, Operation(
     "listSubscriptions", "GET", "/customers/<customer_id>/subscriptions", "/v1/customers/{customer-tenant-id}/subscriptions",
     "Get a customer's subscriptions", APP_OR_APP_USER, "R-OPT2-CANT", params=(CUSTOMER_ID,),
     responses={200: ("The subscriptions.", schemas.SubscriptionCollectionOut)},
@@ -291,22 +341,27 @@ def list_subscriptions(customer_id):
 
 
 @operation(bp, Operation(
+    "getSubscription", "GET", "/customers/<customer_id>/subscriptions/<subscription_id>",
+    "/v1/customers/{customer-tenant-id}/subscriptions/{subscription-id}", "Get a subscription by id", APP_OR_APP_USER, "",
+    params=(CUSTOMER_ID, SUBSCRIPTION_ID), responses={200: ("The subscription.", schemas.SubscriptionOut)},
+))
+def get_subscription(customer_id, subscription_id):
+    customer_id, subscription_id = customer_id_from(customer_id), id_from(subscription_id, SUBSCRIPTION_ID)
+    return answer(render.subscription(purchases.get_subscription(services(), caller().actor, customer_id, subscription_id)))
+
+
+@operation(bp, Operation(
     "updateSubscription", "PATCH", "/customers/<customer_id>/subscriptions/<subscription_id>",
     "/v1/customers/{customer-tenant-id}/subscriptions/{subscription-id}", "Change a subscription's quantity",
-    APP_OR_APP_USER, "R-TL-4, R-TL-5",
-    params=(CUSTOMER_ID, Param("subscription-id", "path", "The subscription id (a GUID).", required=True)),
-    body=schemas.SubscriptionPatchIn,
+    APP_OR_APP_USER, "R-TL-4, R-TL-5", params=(CUSTOMER_ID, SUBSCRIPTION_ID), body=schemas.SubscriptionPatchIn,
     responses={200: ("The subscription.", schemas.SubscriptionOut),
                403: ("13605 until the agreement the tenant's date requires is in place.", schemas.ErrorOut)},
 ))
 def update_subscription(customer_id, subscription_id):
-    customer_id = customer_id_from(customer_id)
-    if not schemas.is_guid(subscription_id):
-        raise InvalidRequestInput(f"Invalid subscription id: '{subscription_id[:64]}' is not a GUID.",
-                                  data=["subscription-id: not a GUID"])
+    customer_id, subscription_id = customer_id_from(customer_id), id_from(subscription_id, SUBSCRIPTION_ID)
     body = load(schemas.SubscriptionPatchIn)
     subscription = purchases.update_subscription_quantity(  # R-TL-4, R-TL-5: the same gate as a purchase
-        services(), caller().actor, customer_id, subscription_id.lower(), body["quantity"]
+        services(), caller().actor, customer_id, subscription_id, body["quantity"]
     )
     return answer(render.subscription(subscription))
 
