@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 
 from itsdangerous import BadData, URLSafeSerializer
+from sqlalchemy.exc import IntegrityError
 
 from sandbox.domain import rules
 from sandbox.domain.errors import AccessDenied, InvalidProperty, NotFound
@@ -89,6 +90,22 @@ def _customer_or_404(uow: UnitOfWork, actor: Actor, customer_id: str) -> Custome
 def create_customer(ctx: ServiceContext, actor: Actor, new: NewCustomer, agreement: AgreementChoice | None = None) -> CreatedCustomer:
     """Create a customer tenant, its admin user and the reseller relationship; in the portal, also the
     agreement choice: the partner's confirmation (Option 1) or an invitation to accept (Option 2)."""
+    try:
+        return _create_customer(ctx, actor, new, agreement)
+    except IntegrityError as exc:  # a race lost between the checks and the insert: say which, as the checks do
+        domain = new.domain.strip().lower()
+        with ctx.unit_of_work() as uow:
+            require_workspace(uow, actor.workspace_id)  # the tenant deleted meanwhile: 404
+            if uow.repo.domain_taken(domain):  # the same domain created meanwhile
+                raise _domain_unavailable(domain) from exc
+        raise
+
+
+def _domain_unavailable(domain: str) -> InvalidProperty:
+    return InvalidProperty(f"The domain name {domain} isn't available. Try another one.", field="domain")
+
+
+def _create_customer(ctx: ServiceContext, actor: Actor, new: NewCustomer, agreement: AgreementChoice | None) -> CreatedCustomer:
     with ctx.unit_of_work() as uow:
         workspace = require_workspace(uow, actor.workspace_id)
         partner = uow.repo.partner(actor.workspace_id, actor.partner_id)
@@ -101,7 +118,7 @@ def create_customer(ctx: ServiceContext, actor: Actor, new: NewCustomer, agreeme
         now = ctx.now_in(workspace)
         domain = new.domain.strip().lower()
         if uow.repo.domain_taken(domain):
-            raise InvalidProperty(f"The domain name {domain} isn't available. Try another one.", field="domain")
+            raise _domain_unavailable(domain)
         rules.ensure_customer_profile(new.country, new.organization_registration_number, new.phone_number)
         associated = None
         if new.associated_partner_id:

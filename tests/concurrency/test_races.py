@@ -8,7 +8,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
-from api.helpers import agreement_body
+from api.helpers import agreement_body, customer_body
 from sqlalchemy import func, select
 
 from sandbox.domain.errors import PartnerCenterError
@@ -158,3 +158,17 @@ def test_confirmations_racing_the_deletion_of_their_tenant_are_never_false_dupli
     assert not [a for a in answers if isinstance(a, Exception)], answers
     statuses = sorted(a.status_code for a in answers)
     assert set(statuses) <= {201, 204, 401, 404}, [(a.status_code, a.text[:120]) for a in answers if a.status_code >= 409]
+
+
+def test_customers_created_at_once_with_one_domain_make_one_customer(live):
+    """The domain check and the insert race: the losers get the check's own 400 / 3000, never a 5xx."""
+    tenant = new_tenant(live.url)
+    headers = {"Authorization": f"Bearer {token_for(live.url, tenant)}"}
+    body = customer_body()
+
+    answers = hammer(16, lambda i: requests.post(f"{live.url}/v1/customers", json=body, headers=headers, timeout=60))
+
+    assert not [a for a in answers if isinstance(a, Exception)], answers
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses.count(201) == 1 and set(statuses) == {201, 400}, [(a.status_code, a.text[:100]) for a in answers]
+    assert all(a.json()["code"] == 3000 and "isn't available" in a.json()["description"] for a in answers if a.status_code == 400)
