@@ -7,6 +7,7 @@ Functions take what they need (dates, roles, records) and either answer or raise
 from __future__ import annotations
 
 import enum
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,6 +25,13 @@ from .errors import (
 from .model import AgreementType, Attestation, Contact, DirectAcceptance, PartnerKind, Role, Subscription
 from .offers import DIRECT_ACCEPTANCE_BLOCKING, Offer, find_offer
 from .template_countries import MCA_COUNTRIES
+
+
+def is_blank(text: str) -> bool:
+    """Text that shows nothing: only spaces and format characters (a zero-width space, say). A required
+    name or address line must show something."""
+    return all(unicodedata.category(ch) in ("Cf", "Zs", "Zl", "Zp") for ch in text)
+
 
 # --- Agreement metadata (R-API-1) -------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from portal.helpers import Portal, account_info, set_clock, user_of
 
 from .helpers import BAD_EMAILS, CONTROL, HTML, LONG, SQL, SQL_OR, snapshot
 
-BAD_TEXT = ["", "   ", CONTROL, LONG[:5000]]
+BAD_TEXT = ["", "   ", "\u200b\u00a0\ufeff", CONTROL, LONG[:5000]]  # the third shows nothing (zero-width)
 FORM_BAD_EMAILS = [e for e in BAD_EMAILS if e.strip() == e]  # inputs are trimmed: a trailing line break is not an error
 BAD_DATE_INPUTS = ["2020-02-30", "2021-13-01", "0000-00-00", "9999-99-99", "yesterday", "2020-3-1x", SQL_OR,
                    "2999-01-01", "2020-03-16"]  # the last two are after the tenant's date (2020-03-15)

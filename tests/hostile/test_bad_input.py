@@ -86,6 +86,8 @@ def bad_bodies(operation: str, valid: dict):
         if path in REQUIRED[operation]:
             yield f"{name} null", with_value(valid, path, None)
             yield f"{name} missing", without(valid, path)
+            if isinstance(value, str):
+                yield f"{name} invisible", with_value(valid, path, "\u200b\u00a0\ufeff")  # shows nothing
         if isinstance(value, str):
             yield f"{name} control characters", with_value(valid, path, value[:5] + CONTROL)
             yield f"{name} very long", with_value(valid, path, LONG)

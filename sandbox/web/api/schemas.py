@@ -49,7 +49,7 @@ class Text(fields.String):
             raise ValidationError("Not valid Unicode text (a lone surrogate escape).")
         if len(text) > self.max_length:
             raise ValidationError(f"Longer than the maximum length of {self.max_length}.")
-        if len(text) < self.min_length:
+        if len(text) < self.min_length or (self.min_length and not text.isascii() and rules.is_blank(text)):
             raise ValidationError("Must not be empty." if self.min_length == 1 else f"Shorter than {self.min_length}.")
         return text
 

@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from sandbox.domain import rules
 from sandbox.domain.model import Contact
 from sandbox.domain.template_countries import MCA_COUNTRIES
 from sandbox.services.customers import AgreementChoice, NewCustomer
@@ -90,7 +91,8 @@ def read_text(form, name: str, parsed: Parsed, *, label: str, max_len: int, requ
     raw = raw if isinstance(raw, str) else ""
     value = raw.strip()
     parsed.values[name] = raw  # what the user typed is shown again
-    if not value:
+    if not value or rules.is_blank(value):
+        value = ""
         if required:
             parsed.errors[name] = MSG_REQUIRED.format(label=label)
     elif len(value) > max_len:
