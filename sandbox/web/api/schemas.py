@@ -107,6 +107,18 @@ def ignored(**kwargs) -> fields.Raw:
     return fields.Raw(load_default=None, allow_none=True, metadata={"description": "Read-only; ignored on input."}, **kwargs)
 
 
+def ignoring(*wire_names: str):
+    """A class decorator: the resource's other properties, by their names on the wire, accepted and ignored
+    (clients send a resource back whole; the .NET SDK sends every property of its model, nulls included)."""
+
+    def with_them(cls):
+        made = type(cls.__name__, (cls,), {name: ignored(data_key=name) for name in wire_names})
+        made.__doc__, made.__module__, made.__qualname__ = cls.__doc__, cls.__module__, cls.__qualname__
+        return made
+
+    return with_them
+
+
 def optional_text(data_key: str | None = None, max_length: int = 255) -> Text:
     return Text(data_key=data_key, load_default=None, allow_none=True, max_length=max_length)
 
@@ -217,91 +229,38 @@ class CustomerIn(InSchema):
     attributes = ignored()
 
 
+@ignoring("subscriptionId", "parentSubscriptionId", "provisioningContext", "renewsTo", "promotionId", "customTermEndDate",
+          "pricing", "additionalPartnerIdsOnRecord", "attestationAccepted", "links", "attributes")
 class LineItemIn(InSchema):
     offer_id = Text(data_key="offerId", required=True, min_length=1, max_length=64)
     quantity = StrictInteger(required=True)
     line_item_number = StrictInteger(data_key="lineItemNumber", load_default=None, allow_none=True)
     friendly_name = optional_text("friendlyName", 200)
-    subscription_id = ignored(data_key="subscriptionId")
-    parent_subscription_id = ignored(data_key="parentSubscriptionId")
     term_duration = optional_text("termDuration", 20)
     transaction_type = optional_text("transactionType", 40)
     partner_id_on_record = optional_text("partnerIdOnRecord", 40)
-    provisioning_context = ignored(data_key="provisioningContext")
-    # the rest of the .NET SDK's OrderLineItem, which it sends whole (nulls included)
-    renews_to = ignored(data_key="renewsTo")
-    promotion_id = ignored(data_key="promotionId")
-    custom_term_end_date = ignored(data_key="customTermEndDate")
-    pricing = ignored()
-    additional_partner_ids_on_record = ignored(data_key="additionalPartnerIdsOnRecord")
-    attestation_accepted = ignored(data_key="attestationAccepted")
-    links = ignored()
-    attributes = ignored()
 
 
+@ignoring("id", "referenceCustomerId", "currencyCode", "currencySymbol", "alternateId", "creationDate", "status",
+          "transactionType", "totalPrice", "partnerOnRecordAttestationAccepted", "links", "attributes")
 class OrderIn(InSchema):
     line_items = fields.List(fields.Nested(LineItemIn), data_key="lineItems", required=True,
                              validate=validate.Length(min=1, max=50))
-    reference_customer_id = ignored(data_key="referenceCustomerId")
     billing_cycle = optional_text("billingCycle", 40)
-    currency_code = ignored(data_key="currencyCode")
-    id = ignored()
-    creation_date = ignored(data_key="creationDate")
-    status = ignored()
-    # the rest of the .NET SDK's Order
-    alternate_id = ignored(data_key="alternateId")
-    currency_symbol = ignored(data_key="currencySymbol")
-    transaction_type = ignored(data_key="transactionType")
-    total_price = ignored(data_key="totalPrice")
-    partner_on_record_attestation_accepted = ignored(data_key="partnerOnRecordAttestationAccepted")
-    links = ignored()
-    attributes = ignored()
 
 
+@ignoring("id", "offerId", "offerName", "friendlyName", "status", "autoRenewEnabled", "billingCycle", "billingType",
+          "unitType", "termDuration", "orderId", "entitlementId", "creationDate", "effectiveStartDate",
+          "commitmentEndDate", "isTrial", "productType", "parentSubscriptionId", "consumptionType",
+          "commitmentEndDateTime", "cancellationAllowedUntilDate", "billingCycleEndDate", "billingCycleEndDateTime",
+          "hasPurchasableAddons", "actions", "renewalTermDuration", "refundOptions", "isMicrosoftProduct",
+          "partnerId", "suspensionReasons", "contractType", "publisherName", "promotionId",
+          "migratedFromSubscriptionId", "refundableQuantity", "scheduledNextTermInstructions",
+          "nextChargeInstructions", "links", "attributes")
 class SubscriptionPatchIn(InSchema):
     """A seat change: the Subscription resource back with a new ``quantity``; the rest is ignored."""
 
     quantity = StrictInteger(required=True)
-    id = ignored()
-    offer_id = ignored(data_key="offerId")
-    offer_name = ignored(data_key="offerName")
-    friendly_name = ignored(data_key="friendlyName")
-    status = ignored()
-    auto_renew_enabled = ignored(data_key="autoRenewEnabled")
-    billing_cycle = ignored(data_key="billingCycle")
-    billing_type = ignored(data_key="billingType")
-    unit_type = ignored(data_key="unitType")
-    term_duration = ignored(data_key="termDuration")
-    order_id = ignored(data_key="orderId")
-    entitlement_id = ignored(data_key="entitlementId")
-    creation_date = ignored(data_key="creationDate")
-    effective_start_date = ignored(data_key="effectiveStartDate")
-    commitment_end_date = ignored(data_key="commitmentEndDate")
-    is_trial = ignored(data_key="isTrial")
-    # the rest of the .NET SDK's Subscription, which it sends whole (nulls included)
-    product_type = ignored(data_key="productType")
-    parent_subscription_id = ignored(data_key="parentSubscriptionId")
-    consumption_type = ignored(data_key="consumptionType")
-    commitment_end_date_time = ignored(data_key="commitmentEndDateTime")
-    cancellation_allowed_until_date = ignored(data_key="cancellationAllowedUntilDate")
-    billing_cycle_end_date = ignored(data_key="billingCycleEndDate")
-    billing_cycle_end_date_time = ignored(data_key="billingCycleEndDateTime")
-    has_purchasable_addons = ignored(data_key="hasPurchasableAddons")
-    actions = ignored()
-    renewal_term_duration = ignored(data_key="renewalTermDuration")
-    refund_options = ignored(data_key="refundOptions")
-    is_microsoft_product = ignored(data_key="isMicrosoftProduct")
-    partner_id = ignored(data_key="partnerId")
-    suspension_reasons = ignored(data_key="suspensionReasons")
-    contract_type = ignored(data_key="contractType")
-    publisher_name = ignored(data_key="publisherName")
-    promotion_id = ignored(data_key="promotionId")
-    migrated_from_subscription_id = ignored(data_key="migratedFromSubscriptionId")
-    refundable_quantity = ignored(data_key="refundableQuantity")
-    scheduled_next_term_instructions = ignored(data_key="scheduledNextTermInstructions")
-    next_charge_instructions = ignored(data_key="nextChargeInstructions")
-    links = ignored()
-    attributes = ignored()
 
 
 # --- output ---------------------------------------------------------------------------------
