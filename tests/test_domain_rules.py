@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -26,6 +27,7 @@ from sandbox.domain.model import (
     Subscription,
 )
 from sandbox.domain.offers import find_offer
+from sandbox.domain.template_countries import MCA_COUNTRIES
 
 MCA = AgreementType.MICROSOFT_CUSTOMER_AGREEMENT
 CLOUD = AgreementType.MICROSOFT_CLOUD_AGREEMENT
@@ -351,3 +353,15 @@ def test_R_API_1_agreement_metadata_by_type(asked, types):
 def test_R_API_1_the_documented_template_ids():
     assert rules.MCA.template_id == "117a77b0-9360-443b-8795-c6dedc750cf9"
     assert rules.CLOUD_AGREEMENT.template_id == "998b88de-aa99-4388-a42c-1b3517d49490"
+
+
+def test_R_TPL_2_the_country_table_is_the_documented_one_row_for_row():
+    """Every row of the documentation's table (kept verbatim in tests/api/data): name, code and languages
+    (a language the source repeats is listed once), and no country besides."""
+    source = Path(__file__).parent / "api" / "data" / "template-countries.md"
+    documented = {}
+    for line in source.read_text(encoding="utf-8").splitlines()[6:]:  # after the header and the table's head
+        name, code, languages = (cell.strip() for cell in line.strip("|").split("|"))
+        documented[code] = (name, tuple(dict.fromkeys(lang.strip() for lang in languages.split(","))))
+    assert len(documented) == 246
+    assert documented == MCA_COUNTRIES

@@ -7,11 +7,13 @@ import uuid
 import pytest
 
 from .helpers import (
+    CLOUD_TEMPLATE,
     add_customer,
     advance_clock,
     agreement_body,
     assert_classic_error,
     bearer,
+    customer_body,
     follow,
     request_token,
     set_clock,
@@ -83,6 +85,19 @@ def test_before_february_2020_the_cloud_agreement_is_enough_except_for_the_azure
 
     set_clock(client, tenant["id"], "2020-02-01T00:00:00+00:00")  # R-TL-5
     assert_classic_error(order(client, headers, customer["id"], M365_BASIC_LEGACY), 403, 13605)
+
+
+@pytest.mark.parametrize(("created", "status"), [("2019-09-30T23:59:59+00:00", 201), ("2019-10-01T00:00:00+00:00", 403)])
+def test_a_customer_new_from_2019_10_01_needs_the_mca_even_with_the_cloud_agreement(client, tenant, headers, created, status):
+    """R-NEW-BUY, R-TL-4: the day the customer was created decides whether the Cloud Agreement still counts."""
+    set_clock(client, tenant["id"], created)
+    made = client.post("/v1/customers", headers=headers, json=customer_body())
+    assert made.status_code == 201, made.get_data(as_text=True)
+    customer = made.get_json()["id"]
+    cloud = agreement_body(templateId=CLOUD_TEMPLATE, type="MicrosoftCloudAgreement", dateAgreed=created[:10])
+    assert client.post(f"/v1/customers/{customer}/agreements", headers=headers, json=cloud).status_code == 201
+    set_clock(client, tenant["id"], "2019-11-15T10:00:00+00:00")
+    assert order(client, headers, customer, M365_BASIC_LEGACY).status_code == status
 
 
 def test_a_seat_change_is_gated_like_a_purchase(client, tenant, headers):

@@ -85,6 +85,21 @@ def test_a_business_failure_is_the_first_answer_too(client, headers, customer_id
     assert first.get_json() == second.get_json()
 
 
+def test_a_refusal_is_replayed_even_once_the_refusal_no_longer_holds(client, headers, customer_id):
+    """A retry is the first call again: an order refused for want of the MCA stays refused under its
+    MS-RequestId after the MCA is confirmed (a new id buys)."""
+    retry = {**headers, "MS-RequestId": str(uuid.uuid4())}
+    order = {"lineItems": [{"offerId": "CFQ7TTC0LH18:0001", "quantity": 1}]}
+    first = client.post(f"/v1/customers/{customer_id}/orders", headers=retry, json=order)
+    assert_classic_error(first, 403, 13605)
+    assert client.post(f"/v1/customers/{customer_id}/agreements", headers=headers, json=agreement_body()).status_code == 201
+
+    again = client.post(f"/v1/customers/{customer_id}/orders", headers=retry, json=order)
+    assert (again.status_code, again.data) == (first.status_code, first.data)
+    assert client.get(f"/v1/customers/{customer_id}/subscriptions", headers=headers).get_json()["totalCount"] == 0
+    assert client.post(f"/v1/customers/{customer_id}/orders", headers=headers, json=order).status_code == 201
+
+
 def test_the_same_request_id_with_another_body_is_refused(client, headers):
     retry = {**headers, "MS-RequestId": str(uuid.uuid4())}
     assert client.post("/v1/customers", headers=retry, json=customer_body()).status_code == 201
@@ -159,6 +174,15 @@ def test_bad_bodies_are_4xx_json_and_store_nothing(client, headers, data, conten
     response = client.post("/v1/customers", headers=headers, data=data, content_type=content_type)
     assert_classic_error(response, status)
     assert b"<html" not in response.data.lower()
+    assert count_customers(client, headers) == before
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["Content-Length", "chunked"])
+def test_one_byte_over_1_mib_is_413(client, headers, chunked):
+    before = count_customers(client, headers)
+    body = json.dumps(customer_body()).encode().ljust(1024 * 1024 + 1)
+    extra = {"environ_overrides": {"HTTP_TRANSFER_ENCODING": "chunked", "wsgi.input_terminated": True}} if chunked else {}
+    assert_classic_error(client.post("/v1/customers", headers=headers, data=body, content_type="application/json", **extra), 413)
     assert count_customers(client, headers) == before
 
 

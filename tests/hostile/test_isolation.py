@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 from admin_center.conftest import PARTNERS_URL, AdminCenter, invitation_url
-from api.helpers import agreement_body, bearer, request_token
+from api.helpers import agreement_body, bearer, customer_body, request_token
 from portal.helpers import Portal, set_clock, user_of
 
 from .helpers import snapshot
@@ -149,3 +149,34 @@ def test_a_customer_in_the_admin_center_sees_only_its_own_tenant_and_partners(ap
     # the agreement page is the signed-in customer's own, whatever the query says
     other = client.get(f"/AdminPortal/Home?ref=/BillingAccounts/agreement&customerId={two_partners['b_customer']}")
     assert b["customers"][0]["companyName"] not in other.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["AdminAgent", None], ids=["App+User", "App-only"])
+def test_in_one_tenant_a_reseller_gets_404_on_its_providers_own_customers(app, client, role):
+    """Partners sharing a tenant: the indirect provider's customer, made without the reseller, is not the
+    reseller's; every operation aimed at it answers as for an id that exists nowhere, and changes nothing."""
+    reseller = client.post("/_sandbox/tenants", json={"kind": "IndirectReseller", "customers": 1}).get_json()
+    set_clock(client, reseller["id"])
+    provider = bearer(request_token(client, reseller["provider"]))
+    made = client.post("/v1/customers", headers=provider, json=customer_body())
+    assert made.status_code == 201, made.get_data(as_text=True)
+    customer = made.get_json()["id"]
+    assert client.post(f"/v1/customers/{customer}/agreements", headers=provider,
+                       json=agreement_body(dateAgreed="2020-03-01T00:00:00Z")).status_code == 201
+    order = client.post(f"/v1/customers/{customer}/orders", headers=provider, json=ORDER).get_json()
+    subscription = order["lineItems"][0]["subscriptionId"]
+    headers = bearer(request_token(client, reseller, role))
+    unknown = (str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4()))
+    before = snapshot(app)
+    for (method, path, body), (_, unknown_path, _) in zip(aimed_at(customer, subscription, order["id"]),
+                                                         aimed_at(*unknown), strict=True):
+        response = client.open(path, method=method, headers=headers, json=body)
+        if role is None and ("agreements" in path or "directSigned" in path):
+            assert response.status_code == 403, path  # App+User-only: refused for the token, before any lookup
+            continue
+        assert response.status_code == 404, (method, path, response.get_data(as_text=True))
+        other = client.open(unknown_path, method=method, headers=headers, json=body)
+        assert _same_without(response.get_data(as_text=True), customer, subscription, order["id"]) == _same_without(
+            other.get_data(as_text=True), *unknown)
+    assert customer not in {c["id"] for c in client.get("/v1/customers", headers=headers).get_json()["items"]}
+    assert snapshot(app) == before
