@@ -70,6 +70,14 @@ def test_v2_password_grant_with_a_user_impersonation_scope(client, tenant):
     assert claims_of(response.get_json()["access_token"])["app_only"] is False
 
 
+@pytest.mark.parametrize("scope", [f"{RESOURCE}/anything", f"{RESOURCE}/user_impersonation {RESOURCE}/Customers.Write",
+                                   "https://graph.microsoft.com/.default"])
+def test_v2_password_grant_refuses_a_permission_partner_center_does_not_expose(client, tenant, scope):
+    response = client.post(f"/{tenant['id']}/oauth2/v2.0/token", data=password_form(tenant, resource=None, scope=scope))
+    assert response.status_code == 400, response.get_json()
+    assert (response.get_json()["error"], response.get_json()["error_codes"]) == ("invalid_scope", [70011])
+
+
 @pytest.mark.parametrize("alias", ["common", "organizations", "DOMAIN", "ID"])
 def test_the_tenant_segment_may_be_an_alias_or_the_partner_domain(client, tenant, alias):
     domain = user_of(tenant, "AdminAgent")["userName"].split("@")[1]

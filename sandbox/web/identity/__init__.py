@@ -138,7 +138,9 @@ def _check_scope(scope: str | None, grant_type: str) -> None:
                 "value with /.default suffixed to the resource identifier (application ID URI).",
             )
         return
-    if not resource_scopes or len(resource_scopes) != len(wanted):
+    # the Partner Center API exposes one delegated permission: user_impersonation (or all of them: .default)
+    known = [s for s in resource_scopes if s.rsplit("/", 1)[1] in (".default", "user_impersonation")]
+    if not known or len(known) != len(wanted):
         raise EntraError(400, "invalid_scope", 70011, f"The provided value for the input parameter 'scope' is not valid. "
                          f"The scope {scope[:200]} is not valid.")
 
