@@ -43,7 +43,7 @@ class _CappedBody(LimitedStream):
 
     def readinto(self, buffer) -> int:
         count = super().readinto(buffer)
-        if self._pos >= self.limit:
+        if self.tell() >= self.limit:
             raise RequestEntityTooLarge()
         return count
 

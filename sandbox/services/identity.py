@@ -118,15 +118,18 @@ class TokenGrant:
     now: object  # the instant on the tenant's clock: the token's iat; exp follows from it
 
 
+TENANT_ALIASES = ("common", "organizations")  # Entra's multi-tenant names for {tenant}
+
+
 def _names_partner(tenant: str, partner: Partner) -> bool:
     """The token endpoint's ``{tenant}``: the partner's tenant id or domain, or a multi-tenant alias."""
     tenant = (tenant or "").strip().lower()
-    return tenant in ("common", "organizations") or tenant in (partner.id.lower(), partner.domain.lower())
+    return tenant in TENANT_ALIASES or tenant in (partner.id.lower(), partner.domain.lower())
 
 
 def is_known_tenant(ctx: ServiceContext, tenant: str) -> bool:
     """The token endpoint's ``{tenant}``: a multi-tenant alias, or some partner's tenant id or domain."""
-    if tenant.strip().lower() in ("common", "organizations"):
+    if tenant.strip().lower() in TENANT_ALIASES:
         return True
     with ctx.unit_of_work() as uow:
         return uow.repo.partner_tenant_exists(tenant.strip())

@@ -103,8 +103,8 @@ def _form(name: str) -> str | None:
 
 def _check_tenant(tenant: str) -> None:
     """The ``{tenant}`` segment: an alias, or a partner's tenant named by its id or its domain (any case)."""
-    if (_GUID.match(tenant) or _DOMAIN.match(tenant) or tenant.lower() in ("common", "organizations")) and \
-            identity_service.is_known_tenant(current_app.extensions["services"], tenant):
+    well_formed = _GUID.match(tenant) or _DOMAIN.match(tenant) or tenant.lower() in identity_service.TENANT_ALIASES
+    if well_formed and identity_service.is_known_tenant(current_app.extensions["services"], tenant):  # no query for junk
         return
     raise EntraError(
         400, "invalid_request", 90002,
