@@ -109,6 +109,41 @@ def test_the_same_request_id_with_another_body_is_refused(client, headers):
     assert count_customers(client, headers) == before
 
 
+def test_a_retry_that_serialises_its_body_anew_is_the_same_request(client, headers, customer_id):
+    """A client re-sending after a timeout may build the JSON again: other spacing, property order,
+    PascalCase names, a byte-order mark. The value is what was sent, so it gets the first answer."""
+    retry = {**headers, "MS-RequestId": str(uuid.uuid4()), "Content-Type": "application/json"}
+    body = agreement_body()
+    first = client.post(f"/v1/customers/{customer_id}/agreements", headers=retry, data=json.dumps(body))
+    assert first.status_code == 201
+
+    pascal = {key[0].upper() + key[1:]: value for key, value in reversed(body.items())}
+    pascal["PrimaryContact"] = {key[0].upper() + key[1:]: value for key, value in body["primaryContact"].items()}
+    again = "\ufeff" + json.dumps(pascal, indent=4)
+    second = client.post(f"/v1/customers/{customer_id}/agreements", headers=retry, data=again.encode("utf-8"))
+    assert (second.status_code, second.data) == (first.status_code, first.data)
+    listed = client.get(f"/v1/customers/{customer_id}/agreements?agreementType=MicrosoftCustomerAgreement", headers=headers)
+    assert listed.get_json()["totalCount"] == 1
+
+
+@pytest.mark.parametrize("change", ["value", "null", "number"])
+def test_a_retry_whose_body_means_something_else_is_refused(client, headers, change):
+    retry = {**headers, "MS-RequestId": str(uuid.uuid4())}
+    body = customer_body()
+    assert client.post("/v1/customers", headers=retry, json=body).status_code == 201
+    before = count_customers(client, headers)
+    altered = json.loads(json.dumps(body))
+    if change == "value":
+        altered["billingProfile"]["companyName"] += " "
+    elif change == "null":
+        altered["billingProfile"]["culture"] = None
+    else:
+        altered["billingProfile"]["defaultAddress"]["postalCode"] = 98052
+    refused = assert_classic_error(client.post("/v1/customers", headers=retry, json=altered), 400, 800002)
+    assert "already used for a different request" in refused["description"]
+    assert count_customers(client, headers) == before
+
+
 def test_without_a_request_id_each_call_is_new(client, headers):
     before = count_customers(client, headers)
     assert client.post("/v1/customers", headers=headers, json=customer_body()).status_code == 201

@@ -1,7 +1,7 @@
 """MS-RequestId idempotency: a retried request with the same id and body gets the first answer.
 
 Rows live in the ``idempotency`` table (every process on the database sees them), keyed by
-workspace and request id, with a fingerprint of the request. A row is claimed before the
+workspace and request id, with a fingerprint of the request (its JSON body by value, not by bytes). A row is claimed before the
 operation runs (status 0), so two concurrent twins can't both create; the answer is kept once
 the first one finishes. Answers that a retry should not replay (429, 408, 5xx, injected
 faults) release the claim instead.
@@ -10,6 +10,7 @@ faults) release the claim instead.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -49,10 +50,35 @@ class Mismatch(Exception):
 
 def fingerprint(method: str, path: str, query: bytes, caller: str, body: bytes) -> str:
     digest = hashlib.sha256()
-    for part in (method.encode(), path.lower().encode(), query, caller.encode(), body):
+    for part in (method.encode(), path.lower().encode(), query, caller.encode(), canonical_body(body)):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()
+
+
+def canonical_body(body: bytes) -> bytes:
+    """A JSON body as its value: a retry that serialises it anew is the same request.
+
+    Spacing, property order, a byte-order mark and the case of property names (the API reads them
+    case-insensitively) don't count; values, nulls included, do. A body that is not JSON, or an
+    object whose property names differ only by case, is compared byte for byte.
+    """
+    try:
+        value = _fold(json.loads(body.decode("utf-8-sig")))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return body
+    return json.dumps(value, sort_keys=True, separators=(",", ":")).encode("ascii")
+
+
+def _fold(value):
+    if isinstance(value, dict):
+        folded = {key.lower(): _fold(item) for key, item in value.items()}
+        if len(folded) != len(value):
+            raise ValueError("property names that differ only by case")
+        return folded
+    if isinstance(value, list):
+        return [_fold(item) for item in value]
+    return value
 
 
 def claim(ctx: ServiceContext, workspace_id: str, request_id: str, print_: str) -> Replay | None:
