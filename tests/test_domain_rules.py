@@ -241,6 +241,55 @@ def test_R_RES_1_an_indirect_reseller_never_attests(role):
     assert not rules.may_attest(role, PartnerKind.INDIRECT_RESELLER)
 
 
+# --- Who adds customers and requests reseller relationships (R-RES-1 and roles) ---------------
+
+
+@pytest.mark.parametrize("kind", [PartnerKind.DIRECT_BILL, PartnerKind.INDIRECT_PROVIDER])
+@pytest.mark.parametrize("role", [Role.GLOBAL_ADMIN, Role.ADMIN_AGENT, Role.SALES_AGENT, None])
+def test_global_admins_admin_and_sales_agents_and_applications_alone_add_customers(kind, role):
+    """"Add a new customer": Global admin | User management admin | Admin agent | Sales agent; an App-only token
+    (no user, ``None``) creates customers too."""
+    rules.ensure_may_add_customers(role, kind)
+    assert rules.may_add_customers(role, kind)
+
+
+@pytest.mark.parametrize("kind", [PartnerKind.DIRECT_BILL, PartnerKind.INDIRECT_PROVIDER])
+@pytest.mark.parametrize("role", [Role.BILLING_ADMIN, Role.HELPDESK_AGENT])
+def test_other_roles_may_not_add_customers(kind, role):
+    assert not rules.may_add_customers(role, kind)
+    with pytest.raises(RoleNotAllowed) as caught:
+        rules.ensure_may_add_customers(role, kind)
+    assert (caught.value.status, caught.value.code) == (403, 900150)
+    assert caught.value.description == (
+        "The supplied role does not have the rights to perform the requested operation. "
+        "Only a Global admin, an Admin agent or a Sales agent can add customers."
+    )
+
+
+@pytest.mark.parametrize("role", [*Role, None])
+def test_R_RES_1_an_indirect_reseller_never_adds_customers(role):
+    """Whatever the role (or none): the partner kind is refused first, with 2032, as before the roles."""
+    assert not rules.may_add_customers(role, PartnerKind.INDIRECT_RESELLER)
+    with pytest.raises(AccessDenied, match="your indirect provider adds them"):
+        rules.ensure_may_add_customers(role, PartnerKind.INDIRECT_RESELLER)
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN_AGENT, Role.SALES_AGENT])
+def test_admin_and_sales_agents_request_reseller_relationships(role):
+    rules.ensure_may_request_relationship(role)
+    assert rules.may_request_relationship(role)
+
+
+@pytest.mark.parametrize("role", [Role.GLOBAL_ADMIN, Role.BILLING_ADMIN, Role.HELPDESK_AGENT, None])
+def test_other_roles_and_applications_alone_may_not_request_reseller_relationships(role):
+    """"Request a relationship with a customer": Admin agent | Sales agent; the request takes a user (App+User)."""
+    assert not rules.may_request_relationship(role)
+    with pytest.raises(RoleNotAllowed) as caught:
+        rules.ensure_may_request_relationship(role)
+    assert (caught.value.status, caught.value.code) == (403, 900150)
+    assert caught.value.description.endswith("Only an Admin agent or a Sales agent can request a reseller relationship.")
+
+
 # --- R-OPT1-NEW-4, R-OPT1-EX-4: no acceptance date in the future ------------------------------
 
 

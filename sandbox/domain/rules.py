@@ -241,6 +241,47 @@ def ensure_may_attest(role: Role | None, partner_kind: PartnerKind) -> None:
         )
 
 
+# --- Who may add customers and request reseller relationships (R-RES-1 and roles) ---------------
+
+# Partner Center's "Add a new customer" article: "Appropriate roles: Global admin | User management admin |
+# Admin agent | Sales agent" (the sandbox has no User management admin).
+CUSTOMER_ADDING_ROLES = frozenset({Role.GLOBAL_ADMIN, Role.ADMIN_AGENT, Role.SALES_AGENT})
+# "Request a relationship with a customer": "Appropriate roles: Admin agent | Sales agent".
+RELATIONSHIP_REQUESTING_ROLES = frozenset({Role.ADMIN_AGENT, Role.SALES_AGENT})
+
+
+def may_add_customers(role: Role | None, partner_kind: PartnerKind) -> bool:
+    """A Global admin, an Admin agent or a Sales agent adds customers; so does an application alone (``role``
+    None, an App-only token: creating a customer supports it). An indirect reseller never does (R-RES-1)."""
+    return partner_kind is not PartnerKind.INDIRECT_RESELLER and (role is None or role in CUSTOMER_ADDING_ROLES)
+
+
+def ensure_may_add_customers(role: Role | None, partner_kind: PartnerKind) -> None:
+    """Refuse an indirect reseller (2032: its indirect provider adds its customers), then a user of another
+    role (900150)."""
+    if partner_kind is PartnerKind.INDIRECT_RESELLER:  # R-RES-1
+        raise AccessDenied("Indirect resellers can't create customers here; your indirect provider adds them for you.")
+    if role is not None and role not in CUSTOMER_ADDING_ROLES:
+        raise RoleNotAllowed(
+            "The supplied role does not have the rights to perform the requested operation. "
+            "Only a Global admin, an Admin agent or a Sales agent can add customers."
+        )
+
+
+def may_request_relationship(role: Role | None) -> bool:
+    """An Admin agent or a Sales agent requests a reseller relationship, for any kind of partner (an indirect
+    reseller's link names its indirect provider). It takes a user: ``role`` None (App-only) may not."""
+    return role in RELATIONSHIP_REQUESTING_ROLES
+
+
+def ensure_may_request_relationship(role: Role | None) -> None:
+    if not may_request_relationship(role):
+        raise RoleNotAllowed(
+            "The supplied role does not have the rights to perform the requested operation. "
+            "Only an Admin agent or a Sales agent can request a reseller relationship."
+        )
+
+
 # --- Confirming acceptance (R-OPT1-*, R-API-2) ------------------------------------------------
 
 
