@@ -1,8 +1,9 @@
 @ui @option1
-Feature: Who may confirm acceptance: partner roles and partner kinds
+Feature: Who may confirm acceptance, add customers and request relationships: partner roles and partner kinds
   As a CSP partner,
   I want only my Admin agents and Sales agents to confirm acceptance, and an indirect reseller's provider to do it,
-  So that every confirmation on record was made by someone allowed to make it.
+  and only the roles Partner Center names to add customers and request reseller relationships,
+  So that every confirmation and every customer on record was made by someone allowed to make it.
 
   @R-RES-1
   Scenario: An indirect reseller is told that its indirect provider must confirm acceptance
@@ -54,11 +55,32 @@ Feature: Who may confirm acceptance: partner roles and partner kinds
     And the partner's Sales agent is shown as the one who confirmed
 
   @R-OPT1-NEW-3
-  Scenario Outline: A <role> adding a customer cannot confirm the customer's acceptance
+  Scenario: A Global admin adding a customer cannot confirm the customer's acceptance
     Given a direct-bill partner
-    And the partner's <role> is signed in to Partner Center
+    And the partner's Global admin is signed in to Partner Center
     When the partner adds a customer from the Customers page
     Then the option to confirm the customer's acceptance is disabled, with "Only an Admin agent or a Sales agent can confirm acceptance."
+
+  @R-OPT2-REL-1
+  Scenario: A Global admin adds customers but does not request reseller relationships
+    Given a direct-bill partner
+    And the partner's Global admin is signed in to Partner Center
+    When the partner opens Customers
+    Then the partner can add a customer but cannot request a reseller relationship
+    And the partner is told "Only an Admin agent or a Sales agent can request a reseller relationship."
+
+  @R-OPT1-NEW-1 @R-OPT2-REL-1
+  Scenario Outline: A <role> neither adds customers nor requests reseller relationships
+    Given a direct-bill partner
+    And the partner's <role> is signed in to Partner Center
+    When the partner opens Customers
+    Then the partner can neither add a customer nor request a reseller relationship
+    And the partner is told "Only a Global admin, an Admin agent or a Sales agent can add customers."
+    And the partner is told "Only an Admin agent or a Sales agent can request a reseller relationship."
+    When the partner goes straight to the address of Add customer
+    Then the partner is refused with "Only a Global admin, an Admin agent or a Sales agent can add customers."
+    When the partner goes straight to the address of Request a reseller relationship
+    Then the partner is refused with "Only an Admin agent or a Sales agent can request a reseller relationship."
 
     Examples:
       | role           |

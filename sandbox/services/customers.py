@@ -9,14 +9,13 @@ from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
 
 from sandbox.domain import rules
-from sandbox.domain.errors import AccessDenied, InvalidProperty, NotFound
+from sandbox.domain.errors import InvalidProperty, NotFound
 from sandbox.domain.model import (
     AgreementType,
     Contact,
     Customer,
     Invitation,
     InvitationKind,
-    PartnerKind,
     Relationship,
 )
 from sandbox.domain.rules import CustomerSearchField
@@ -111,10 +110,8 @@ def _create_customer(ctx: ServiceContext, actor: Actor, new: NewCustomer, agreem
         partner = uow.repo.partner(actor.workspace_id, actor.partner_id)
         if partner is None:
             raise NotFound("Partner not found.")
-        if partner.kind is PartnerKind.INDIRECT_RESELLER:
-            raise AccessDenied(
-                "Indirect resellers can't create customers here; your indirect provider adds them for you."
-            )
+        # R-RES-1, roles: an indirect reseller's provider adds its customers; a user needs the role (App-only may)
+        rules.ensure_may_add_customers(actor.role, partner.kind)
         now = ctx.now_in(workspace)
         domain = new.domain.strip().lower()
         if uow.repo.domain_taken(domain):

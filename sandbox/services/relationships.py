@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from sandbox.domain import rules
 from sandbox.domain.errors import NotFound
 from sandbox.domain.model import Partner, PartnerKind
 
@@ -37,5 +38,6 @@ def request_reseller_relationship(ctx: ServiceContext, actor: Actor, public_url:
         partner = uow.repo.partner(actor.workspace_id, actor.partner_id)
         if partner is None:
             raise NotFound("Partner not found.")
+        rules.ensure_may_request_relationship(actor.role)  # roles: Admin agent or Sales agent, any kind of partner
         provider = uow.repo.partner(actor.workspace_id, partner.provider_id) if partner.provider_id else None
         return relationship_request_url(public_url, partner, delegated_admin=delegated_admin, provider=provider)

@@ -57,6 +57,25 @@ def test_app_only_tokens_may_create_and_read_customers(client, app_only_headers,
     assert client.get("/v1/customers?size=10", headers=app_only_headers).status_code == 200
 
 
+@pytest.mark.parametrize("role", ["GlobalAdmin", "AdminAgent", "SalesAgent"])
+def test_a_global_admin_an_admin_agent_and_a_sales_agent_may_create_customers(client, tenant, role):
+    """"Add a new customer": Appropriate roles Global admin | User management admin | Admin agent | Sales agent."""
+    assert create(client, bearer(request_token(client, tenant, role))).status_code == 201
+
+
+@pytest.mark.parametrize("role", ["BillingAdmin", "HelpdeskAgent"])
+def test_other_roles_may_not_create_customers_and_nothing_is_created(client, tenant, headers, role):
+    before = client.get("/v1/customers", headers=headers).get_json()["totalCount"]
+    body = customer_body()
+    error = assert_classic_error(create(client, bearer(request_token(client, tenant, role)), body), 403, 900150)
+    assert error["description"] == (
+        "The supplied role does not have the rights to perform the requested operation. "
+        "Only a Global admin, an Admin agent or a Sales agent can add customers."
+    )
+    assert client.get("/v1/customers", headers=headers).get_json()["totalCount"] == before
+    assert create(client, headers, body).status_code == 201  # the domain is still free
+
+
 def test_the_dotnet_sdk_body_with_pascal_case_and_nulls_is_accepted(client, headers):
     domain = f"wingtiptoys{uuid.uuid4().hex[:8]}.onmicrosoft.com"
     raw = DOTNET_SDK_BODY % {"domain": domain, "associated": "null"}
@@ -253,6 +272,12 @@ def test_creating_for_a_reseller_needs_app_user_and_a_real_partnership(client, r
     provider = bearer(request_token(client, reseller_tenant["provider"]))
     stranger = {**customer_body(), "associatedPartnerId": tenant["id"]}
     assert_classic_error(create(client, provider, stranger), 400, 3000)
+
+
+def test_a_providers_helpdesk_agent_may_not_create_a_customer_for_its_reseller(client, reseller_tenant):
+    helpdesk = bearer(request_token(client, reseller_tenant["provider"], "HelpdeskAgent"))
+    body = {**customer_body(), "associatedPartnerId": reseller_tenant["id"]}
+    assert_classic_error(create(client, helpdesk, body), 403, 900150)
 
 
 def test_an_indirect_reseller_cannot_create_customers(client, reseller_tenant):

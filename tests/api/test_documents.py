@@ -141,3 +141,29 @@ def test_an_indirect_resellers_link_names_its_provider(client):
     query = parse_qs(urlsplit(body["url"]).query)
     assert query["invType"] == ["IndirectResellerRelationship"]
     assert query["partnerId"] == [reseller["provider"]["id"]] and query["indirectCSPId"] == [reseller["id"]]
+
+
+@pytest.mark.parametrize("role", ["AdminAgent", "SalesAgent"])
+def test_admin_and_sales_agents_may_request_a_relationship(client, tenant, role):
+    """"Request a relationship with a customer": Appropriate roles Admin agent | Sales agent."""
+    response = client.get("/v1/customers/relationshiprequests", headers=bearer(request_token(client, tenant, role)))
+    assert response.status_code == 200 and response.get_json()["url"]
+
+
+@pytest.mark.parametrize("role", ["GlobalAdmin", "BillingAdmin", "HelpdeskAgent"])
+def test_other_roles_may_not_request_a_relationship(client, tenant, role):
+    response = client.get("/v1/customers/relationshiprequests", headers=bearer(request_token(client, tenant, role)))
+    body = assert_classic_error(response, 403, 900150)
+    assert body["description"] == (
+        "The supplied role does not have the rights to perform the requested operation. "
+        "Only an Admin agent or a Sales agent can request a reseller relationship."
+    )
+    assert "url" not in body
+
+
+def test_an_indirect_resellers_roles_apply_to_its_relationship_requests(client):
+    reseller = client.post("/_sandbox/tenants", json={"kind": "IndirectReseller", "customers": 0}).get_json()
+    helpdesk = client.get("/v1/customers/relationshiprequests", headers=bearer(request_token(client, reseller, "HelpdeskAgent")))
+    assert_classic_error(helpdesk, 403, 900150)
+    sales = client.get("/v1/customers/relationshiprequests", headers=bearer(request_token(client, reseller, "SalesAgent")))
+    assert sales.status_code == 200

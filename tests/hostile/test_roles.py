@@ -1,5 +1,6 @@
 """Every role against every operation: what each may do, as the docs and the README's fidelity table say.
-Only an Admin agent or a Sales agent confirms acceptance (403 / 900150 for the others); every role reads;
+Only an Admin agent or a Sales agent confirms acceptance or requests a reseller relationship, and a Global admin,
+an Admin agent or a Sales agent adds customers (403 / 900150 for the others); every role reads;
 an indirect reseller confirms nothing and creates no customer (403 / 2032)."""
 
 from __future__ import annotations
@@ -21,11 +22,18 @@ from sandbox.domain.model import Role
 
 ROLES = ["AdminAgent", "SalesAgent", "BillingAdmin", "HelpdeskAgent", "GlobalAdmin"]
 MAY_CONFIRM = {"AdminAgent", "SalesAgent"}  # the docs: "Admin agent or Sales agent"
+MAY_ADD_CUSTOMERS = {"GlobalAdmin", "AdminAgent", "SalesAgent"}  # "Add a new customer" (no User management admin here)
+MAY_REQUEST_RELATIONSHIP = {"AdminAgent", "SalesAgent"}  # "Request a relationship with a customer"
+# operation -> the roles that may call it (every role may call the others)
+LIMITED = {"createCustomerAgreement": MAY_CONFIRM, "createCustomer": MAY_ADD_CUSTOMERS,
+           "getRelationshipRequest": MAY_REQUEST_RELATIONSHIP}
 
 
 def test_the_domain_declares_the_documented_roles():
     assert {role.value for role in Role} == set(ROLES)
     assert {role.value for role in rules.ATTESTING_ROLES} == MAY_CONFIRM
+    assert {role.value for role in rules.CUSTOMER_ADDING_ROLES} == MAY_ADD_CUSTOMERS
+    assert {role.value for role in rules.RELATIONSHIP_REQUESTING_ROLES} == MAY_REQUEST_RELATIONSHIP
 
 
 def operations(customer: str, bought: str, subscription: str):
@@ -67,7 +75,7 @@ def test_each_role_on_every_operation(client, tenant, arranged, role):
     headers = bearer(request_token(client, tenant, role))
     for name, method, path, body, allowed in operations(arranged["customer"], arranged["bought"], arranged["subscription"]):
         response = client.open(path, method=method, headers=headers, json=body)
-        if name == "createCustomerAgreement" and role not in MAY_CONFIRM:
+        if role not in LIMITED.get(name, ROLES):
             assert response.status_code == 403 and response.get_json()["code"] == 900150, (role, name)
         else:
             assert response.status_code == allowed, (role, name, response.get_data(as_text=True)[:300])
@@ -83,14 +91,33 @@ def test_each_role_on_the_portals_agreement_pages(client, tenant, role):
     posted = portal.post(f"/dashboard/customers/{customer}/agreement",
                          {"first_name": "Tania", "last_name": "Carr", "email": "tania@example.com", "date_agreed": "2020-03-10"})
     account = portal.text(f"/dashboard/customers/{customer}/account")  # every role reads the account page
-    wizard = portal.text("/dashboard/customers/new")
+    wizard = portal.get("/dashboard/customers/new")
     if role in MAY_CONFIRM:
         assert page.status_code == 200 and posted.status_code == 302
         assert "Tania" in portal.text(f"/dashboard/customers/{customer}/account")
     else:
         assert page.status_code == 403 and posted.status_code == 403
-        assert "Only an Admin agent or a Sales agent can confirm acceptance." in wizard
         assert "Tania Carr" not in account
+        if role in MAY_ADD_CUSTOMERS:  # a Global admin adds customers, with the attestation choice disabled
+            assert wizard.status_code == 200
+            assert "Only an Admin agent or a Sales agent can confirm acceptance." in wizard.get_data(as_text=True)
+        else:
+            assert wizard.status_code == 403
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_on_the_portals_customer_actions(client, tenant, role):
+    """Add customer and Request a reseller relationship: offered, and open, to the roles that may; the others
+    are neither offered them nor let in."""
+    set_clock(client, tenant["id"], "2020-03-15T10:00:00+00:00")
+    portal = Portal(client)
+    portal.sign_in(user_of(tenant, role))
+    customers = portal.text("/dashboard/customers")
+    assert (">Add customer</a>" in customers) == (role in MAY_ADD_CUSTOMERS)
+    assert (">Request a reseller relationship</a>" in customers) == (role in MAY_REQUEST_RELATIONSHIP)
+    assert portal.get("/dashboard/customers/new").status_code == (200 if role in MAY_ADD_CUSTOMERS else 403)
+    request = portal.get("/dashboard/customers/request-relationship")
+    assert request.status_code == (200 if role in MAY_REQUEST_RELATIONSHIP else 403)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -272,8 +272,9 @@ def test_html_and_non_ascii_are_shown_as_text(portal, admin, services):
     assert "<h1>&lt;b&gt;Müller&lt;/b&gt; &amp; Söhne 株式会社 &#34;quoted&#34;</h1>" in raw
 
 
-def test_roles_that_cant_attest_get_the_choice_disabled(portal, frozen_tenant, services):
-    portal.sign_in(user_of(frozen_tenant, "BillingAdmin"))
+def test_a_global_admin_adds_customers_but_cant_attest(portal, frozen_tenant, services):
+    """A Global admin may add a customer ("Add a new customer") but not confirm acceptance: the choice is disabled."""
+    portal.sign_in(user_of(frozen_tenant, "GlobalAdmin"))
     text = page_text(portal.get(NEW))
     assert re.search(r'id="f-agreement-attest" name="agreement" value="attest" disabled', text)
     assert "Only an Admin agent or a Sales agent can confirm acceptance." in text
@@ -281,7 +282,22 @@ def test_roles_that_cant_attest_get_the_choice_disabled(portal, frozen_tenant, s
     refused(portal, account_info(company_name="Forged Co"), "agreement", "Only an Admin agent or a Sales agent can confirm acceptance.")
     assert find_customer(services, frozen_tenant, "Forged Co") is None
     # the other option still works for this role
-    submit(portal, account_info(company_name="Billing Co", domain="billingco1", agreement="invite"))
+    submit(portal, account_info(company_name="Global Co", domain="globalco1", agreement="invite"))
+
+
+@pytest.mark.parametrize("role", ["BillingAdmin", "HelpdeskAgent"])
+def test_roles_that_cant_add_customers_are_refused_every_step(portal, frozen_tenant, services, role):
+    """Neither the wizard nor a forged post of either step: 403 with the reason, no draft, no customer."""
+    portal.sign_in(user_of(frozen_tenant, role))
+    message = "Only a Global admin, an Admin agent or a Sales agent can add customers."
+    for response in (portal.get(NEW), portal.post(NEW, account_info(company_name="Forged Co", agreement="invite")),
+                     portal.get(REVIEW), portal.post(REVIEW, {"action": "submit"})):
+        assert response.status_code == 403, page_text(response)
+        text = page_text(response)
+        assert "<h1>You don't have access to this page</h1>" in text
+        assert f'<div class="notice notice--error" role="alert">{message}</div>' in text
+        assert 'name="company_name"' not in text
+    assert find_customer(services, frozen_tenant, "Forged Co") is None
 
 
 def test_a_sales_agent_can_attest(portal, frozen_tenant, services):

@@ -77,11 +77,40 @@ def test_an_indirect_reseller_cant_add_customers(portal, client):
     text = page_text(portal.get("/dashboard/customers"))
     assert ">Add customer</a>" not in text
     assert ">Request a reseller relationship</a>" in text
+    assert "can add customers." not in text  # its provider adds them: not a matter of roles
     assert made["customers"][0]["companyName"] in text  # its provider's customers it is associated with
     assert "Indirect providers</a>" in text
     response = portal.get("/dashboard/customers/new")
     assert response.status_code == 403
     assert "Indirect resellers can't create customers here" in page_text(response)
+
+
+def test_a_helpdesk_agent_is_offered_neither_action_and_told_why(portal, frozen_tenant):
+    portal.sign_in(user_of(frozen_tenant, "HelpdeskAgent"))
+    for path in ("/dashboard/customers", "/dashboard/home"):
+        text = page_text(portal.get(path))
+        assert ">Add customer</a>" not in text and "/dashboard/customers/new" not in text, path
+        assert ">Request a reseller relationship</a>" not in text and "/dashboard/customers/request-relationship" not in text
+        assert '<p class="notice notice--info">Only a Global admin, an Admin agent or a Sales agent can add customers.</p>' in text
+        assert ('<p class="notice notice--info">Only an Admin agent or a Sales agent can request a reseller relationship.</p>'
+                in text)
+    assert frozen_tenant["customers"][0]["companyName"] in page_text(portal.get("/dashboard/customers"))  # it still reads
+
+
+def test_a_global_admin_is_offered_add_customer_only(portal, frozen_tenant):
+    portal.sign_in(user_of(frozen_tenant, "GlobalAdmin"))
+    text = page_text(portal.get("/dashboard/customers"))
+    assert ">Add customer</a>" in text
+    assert ">Request a reseller relationship</a>" not in text
+    assert "Only an Admin agent or a Sales agent can request a reseller relationship." in text
+    assert "can add customers." not in text
+
+
+def test_admin_and_sales_agents_get_no_role_notes(portal, frozen_tenant):
+    portal.sign_in(user_of(frozen_tenant, "SalesAgent"))
+    text = page_text(portal.get("/dashboard/customers"))
+    assert ">Add customer</a>" in text and ">Request a reseller relationship</a>" in text
+    assert "notice--info" not in text
 
 
 def test_menu_pages_render(portal, admin):

@@ -6,6 +6,8 @@ import html
 import re
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import pytest
+
 from .helpers import page_text, user_of
 
 URL = "/dashboard/customers/request-relationship"
@@ -75,6 +77,27 @@ def test_an_indirect_resellers_link_names_its_provider(portal, client):
     assert f"indirectCSPId={made['id']}" in text
 
 
-def test_any_role_can_open_it(portal, frozen_tenant):
-    portal.sign_in(user_of(frozen_tenant, "HelpdeskAgent"))
+@pytest.mark.parametrize("role", ["AdminAgent", "SalesAgent"])
+def test_admin_and_sales_agents_can_open_it(portal, frozen_tenant, role):
+    portal.sign_in(user_of(frozen_tenant, role))
     assert portal.get(URL).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["GlobalAdmin", "BillingAdmin", "HelpdeskAgent"])
+def test_other_roles_are_refused_with_the_reason_and_no_link(portal, frozen_tenant, role):
+    """"Request a relationship with a customer": Admin agent | Sales agent. The page, or a request for it with
+    delegated administration, shows why and never the partner's link."""
+    portal.sign_in(user_of(frozen_tenant, role))
+    for response in (portal.get(URL), portal.get(URL, query_string="dap=true")):
+        assert response.status_code == 403
+        text = page_text(response)
+        assert ('<div class="notice notice--error" role="alert">'
+                "Only an Admin agent or a Sales agent can request a reseller relationship.</div>") in text
+        assert "invType=" not in text and 'id="email-message"' not in text
+    assert portal.post(URL, {"dap": "true"}).status_code == 405  # the page has no form to post
+
+
+def test_an_indirect_resellers_helpdesk_agent_is_refused_too(portal, client):
+    made = client.post("/_sandbox/tenants", json={"kind": "IndirectReseller", "customers": 0}).get_json()
+    portal.sign_in(user_of(made, "HelpdeskAgent"))
+    assert portal.get(URL).status_code == 403

@@ -198,6 +198,42 @@ def _(partner_page):
     expect(customers.add_customer_link).to_have_count(0)
 
 
+@then("the partner can add a customer but cannot request a reseller relationship")
+def _(partner_page):
+    customers = CustomersPage(partner_page)
+    expect(customers.add_customer_link).to_be_visible()
+    expect(customers.request_relationship_link).to_have_count(0)
+
+
+@then("the partner can neither add a customer nor request a reseller relationship")
+def _(partner_page):
+    customers = CustomersPage(partner_page)
+    expect(customers.heading).to_be_visible()
+    expect(customers.add_customer_link).to_have_count(0)
+    expect(customers.request_relationship_link).to_have_count(0)
+
+
+@then(parsers.parse('the partner is told "{note}"'))
+def _(partner_page, note):
+    expect(partner_page.get_by_text(note, exact=True)).to_be_visible()
+
+
+@when("the partner goes straight to the address of Add customer")
+def _(partner_page):
+    partner_page.goto(NewCustomerPage.PATH)
+
+
+@when("the partner goes straight to the address of Request a reseller relationship")
+def _(partner_page):
+    partner_page.goto(RelationshipRequestPage.PATH)
+
+
+@then(parsers.parse('the partner is refused with "{message}"'))
+def _(partner_page, message):
+    expect(partner_page.get_by_role("heading", name="You don't have access to this page", level=1)).to_be_visible()
+    expect(partner_page.get_by_role("alert").filter(has_text=message)).to_be_visible()
+
+
 @then("no script ran in the partner's browser")
 def _(partner_dialogs):
     assert partner_dialogs == []

@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+# Why Add customer or Request a reseller relationship is not offered to a user: the roles are the articles'
+# "Appropriate roles" (rules.CUSTOMER_ADDING_ROLES, rules.RELATIONSHIP_REQUESTING_ROLES); the wording is ours.
+CANNOT_ADD_CUSTOMERS = "Only a Global admin, an Admin agent or a Sales agent can add customers."
+CANNOT_REQUEST_RELATIONSHIP = "Only an Admin agent or a Sales agent can request a reseller relationship."
+
 # A4 "PLAUSIBLE template": two paragraphs plus the link (R-OPT2-REL-2).
 RESELLER_SUBJECT = "Request for a reseller relationship with {partner}"
 RESELLER_BODY = """Dear customer,

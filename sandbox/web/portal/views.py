@@ -117,6 +117,19 @@ def _may_attest() -> bool:
     return rules.may_attest(g.actor.role, _kind())  # R-RES-1, roles
 
 
+def _customer_actions() -> dict:
+    """Whether Add customer and Request a reseller relationship are offered, and why not (roles): the notes
+    the Home and Customers pages show. An indirect reseller's missing Add customer needs none (R-RES-1)."""
+    may_add = rules.may_add_customers(g.actor.role, _kind())
+    may_request = rules.may_request_relationship(g.actor.role)
+    notes = []
+    if not may_add and _kind() is not PartnerKind.INDIRECT_RESELLER:
+        notes.append(texts.CANNOT_ADD_CUSTOMERS)
+    if not may_request:
+        notes.append(texts.CANNOT_REQUEST_RELATIONSHIP)
+    return {"may_add_customers": may_add, "may_request_relationship": may_request, "role_notes": notes}
+
+
 @bp.context_processor
 def _shell():
     principal = getattr(g, "principal", None)
@@ -254,7 +267,7 @@ def index():
 
 @bp.get("/home")  # Partner Center's own https://partner.microsoft.com/dashboard/home
 def home():
-    return render_template("portal/home.html", attest_note=_attest_note(), nav="home")
+    return render_template("portal/home.html", attest_note=_attest_note(), nav="home", **_customer_actions())
 
 
 def _attest_note() -> str:
@@ -313,7 +326,8 @@ def customers_list():
     if page.continuation_token:
         more_url = url_for("portal.customers_list", **({"q": query} if search else {}), continuation=page.continuation_token)
     return render_template(
-        "portal/customers.html", page=page, query=query, errors=errors, alert=alert, more_url=more_url, nav="customers"
+        "portal/customers.html", page=page, query=query, errors=errors, alert=alert, more_url=more_url, nav="customers",
+        **_customer_actions(),
     ), (400 if errors else 200)
 
 
@@ -329,8 +343,12 @@ def _resellers() -> dict[str, str] | None:
 
 
 def _ensure_may_add_customers() -> None:
-    if _kind() is PartnerKind.INDIRECT_RESELLER:  # R-RES-1: the indirect provider adds its customers
-        raise AccessDenied("Indirect resellers can't create customers here; your indirect provider adds them for you.")
+    """Every step of the wizard, before anything is read or kept: an indirect reseller's provider adds its
+    customers (R-RES-1, 2032); a user of another role is told which roles can (403)."""
+    try:
+        rules.ensure_may_add_customers(g.actor.role, _kind())  # R-RES-1, roles
+    except RoleNotAllowed:
+        raise RoleNotAllowed(texts.CANNOT_ADD_CUSTOMERS) from None
 
 
 def _attest_unavailable() -> str:
@@ -520,9 +538,12 @@ def customer_confirmation():
 def request_relationship():
     # Unticked unless asked for, like the API's relationship request (DAP=false in Partner Center's example).
     dap = forms.parse_flag(request.args.getlist("dap"), default=False)
-    url = relationships.request_reseller_relationship(
-        services(), g.actor, current_app.config["PUBLIC_URL"], delegated_admin=dap
-    )
+    try:
+        url = relationships.request_reseller_relationship(
+            services(), g.actor, current_app.config["PUBLIC_URL"], delegated_admin=dap
+        )
+    except RoleNotAllowed:  # roles: Admin agent or Sales agent only
+        raise RoleNotAllowed(texts.CANNOT_REQUEST_RELATIONSHIP) from None
     text = texts.reseller_email(g.principal.partner.name, url, delegated_admin=dap)
     return render_template(
         "portal/request_relationship.html", dap=dap, text=text, url=url, mailto=texts.mailto(text), nav="customers"
