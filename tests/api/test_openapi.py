@@ -60,6 +60,18 @@ def test_the_openapi_document_lists_every_operation_with_its_schemas(client):
         assert ref in schemas
 
 
+def test_the_role_limited_operations_name_their_403s(client):
+    paths = client.get("/openapi.json").get_json()["paths"]
+    for method, path, roles in (
+        ("post", "/v1/customers/{customer-tenant-id}/agreements", "Admin agent or Sales agent"),
+        ("post", "/v1/customers", "Global admin, an Admin agent or a Sales agent"),
+        ("get", "/v1/customers/relationshiprequests", "Admin agent or Sales agent"),
+    ):
+        forbidden = paths[path][method]["responses"]["403"]
+        assert forbidden["description"].startswith("900150 for ") and roles in forbidden["description"], path
+        assert forbidden["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOut"}
+
+
 def test_the_server_is_relative_so_that_try_it_out_calls_the_host_the_page_came_from(client):
     assert client.get("/openapi.json").get_json()["servers"][0]["url"] == "/"
 

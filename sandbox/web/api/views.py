@@ -113,6 +113,8 @@ def get_agreement_metadata():
     "Confirm customer acceptance of an agreement", APP_USER, "R-API-2, R-OPT1-EX-4, R-RES-1, R-TL-2, R-TL-3",
     params=(CUSTOMER_ID,), body=schemas.AgreementIn,
     responses={201: ("The confirmation (userId from the token).", schemas.AgreementOut),
+               403: ("900150 for a role other than Admin agent or Sales agent; 2032 for an indirect reseller, an App-only "
+                     "token, or before the API's date (R-TL-2, R-TL-3).", schemas.ErrorOut),
                409: ("600061 PartnerConfirmedAgreementAlreadyExists.", schemas.ExtendedErrorOut)},
 ))
 def create_customer_agreement(customer_id):
@@ -174,7 +176,9 @@ def get_direct_sign_status(customer_id):
 @operation(bp, Operation(
     "createCustomer", "POST", "/customers", "/v1/customers", "Create a customer", APP_OR_APP_USER, "R-OPT1-NEW, R-OPT2-NEW",
     body=schemas.CustomerIn,
-    responses={201: ("The customer, with its admin's userCredentials (only here).", schemas.CustomerOut)},
+    responses={201: ("The customer, with its admin's userCredentials (only here).", schemas.CustomerOut),
+               403: ("900150 for a user who is not a Global admin, an Admin agent or a Sales agent (an App-only token "
+                     "may create); 2032 for an indirect reseller, or App-only with associatedPartnerId.", schemas.ErrorOut)},
 ))
 def create_customer():
     body = load(schemas.CustomerIn)
@@ -285,7 +289,9 @@ def get_billing_profile(customer_id):
         Param("indirectResellerId", "query", "Accepted and ignored."),
         Param("dualRoleIndirectRelationship", "query", "Accepted and ignored."),
     ),
-    responses={200: ("The admin center URL the customer opens.", schemas.RelationshipRequestOut)},
+    responses={200: ("The admin center URL the customer opens.", schemas.RelationshipRequestOut),
+               403: ("900150 for a role other than Admin agent or Sales agent; 2032 for an App-only token.",
+                     schemas.ErrorOut)},
 ))
 def get_relationship_request():
     # R-OPT2-REL-2: the real path and query, on the sandbox's own public URL
