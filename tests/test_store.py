@@ -32,7 +32,7 @@ def test_migrations_build_exactly_the_schema_the_code_maps(tmp_path):
         diff = compare_metadata(MigrationContext.configure(connection), metadata)
         version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     assert diff == []
-    assert version == head_revision() == "0001"
+    assert version == head_revision() == "0002"
 
 
 @pytest.mark.skipif(not pg_slice.ENABLED, reason="the PostgreSQL slice is off")
@@ -46,6 +46,84 @@ def test_migrations_build_exactly_the_schema_the_code_maps_on_postgresql(postgre
     finally:
         engine.dispose()
         pg_slice.drop_database(f"mca_test_{pg_slice.worker()}_migrations")
+
+
+@pytest.fixture(params=["file"] + (["postgresql"] if pg_slice.ENABLED else []))
+def blank_database_url(request, tmp_path):
+    """A database with no tables at all, for building an old schema by hand."""
+    if request.param == "file":
+        yield f"sqlite:///{tmp_path / 'old.db'}"
+        return
+    name = f"mca_test_{pg_slice.worker()}_upgrade"
+    yield pg_slice.fresh_database(name)
+    pg_slice.drop_database(name)
+
+
+def _copy_rows(source, target) -> None:
+    """Every row of ``source`` (a database at head) into ``target`` (an older schema), in the columns the older
+    schema has: a database as a sandbox of that version kept it."""
+    from sqlalchemy import MetaData, select
+
+    old = MetaData()
+    old.reflect(target)
+    with source.connect() as reading, target.begin() as writing:
+        for table in metadata.sorted_tables:
+            if table.name not in old.tables:
+                continue
+            kept = [table.c[column.name] for column in old.tables[table.name].columns]
+            rows = [dict(row) for row in reading.execute(select(*kept)).mappings()]
+            if rows:
+                writing.execute(table.insert(), rows)
+
+
+def test_migration_0002_gives_the_subscriptions_of_an_0001_database_their_offers_name(blank_database_url):
+    """An 0001 database (no friendly_name) with tenants, customers, orders and subscriptions, upgraded at the
+    next start: everything is still there and every subscription is named after its offer."""
+    from alembic import command
+    from sqlalchemy import inspect, select
+
+    from sandbox.domain.model import Role
+    from sandbox.services import Actor, purchases
+    from sandbox.store.db import alembic_config
+    from sandbox.store.orm import subscriptions
+
+    source_app = create_app({"DATABASE_URL": "sqlite://"})
+    ctx = source_app.extensions["services"]
+    tenant = seed.create_tenant(ctx, customers=0)
+    actor = Actor(workspace_id=tenant["id"], partner_id=tenant["id"], user_id="u", role=Role.ADMIN_AGENT)
+    bought = seed.add_customer(ctx, tenant["id"], state="MCAAttested")["id"]
+    seed.add_customer(ctx, tenant["id"], state="PurchaseBlocked")
+    purchases.create_order(ctx, actor, bought, [purchases.LineItem("CFQ7TTC0LH18:0001", 3),
+                                                 purchases.LineItem("DZH318Z0BPS6:0001", 1)])
+    with source_app.extensions["engine"].connect() as connection:
+        before = {row.id: row for row in connection.execute(select(subscriptions))}
+    assert len(before) >= 4 and any(row.order_id for row in before.values())
+
+    old = make_engine(blank_database_url)
+    try:
+        command.upgrade(alembic_config(old), "0001")
+        assert "friendly_name" not in {c["name"] for c in inspect(old).get_columns("subscriptions")}
+        _copy_rows(source_app.extensions["engine"], old)
+    finally:
+        old.dispose()
+
+    upgraded = create_app({"DATABASE_URL": blank_database_url})  # the next start migrates
+    engine = upgraded.extensions["engine"]
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head_revision()
+            assert compare_metadata(MigrationContext.configure(connection), metadata) == []
+            after = {row.id: row for row in connection.execute(select(subscriptions))}
+        assert after.keys() == before.keys()
+        for key, row in after.items():
+            assert row.friendly_name == row.offer_name
+            assert row._asdict() == before[key]._asdict() | {"friendly_name": row.offer_name}
+        later = upgraded.extensions["services"]  # the domain reads them back
+        for customer in {row.customer_id for row in after.values()}:
+            for subscription in purchases.list_subscriptions(later, actor, customer):
+                assert subscription.friendly_name == subscription.offer_name
+    finally:
+        engine.dispose()
 
 
 def test_a_file_database_keeps_tenants_across_restarts(tmp_path):

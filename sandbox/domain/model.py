@@ -260,6 +260,11 @@ class Subscription:
     quantity: int
     created_at: datetime
     order_id: str | None = None
+    friendly_name: str = ""  # the partner's nickname for it (Partner Center's friendlyName); the offer's name if none
+
+    def __post_init__(self) -> None:
+        if not self.friendly_name:
+            self.friendly_name = self.offer_name
 
 
 @dataclass(eq=False)

@@ -240,6 +240,7 @@ subscriptions = Table(
     Column("quantity", Integer, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("order_id", GUID, ForeignKey("orders.id", ondelete="SET NULL"), nullable=True),
+    Column("friendly_name", String(200), nullable=False),  # the nickname (migration 0002: the offer's name before)
 )
 
 document_links = Table(
