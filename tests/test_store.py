@@ -118,10 +118,13 @@ def test_migration_0002_gives_the_subscriptions_of_an_0001_database_their_offers
         for key, row in after.items():
             assert row.friendly_name == row.offer_name
             assert row._asdict() == before[key]._asdict() | {"friendly_name": row.offer_name}
-        later = upgraded.extensions["services"]  # the domain reads them back
+        later = upgraded.extensions["services"]  # the domain reads them back, and a rename is kept
         for customer in {row.customer_id for row in after.values()}:
             for subscription in purchases.list_subscriptions(later, actor, customer):
                 assert subscription.friendly_name == subscription.offer_name
+        some = next(key for key, row in after.items() if row.customer_id == bought)
+        purchases.update_subscription(later, actor, bought, some, friendly_name="Head office")
+        assert purchases.get_subscription(later, actor, bought, some).friendly_name == "Head office"
     finally:
         engine.dispose()
 

@@ -375,6 +375,24 @@ def ensure_quantity(quantity: object, *, field: str = "quantity") -> int:
     return quantity
 
 
+NICKNAME_MAX_LENGTH = 200
+
+
+def nickname(text: str | None, *, field: str = "friendlyName") -> str | None:
+    """A subscription's nickname as an order line or a PATCH gives it (``friendlyName``), trimmed; None when
+    there is none. Blank text (spaces and format characters only, see ``is_blank``) shows nothing and so names
+    nothing: it counts as absent, as ``null`` does (a line without a name gives its subscription the offer's
+    name; a PATCH without one leaves the name as it is)."""
+    if text is None:
+        return None
+    text = text.strip()
+    if is_blank(text):
+        return None
+    if len(text) > NICKNAME_MAX_LENGTH:
+        raise InvalidProperty(f"The friendly name must be at most {NICKNAME_MAX_LENGTH} characters.", field=field)
+    return text
+
+
 # --- Customer profile (create a customer) -----------------------------------------------------
 
 # Countries where Partner Center asks for a company registration id and a phone number.

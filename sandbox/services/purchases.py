@@ -16,6 +16,7 @@ from .context import Actor, ServiceContext, UnitOfWork, require_workspace
 class LineItem:
     offer_id: str
     quantity: int
+    friendly_name: str | None = None  # the subscription's nickname; None (or blank): the offer's name
 
 
 def _customer_or_404(uow: UnitOfWork, actor: Actor, customer_id: str) -> Customer:
@@ -43,20 +44,22 @@ def _gate(ctx: ServiceContext, uow: UnitOfWork, customer: Customer, offer, today
 
 
 def create_order(ctx: ServiceContext, actor: Actor, customer_id: str, line_items: list[LineItem]) -> tuple[Order, list[Subscription]]:
-    """Place an order: every line item's offer must exist and the agreement must be in place."""
+    """Place an order: every line item's offer must exist and the agreement must be in place. A line's
+    friendly name becomes its subscription's nickname (the offer's name when it has none)."""
     if not line_items:
         raise InvalidProperty("An order needs at least one line item.", field="lineItems")
     with ctx.unit_of_work() as uow:
         workspace = require_workspace(uow, actor.workspace_id)
         customer = _customer_or_404(uow, actor, customer_id)
         now = ctx.now_in(workspace)
-        offers = []
+        offers, names = [], []
         for index, item in enumerate(line_items):
             offer = find_offer(item.offer_id)
             if offer is None:
                 raise InvalidProperty(f"The offer '{item.offer_id}' was not found.", field=f"lineItems[{index}].offerId")
             rules.ensure_quantity(item.quantity, field=f"lineItems[{index}].quantity")
             offers.append(offer)
+            names.append(rules.nickname(item.friendly_name, field=f"lineItems[{index}].friendlyName"))
         for offer in offers:
             _gate(ctx, uow, customer, offer, now.date())
         order_id = ctx.new_id()
@@ -67,9 +70,10 @@ def create_order(ctx: ServiceContext, actor: Actor, customer_id: str, line_items
             customer_id=customer.id,
             partner_id=actor.partner_id,
             created_at=now,
-            line_items=[  # each line names its subscription, for reading the order back
+            line_items=[  # each line names its subscription, for reading the order back, and keeps a name given
                 {"lineItemNumber": n, "offerId": o.id, "quantity": i.quantity, "subscriptionId": s}
-                for n, (o, i, s) in enumerate(zip(offers, line_items, subscription_ids, strict=True))
+                | ({"friendlyName": name} if name else {})
+                for n, (o, i, s, name) in enumerate(zip(offers, line_items, subscription_ids, names, strict=True))
             ],
         )
         uow.repo.add(order)
@@ -78,25 +82,35 @@ def create_order(ctx: ServiceContext, actor: Actor, customer_id: str, line_items
             Subscription(
                 id=subscription_id, workspace_id=workspace.id, customer_id=customer.id, partner_id=actor.partner_id,
                 offer_id=offer.id, offer_name=offer.name, quantity=item.quantity, created_at=now, order_id=order.id,
+                friendly_name=name or offer.name,
             )
-            for offer, item, subscription_id in zip(offers, line_items, subscription_ids, strict=True)
+            for offer, item, subscription_id, name in zip(offers, line_items, subscription_ids, names, strict=True)
         ]
         uow.repo.add(*subscriptions)
         return order, subscriptions
 
 
-def update_subscription_quantity(
-    ctx: ServiceContext, actor: Actor, customer_id: str, subscription_id: str, quantity: int
+def update_subscription(
+    ctx: ServiceContext, actor: Actor, customer_id: str, subscription_id: str, *,
+    quantity: int | None = None, friendly_name: str | None = None,
 ) -> Subscription:
-    """Change the seat count of a subscription: the same agreement gate as a new purchase (R-TL-4, R-TL-5)."""
-    rules.ensure_quantity(quantity)
+    """Change a subscription's seat count, its nickname, or both; None (a blank name too) leaves either as it is.
+
+    A seat change passes the same agreement gate as a new purchase (R-TL-4, R-TL-5); a new nickname alone is
+    no purchase and is not gated. Everything is checked before anything changes: a refused change (13605, a
+    bad value) changes nothing, the nickname included."""
+    if quantity is not None:
+        rules.ensure_quantity(quantity)
+    name = rules.nickname(friendly_name)
     with ctx.unit_of_work() as uow:
         workspace = require_workspace(uow, actor.workspace_id)
         customer = _customer_or_404(uow, actor, customer_id)
         subscription = _subscription_or_404(uow, customer, subscription_id)
-        if quantity != subscription.quantity:
+        if quantity is not None and quantity != subscription.quantity:
             _gate(ctx, uow, customer, find_offer(subscription.offer_id), ctx.now_in(workspace).date())
             subscription.quantity = quantity
+        if name is not None and name != subscription.friendly_name:
+            subscription.friendly_name = name
         return subscription
 
 

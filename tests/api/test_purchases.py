@@ -253,3 +253,135 @@ def test_reading_orders_and_subscriptions_of_others_is_404_and_bad_ids_400(clien
     for path in (f"{neighbour}/orders/{order_id}", f"{neighbour}/orders", f"{neighbour}/subscriptions/{subscription_id}"):
         assert_classic_error(client.get(f"/v1/customers/{path}", headers=other), 404, 1000)
     assert client.get(f"/v1/CUSTOMERS/{neighbour.upper()}/Orders/{order_id.upper()}", headers=headers).get_json() == placed
+
+
+# --- nicknames: a line's friendlyName names its subscription; PATCH renames it ----------------------------------
+
+
+def rename(client, headers, customer_id, subscription_id, **body):
+    return client.patch(f"/v1/customers/{customer_id}/subscriptions/{subscription_id}", headers=headers, json=body)
+
+
+def subscription_by_id(client, headers, customer_id, subscription_id) -> dict:
+    response = client.get(f"/v1/customers/{customer_id}/subscriptions/{subscription_id}", headers=headers)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def test_a_lines_friendly_name_names_its_subscription_and_the_offers_name_is_the_default(client, tenant, headers):
+    customer = add_customer(client, tenant["id"], "MCAAttested")["id"]
+    lines = [{"offerId": M365_BUSINESS_STANDARD, "quantity": 5, "friendlyName": "  Sales team  "},
+             {"offerId": M365_BUSINESS_STANDARD, "quantity": 2},
+             {"offerId": AZURE_PLAN, "quantity": 1, "friendlyName": None},
+             {"offerId": M365_BUSINESS_STANDARD, "quantity": 1, "friendlyName": "\u200b \u00a0"},  # shows nothing
+             {"offerId": M365_BUSINESS_STANDARD, "quantity": 1, "friendlyName": "Ünïcode ✓ " + "n" * 190}]
+    created = client.post(f"/v1/customers/{customer}/orders", headers=headers, json={"lineItems": lines})
+    assert created.status_code == 201, created.get_data(as_text=True)
+    placed = created.get_json()
+    names = ["Sales team", "Microsoft 365 Business Standard", "Azure plan", "Microsoft 365 Business Standard",
+             "Ünïcode ✓ " + "n" * 190]
+    assert [line["friendlyName"] for line in placed["lineItems"]] == names  # the answer echoes each line's name
+    assert follow(client, headers, placed["links"]["self"]) == placed
+    assert client.get(f"/v1/customers/{customer}/orders", headers=headers).get_json()["items"] == [placed]
+    listed = {s["id"]: s for s in subscriptions(client, headers, customer)}
+    for line, name in zip(placed["lineItems"], names, strict=True):
+        subscription = subscription_by_id(client, headers, customer, line["subscriptionId"])
+        assert subscription == listed[line["subscriptionId"]]
+        assert subscription["friendlyName"] == name
+        assert subscription["offerName"] == ("Azure plan" if line["offerId"] == AZURE_PLAN else "Microsoft 365 Business Standard")
+    # the seeded subscription, bought before any name was given, is named after its offer
+    seeded = [s for s in listed.values() if s["id"] not in {line["subscriptionId"] for line in placed["lineItems"]}]
+    assert seeded and all(s["friendlyName"] == s["offerName"] for s in seeded)
+
+
+@pytest.mark.parametrize("name", ["n" * 201, "Sales\nteam", "Sales\x00team", 42, True, ["Sales"], {"name": "Sales"}])
+def test_a_lines_bad_friendly_name_is_400_and_buys_nothing(client, tenant, headers, name):
+    customer = add_customer(client, tenant["id"], "MCAAttested")["id"]
+    before = subscriptions(client, headers, customer)
+    body = {"lineItems": [{"offerId": M365_BUSINESS_STANDARD, "quantity": 1, "friendlyName": name}]}
+    assert_classic_error(client.post(f"/v1/customers/{customer}/orders", headers=headers, json=body), 400, 800002)
+    assert subscriptions(client, headers, customer) == before
+
+
+def test_patch_renames_a_subscription_alone_or_with_its_quantity(client, tenant, headers, app_only_headers):
+    customer = add_customer(client, tenant["id"], "MCAAttested")["id"]
+    placed = order(client, headers, customer).get_json()
+    sid = placed["lineItems"][0]["subscriptionId"]
+
+    renamed = rename(client, headers, customer, sid, friendlyName="Head office")
+    assert renamed.status_code == 200, renamed.get_data(as_text=True)
+    assert renamed.get_json()["friendlyName"] == "Head office" and renamed.get_json()["quantity"] == 5
+    assert renamed.get_json() == subscription_by_id(client, headers, customer, sid)
+    assert renamed.get_json()["offerName"] == "Microsoft 365 Business Standard"
+
+    both = rename(client, app_only_headers, customer, sid, quantity=8, friendlyName=" Branch office ")
+    assert both.status_code == 200, both.get_data(as_text=True)
+    assert (both.get_json()["friendlyName"], both.get_json()["quantity"]) == ("Branch office", 8)
+    # null, absent or blank: the name as it is
+    for body in ({"quantity": 9, "friendlyName": None}, {"quantity": 9}, {"quantity": 9, "friendlyName": " \u200b"}):
+        kept = rename(client, headers, customer, sid, **body)
+        assert kept.status_code == 200 and kept.get_json()["friendlyName"] == "Branch office", body
+    # the order keeps what it was placed with (its own friendlyName, the offer's name here, and its quantity)
+    assert follow(client, headers, placed["links"]["self"]) == placed
+    assert placed["lineItems"][0]["friendlyName"] == "Microsoft 365 Business Standard"
+
+
+def test_a_rename_alone_is_no_purchase_and_passes_the_agreement_gate(client, tenant, headers):
+    customer = add_customer(client, tenant["id"], "PurchaseBlocked")["id"]
+    [subscription] = subscriptions(client, headers, customer)
+    sid, seats = subscription["id"], subscription["quantity"]
+
+    renamed = rename(client, headers, customer, sid, friendlyName="Legacy seats")
+    assert renamed.status_code == 200, renamed.get_data(as_text=True)
+    assert renamed.get_json()["friendlyName"] == "Legacy seats" and renamed.get_json()["quantity"] == seats
+    same_seats = rename(client, headers, customer, sid, quantity=seats, friendlyName="Old seats")
+    assert same_seats.status_code == 200 and same_seats.get_json()["friendlyName"] == "Old seats"
+    # a seat change with a rename is refused whole: neither the seats nor the name change
+    for quantity in (seats + 1, seats - 1):
+        assert_classic_error(rename(client, headers, customer, sid, quantity=quantity, friendlyName="New seats"), 403, 13605)
+        after = subscription_by_id(client, headers, customer, sid)
+        assert (after["friendlyName"], after["quantity"]) == ("Old seats", seats)
+    # sending it back whole, its name unchanged, changes nothing and is not gated
+    unchanged = client.patch(f"/v1/customers/{customer}/subscriptions/{sid}", headers=headers, json=after)
+    assert unchanged.status_code == 200 and unchanged.get_json() == after
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"friendlyName": None}, {"quantity": None}, {"quantity": None, "friendlyName": None}, {"friendlyName": ""},
+     {"friendlyName": " \u200b\ufeff"}, {"friendlyName": "n" * 201}, {"friendlyName": "a\tb"}, {"friendlyName": 7},
+     {"friendlyName": "Fine", "quantity": 0}, {"friendlyName": "Fine", "quantity": "3"}, {"friendlyName": "Fine", "color": 1}],
+)
+def test_a_patch_refused_for_its_body_changes_nothing(client, tenant, headers, body):
+    customer = add_customer(client, tenant["id"], "MCAAttested")["id"]
+    [subscription] = subscriptions(client, headers, customer)
+    response = rename(client, headers, customer, subscription["id"], **body)
+    assert_classic_error(response, 400)
+    assert subscription_by_id(client, headers, customer, subscription["id"]) == subscription
+
+
+def test_the_dotnet_sdks_whole_subscription_renames_and_its_null_friendly_name_keeps_the_name(client, tenant, headers):
+    """The SDK sends its Subscription whole, PascalCase: FriendlyName null is "unchanged", not "clear"."""
+    customer = add_customer(client, tenant["id"], "MCAAttested")["id"]
+    created = client.post(f"/v1/customers/{customer}/orders", headers=headers, json=SDK_ORDER)
+    assert created.status_code == 201, created.get_data(as_text=True)
+    line = created.get_json()["lineItems"][0]
+    assert line["friendlyName"] == "Seats"  # the SDK line's FriendlyName
+    subscription = subscription_by_id(client, headers, customer, line["subscriptionId"])
+    assert subscription["friendlyName"] == "Seats"
+    sent = {key[0].upper() + key[1:]: value for key, value in subscription.items()} | SDK_SUBSCRIPTION_EXTRAS
+
+    kept = client.patch(f"/v1/customers/{customer}/subscriptions/{subscription['id']}", headers=headers,
+                        json={**sent, "FriendlyName": None, "Quantity": 4})
+    assert kept.status_code == 200, kept.get_data(as_text=True)
+    assert (kept.get_json()["friendlyName"], kept.get_json()["quantity"]) == ("Seats", 4)
+
+    renamed = client.patch(f"/v1/customers/{customer}/subscriptions/{subscription['id']}", headers=headers,
+                           json={**sent, "FriendlyName": "Marketing seats", "Quantity": 4})
+    assert renamed.status_code == 200, renamed.get_data(as_text=True)
+    assert (renamed.get_json()["friendlyName"], renamed.get_json()["quantity"]) == ("Marketing seats", 4)
+    assert subscription_by_id(client, headers, customer, subscription["id"]) == renamed.get_json()
+    # still one spelling of a property per body, whatever its case
+    twice = client.patch(f"/v1/customers/{customer}/subscriptions/{subscription['id']}", headers=headers,
+                         json={"friendlyName": "A", "FriendlyName": "B"})
+    assert_classic_error(twice, 400, 800002)

@@ -217,14 +217,16 @@ def relationship_request(url: str) -> dict:
 
 def _order(order_: Order, subscriptions: list[Subscription]) -> dict:
     """An order, each line with the subscription it made (a line of an order placed before lines named theirs
-    gets the order's next subscription of its offer)."""
+    gets the order's next subscription of its offer) and the friendly name it gave, else the offer's name (a
+    later rename of the subscription leaves the order as it was placed)."""
     unshown = {s.id: s for s in subscriptions if s.order_id == order_.id}
     lines = []
     for item in order_.line_items:
         named = item.get("subscriptionId") or next((k for k, s in unshown.items() if s.offer_id == item["offerId"]), None)
         sub = unshown.pop(named, None)
         lines.append({"lineItemNumber": item["lineItemNumber"], "offerId": item["offerId"],
-                      "subscriptionId": sub.id if sub else None, "friendlyName": sub.offer_name if sub else None,
+                      "subscriptionId": sub.id if sub else None,
+                      "friendlyName": item.get("friendlyName") or (sub.offer_name if sub else None),
                       "quantity": item["quantity"]})
     return {
         "id": order_.id,
@@ -253,7 +255,7 @@ def _subscription(sub: Subscription) -> dict:
         "id": sub.id,
         "offerId": sub.offer_id,
         "offerName": sub.offer_name,
-        "friendlyName": sub.offer_name,
+        "friendlyName": sub.friendly_name,
         "quantity": sub.quantity,
         "unitType": "Licenses" if offer is None or offer.seat_based else "Usage-based",
         "status": "active",

@@ -13,7 +13,16 @@ import functools
 import re
 from datetime import datetime
 
-from marshmallow import RAISE, Schema, ValidationError, fields, post_dump, pre_load, validate
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    post_dump,
+    pre_load,
+    validate,
+    validates_schema,
+)
 
 from sandbox.domain import rules
 from sandbox.domain.clock import as_utc
@@ -249,7 +258,7 @@ class OrderIn(InSchema):
     billing_cycle = optional_text("billingCycle", 40)
 
 
-@ignoring("id", "offerId", "offerName", "friendlyName", "status", "autoRenewEnabled", "billingCycle", "billingType",
+@ignoring("id", "offerId", "offerName", "status", "autoRenewEnabled", "billingCycle", "billingType",
           "unitType", "termDuration", "orderId", "entitlementId", "creationDate", "effectiveStartDate",
           "commitmentEndDate", "isTrial", "productType", "parentSubscriptionId", "consumptionType",
           "commitmentEndDateTime", "cancellationAllowedUntilDate", "billingCycleEndDate", "billingCycleEndDateTime",
@@ -258,9 +267,19 @@ class OrderIn(InSchema):
           "migratedFromSubscriptionId", "refundableQuantity", "scheduledNextTermInstructions",
           "nextChargeInstructions", "links", "attributes")
 class SubscriptionPatchIn(InSchema):
-    """A seat change: the Subscription resource back with a new ``quantity``; the rest is ignored."""
+    """A seat change, a new nickname, or both: the Subscription resource back with a new ``quantity`` and/or
+    ``friendlyName``; either may be absent or null (unchanged; a blank name too), not both. The rest is ignored."""
 
-    quantity = StrictInteger(required=True)
+    quantity = StrictInteger(load_default=None, allow_none=True,
+                             metadata={"description": "The new seat count; null or absent: unchanged."})
+    friendly_name = Text(data_key="friendlyName", load_default=None, allow_none=True, max_length=200,
+                         metadata={"description": "The subscription's new nickname; null, absent or blank: unchanged."})
+
+    @validates_schema
+    def _something_to_change(self, data, **kwargs):
+        name = data.get("friendly_name")
+        if data.get("quantity") is None and (name is None or rules.is_blank(name)):
+            raise ValidationError("Send a quantity, a friendlyName or both.", field_name="quantity")
 
 
 # --- output ---------------------------------------------------------------------------------
@@ -415,7 +434,7 @@ class LineItemOut(OutSchema):
     lineItemNumber = fields.Integer(required=True)
     offerId = fields.String(required=True)
     subscriptionId = fields.String()
-    friendlyName = fields.String()
+    friendlyName = fields.String(metadata={"description": "The line's friendlyName as ordered, else the offer's name."})
     quantity = fields.Integer(required=True)
     links = fields.Raw()
 
@@ -441,7 +460,8 @@ class SubscriptionOut(OutSchema):
     id = fields.String(required=True)
     offerId = fields.String(required=True)
     offerName = fields.String(required=True)
-    friendlyName = fields.String()
+    friendlyName = fields.String(required=True, metadata={
+        "description": "The subscription's nickname: its order line's friendlyName, or the offer's name; PATCH changes it."})
     quantity = fields.Integer(required=True)
     unitType = fields.String()
     status = fields.String(required=True)

@@ -311,7 +311,8 @@ def get_relationship_request():
 def create_order(customer_id):
     customer_id = customer_id_from(customer_id)
     body = load(schemas.OrderIn)
-    items = [purchases.LineItem(offer_id=i["offer_id"], quantity=i["quantity"]) for i in body["line_items"]]
+    items = [purchases.LineItem(offer_id=i["offer_id"], quantity=i["quantity"], friendly_name=i["friendly_name"])
+             for i in body["line_items"]]
     order, subscriptions = purchases.create_order(services(), caller().actor, customer_id, items)  # 13605 gate
     return answer(render.order(order, subscriptions), 201)
 
@@ -358,7 +359,7 @@ def get_subscription(customer_id, subscription_id):
 
 @operation(bp, Operation(
     "updateSubscription", "PATCH", "/customers/<customer_id>/subscriptions/<subscription_id>",
-    "/v1/customers/{customer-tenant-id}/subscriptions/{subscription-id}", "Change a subscription's quantity",
+    "/v1/customers/{customer-tenant-id}/subscriptions/{subscription-id}", "Change a subscription's quantity or nickname",
     APP_OR_APP_USER, "R-TL-4, R-TL-5", params=(CUSTOMER_ID, SUBSCRIPTION_ID), body=schemas.SubscriptionPatchIn,
     responses={200: ("The subscription.", schemas.SubscriptionOut),
                403: ("13605 until the agreement the tenant's date requires is in place.", schemas.ErrorOut)},
@@ -366,8 +367,9 @@ def get_subscription(customer_id, subscription_id):
 def update_subscription(customer_id, subscription_id):
     customer_id, subscription_id = customer_id_from(customer_id), id_from(subscription_id, SUBSCRIPTION_ID)
     body = load(schemas.SubscriptionPatchIn)
-    subscription = purchases.update_subscription_quantity(  # R-TL-4, R-TL-5: the same gate as a purchase
-        services(), caller().actor, customer_id, subscription_id, body["quantity"]
+    subscription = purchases.update_subscription(  # R-TL-4, R-TL-5: a seat change, the same gate as a purchase
+        services(), caller().actor, customer_id, subscription_id,
+        quantity=body["quantity"], friendly_name=body["friendly_name"],
     )
     return answer(render.subscription(subscription))
 

@@ -676,7 +676,7 @@ def subscription_quantity(customer_id, subscription_id):
     if quantity is None:
         return _render_subscriptions(customer_id, row=(subscription_id, typed, parsed.errors["quantity"]), status=400)
     try:  # R-TL-4, R-TL-5: a seat change passes the same gate as a purchase (13605)
-        purchases.update_subscription_quantity(services(), g.actor, customer_id, subscription_id, quantity)
+        purchases.update_subscription(services(), g.actor, customer_id, subscription_id, quantity=quantity)
     except NotFound:
         raise
     except PartnerCenterError as error:
