@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -108,3 +109,26 @@ def test_a_bad_row_quantity_shows_next_to_its_row(portal, client, admin):
     response = portal.post(f"{url}/{sub_id}", {"quantity": "0"})
     assert response.status_code == 400
     assert f'id="q-{sub_id}-error" role="alert">Enter a whole number from 1 to 10000.</p>' in page_text(response)
+
+
+def test_the_table_shows_each_subscriptions_nickname(portal, client, admin):
+    """A nickname given through the API (an order line's friendlyName, a PATCH) shows in its own column,
+    escaped; a subscription without one shows the offer's name there."""
+    from api.helpers import bearer, request_token
+
+    made = client.post(f"/_sandbox/tenants/{admin['id']}/customers", json={"state": "MCAAttested"}).get_json()
+    headers = bearer(request_token(client, admin))
+    placed = client.post(f"/v1/customers/{made['id']}/orders", headers=headers, json={"lineItems": [
+        {"offerId": BUSINESS_STANDARD, "quantity": 3, "friendlyName": "Sales <b>team</b>"},
+        {"offerId": AZURE_PLAN, "quantity": 1, "friendlyName": "Cloud spend"}]})
+    assert placed.status_code == 201, placed.get_data(as_text=True)
+    azure = placed.get_json()["lineItems"][1]["subscriptionId"]
+    assert client.patch(f"/v1/customers/{made['id']}/subscriptions/{azure}", headers=headers,
+                        json={"friendlyName": "Azure for R&D"}).status_code == 200
+
+    raw = portal.get(subscriptions_url(made["id"])).get_data(as_text=True)
+    assert "<td>Sales &lt;b&gt;team&lt;/b&gt;</td>" in raw and "<b>team</b>" not in raw
+    text = html.unescape(raw)
+    assert '<th scope="col">Offer</th><th scope="col">Nickname</th><th scope="col">Quantity</th>' in text
+    assert "<td>Azure for R&D</td>" in text and "Cloud spend" not in text
+    assert "<td>Microsoft 365 Business Standard</td>" in text  # the seeded subscription: the offer's name
