@@ -362,7 +362,8 @@ def get_subscription(customer_id, subscription_id):
     "/v1/customers/{customer-tenant-id}/subscriptions/{subscription-id}", "Change a subscription's quantity or nickname",
     APP_OR_APP_USER, "R-TL-4, R-TL-5", params=(CUSTOMER_ID, SUBSCRIPTION_ID), body=schemas.SubscriptionPatchIn,
     responses={200: ("The subscription.", schemas.SubscriptionOut),
-               403: ("13605 until the agreement the tenant's date requires is in place.", schemas.ErrorOut)},
+               403: ("13605 for a seat change until the agreement the tenant's date requires is in place "
+                     "(a new nickname alone is not gated).", schemas.ErrorOut)},
 ))
 def update_subscription(customer_id, subscription_id):
     customer_id, subscription_id = customer_id_from(customer_id), id_from(subscription_id, SUBSCRIPTION_ID)
