@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-12-07
+Create Date: 2026-11-30
 
 Existing subscriptions get the offer's name, the name Partner Center gives a subscription whose order line
 named none (and what the sandbox showed as their friendlyName until now). The column is added nullable,
