@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
+from sandbox.domain.clock import as_utc
 from sandbox.domain.errors import NotFound, Unauthorized
 from sandbox.domain.model import Application, Partner, PartnerUser, Workspace
 from sandbox.store.repository import principal_records
@@ -112,10 +115,51 @@ class InvalidUserPassword(TokenRequestError):
     reason = "invalid_user_password"
 
 
+class RefreshTokenRefused(TokenRequestError):
+    """A refresh token that no longer gets a token (Entra's invalid_grant); ``code`` is Entra's AADSTS number."""
+
+    reason = "invalid_grant"
+    code: int
+
+
+class RefreshTokenOfAnotherClient(RefreshTokenRefused):
+    code = 70000
+
+
+class RefreshTokenExpired(RefreshTokenRefused):
+    code = 700082
+
+
+class RefreshTokenRevoked(RefreshTokenRefused):
+    code = 50173
+
+
 @dataclass
 class TokenGrant:
     principal: Principal
     now: object  # the instant on the tenant's clock: the token's iat; exp follows from it
+
+
+# Entra's refresh tokens last 90 days from their last use (each use gives a new one).
+REFRESH_TOKEN_LIFETIME = timedelta(days=90)
+
+
+@dataclass(frozen=True)
+class RefreshGrant:
+    """What a refresh token says, its signature already checked (by the token endpoint)."""
+
+    tenant_id: str
+    user_id: str
+    client_id: str
+    issued: datetime
+    expires: datetime
+    credential_stamp: str
+
+
+def credential_stamp(user: PartnerUser) -> str:
+    """A short mark of the user's current password: a refresh token made before a new password stops working,
+    as Entra revokes a user's refresh tokens when the password changes (a tenant's seed remakes them)."""
+    return hashlib.sha256(b"mca-sandbox credential\x00" + user.password_hash.encode()).hexdigest()[:16]
 
 
 TENANT_ALIASES = ("common", "organizations")  # Entra's multi-tenant names for {tenant}
@@ -143,11 +187,13 @@ def grant_token(
     client_secret: str | None,
     user_name: str | None = None,
     password: str | None = None,
+    refresh: RefreshGrant | None = None,
 ) -> TokenGrant:
-    """Who a token is for: the app alone (client credentials) or the app with a user (password grant).
+    """Who a token is for: the app alone (client credentials) or the app with a user (password grant, or a
+    refresh token the app was given with an earlier App+User token).
 
     The app must belong to the tenant named in the path; the user must belong to the app's partner.
-    The instant comes from that tenant's clock, so tokens expire on it.
+    The instant comes from that tenant's clock, so tokens (refresh tokens too) expire on it.
     """
     with ctx.unit_of_work() as uow:
         app = uow.repo.application(client_id or "")
@@ -170,4 +216,26 @@ def grant_token(
                 raise refused(UnknownUser(f"The user account {user_name} does not exist in the {partner.domain} directory."))
             if not check_secret(user.password_hash, password or ""):
                 raise refused(InvalidUserPassword("Error validating credentials due to invalid username or password."))
+        if refresh is not None:
+            user = _refreshed_user(uow, refresh, app, partner, now, refused)
         return TokenGrant(Principal(workspace, partner, user, app), now)
+
+
+def _refreshed_user(uow, refresh: RefreshGrant, app: Application, partner: Partner, now, refused) -> PartnerUser:
+    """The user a refresh token stands for, if it still gets a token: the same app and tenant, within 90 days
+    of its issue on the tenant's clock, and the user's password unchanged since."""
+    if refresh.client_id != app.client_id or refresh.tenant_id != partner.id:
+        raise refused(RefreshTokenOfAnotherClient(
+            "The refresh token was issued to a different client or tenant; redeem it with the application and the "
+            "tenant it was issued to."))
+    if as_utc(now) >= refresh.expires:
+        raise refused(RefreshTokenExpired(
+            f"The refresh token has expired due to inactivity. The token was issued on "
+            f"{refresh.issued.strftime('%Y-%m-%dT%H:%M:%S.0000000Z')} and was inactive for 90.00:00:00."))
+    user = uow.repo.user(refresh.user_id)
+    if user is None or user.partner_id != partner.id or credential_stamp(user) != refresh.credential_stamp:
+        raise refused(RefreshTokenRevoked(
+            f"The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might "
+            f"have changed or reset their password. The grant was issued on "
+            f"'{refresh.issued.strftime('%Y-%m-%dT%H:%M:%S.0000000Z')}'."))
+    return user

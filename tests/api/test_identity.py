@@ -252,3 +252,101 @@ def test_a_token_request_over_1_mib_is_refused_in_entra_terms(client, tenant):
     response = client.post(f"/{tenant['id']}/oauth2/token", data=form)
     assert response.status_code == 413
     assert response.get_json()["error"] == "invalid_request"
+
+
+# --- refresh tokens (the secure application model) ---------------------------------------------
+
+
+def refresh_form(tenant: dict, refresh_token: str, **changes) -> dict:
+    form = {"grant_type": "refresh_token", "client_id": tenant["application"]["clientId"],
+            "client_secret": tenant["application"]["clientSecret"], "refresh_token": refresh_token, "resource": RESOURCE}
+    form.update(changes)
+    return {k: v for k, v in form.items() if v is not None}
+
+
+def first_refresh_token(client, tenant, role: str = "AdminAgent") -> str:
+    body = client.post(f"/{tenant['id']}/oauth2/token", data=password_form(tenant, role)).get_json()
+    return body["refresh_token"]
+
+
+def test_a_refresh_token_gets_an_app_user_token_again_and_a_new_refresh_token(client, tenant, customer_id):
+    """What partners run in production: a refresh token, kept from one App+User sign-in, redeemed for each
+    new access token (and the next refresh token)."""
+    refresh = first_refresh_token(client, tenant, "SalesAgent")
+    response = client.post(f"/{tenant['id']}/oauth2/token", data=refresh_form(tenant, refresh))
+
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["resource"] == RESOURCE and body["expires_in"] == "3600"
+    claims = claims_of(body["access_token"])
+    sales = user_of(tenant, "SalesAgent")
+    assert (claims["upn"], claims["roles"], claims["app_only"]) == (sales["userName"], ["SalesAgent"], False)
+    assert body["refresh_token"] and body["refresh_token"] != refresh
+    # the token is App+User: it confirms acceptance (App-only can't)
+    from .helpers import agreement_body
+    confirmed = client.post(f"/v1/customers/{customer_id}/agreements", headers=bearer(body["access_token"]),
+                            json=agreement_body())
+    assert confirmed.status_code == 201 and confirmed.get_json()["userId"] == claims["oid"]
+    # the new refresh token works in turn, and so does the old one (Entra doesn't spend them)
+    for token in (body["refresh_token"], refresh):
+        assert client.post(f"/{tenant['id']}/oauth2/token", data=refresh_form(tenant, token)).status_code == 200
+
+
+def test_v2_gives_a_refresh_token_only_when_the_scope_asks_for_offline_access(client, tenant):
+    def answer(scope):
+        form = password_form(tenant, resource=None, scope=scope)
+        return client.post(f"/{tenant['id']}/oauth2/v2.0/token", data=form).get_json()
+
+    assert "refresh_token" not in answer(f"{RESOURCE}/user_impersonation")
+    refresh = answer(f"{RESOURCE}/user_impersonation offline_access")["refresh_token"]
+    form = refresh_form(tenant, refresh, resource=None, scope=f"{RESOURCE}/.default offline_access")
+    again = client.post(f"/{tenant['id']}/oauth2/v2.0/token", data=form)
+    assert again.status_code == 200, again.get_json()
+    assert again.get_json()["scope"] == f"{RESOURCE}/.default" and "refresh_token" in again.get_json()
+    bad_scope = refresh_form(tenant, refresh, resource=None, scope="https://graph.microsoft.com/.default")
+    entra_error(client.post(f"/{tenant['id']}/oauth2/v2.0/token", data=bad_scope), 400, "invalid_scope", 70011)
+
+
+def test_an_app_only_answer_has_no_refresh_token(client, tenant):
+    assert "refresh_token" not in client.post(f"/{tenant['id']}/oauth2/token", data=app_form(tenant)).get_json()
+
+
+def test_a_refresh_token_expires_after_90_days_on_the_tenants_clock(client, tenant):
+    set_clock(client, tenant["id"], "2024-03-01T09:00:00+00:00")
+    refresh = first_refresh_token(client, tenant)
+    advance_clock(client, tenant["id"], 90 * 86400 - 60)
+    assert client.post(f"/{tenant['id']}/oauth2/token", data=refresh_form(tenant, refresh)).status_code == 200
+    advance_clock(client, tenant["id"], 60)
+    body = entra_error(client.post(f"/{tenant['id']}/oauth2/token", data=refresh_form(tenant, refresh)),
+                       400, "invalid_grant", 700082)
+    assert "2024-03-01T09:00:00" in body["error_description"]
+
+
+def test_new_passwords_revoke_the_refresh_tokens_made_before(client, tenant):
+    refresh = first_refresh_token(client, tenant)
+    assert client.post(f"/_sandbox/tenants/{tenant['id']}/reset").status_code == 200  # a seed remakes the sign-ins
+    entra_error(client.post(f"/{tenant['id']}/oauth2/token", data=refresh_form(tenant, refresh)), 400, "invalid_grant", 50173)
+
+
+def test_a_refresh_token_works_only_for_its_own_app_and_tenant(client, tenant):
+    refresh = first_refresh_token(client, tenant)
+    other = client.post("/_sandbox/tenants", json={"customers": 0}).get_json()
+    form = refresh_form(other, refresh)
+    entra_error(client.post(f"/{other['id']}/oauth2/token", data=form), 400, "invalid_grant", 70000)
+
+
+@pytest.mark.parametrize("kind", ["missing", "garbage", "access token", "tampered"])
+def test_a_refresh_token_that_is_not_one_is_refused(client, tenant, kind):
+    body = client.post(f"/{tenant['id']}/oauth2/token", data=password_form(tenant)).get_json()
+    token = {"missing": None, "garbage": "0.AXoA-not-a-token", "access token": body["access_token"],
+             "tampered": body["refresh_token"][:-4] + ("AAAA" if not body["refresh_token"].endswith("AAAA") else "BBBB")}[kind]
+    response = client.post(f"/{tenant['id']}/oauth2/token", data=refresh_form(tenant, token))
+    if kind == "missing":
+        entra_error(response, 400, "invalid_request", 900144)
+    else:
+        entra_error(response, 400, "invalid_grant", 9002313)
+
+
+def test_a_refresh_token_is_no_bearer_token(client, tenant):
+    refresh = first_refresh_token(client, tenant)
+    assert_classic_error(client.get("/v1/customers", headers=bearer(refresh)), 401)

@@ -311,3 +311,21 @@ def test_a_body_over_16_kib_is_noted_with_its_size(client, tenant, headers, cont
 def test_a_journal_limit_that_is_not_a_whole_number_in_range_is_400(client, tenant, limit):
     response = client.get(f"/_sandbox/tenants/{tenant['id']}/journal", query_string={"limit": limit})
     assert_classic_error(response, 400, 800002)
+
+
+def test_the_journal_keeps_no_refresh_token(client, tenant):
+    from .helpers import RESOURCE
+
+    app_ = tenant["application"]
+    first = client.post(f"/{tenant['id']}/oauth2/token", data={
+        "grant_type": "password", "client_id": app_["clientId"], "client_secret": app_["clientSecret"],
+        "username": user_of(tenant, "AdminAgent")["userName"], "password": user_of(tenant, "AdminAgent")["password"],
+        "resource": RESOURCE}).get_json()
+    second = client.post(f"/{tenant['id']}/oauth2/token", data={
+        "grant_type": "refresh_token", "client_id": app_["clientId"], "client_secret": app_["clientSecret"],
+        "refresh_token": first["refresh_token"], "resource": RESOURCE}).get_json()
+
+    entries = journal(client, tenant["id"])
+    dump = json.dumps(entries)
+    assert first["refresh_token"] not in dump and second["refresh_token"] not in dump
+    assert entries[-1]["requestBody"]["refresh_token"] == entries[-1]["responseBody"]["refresh_token"] == "[redacted]"

@@ -502,13 +502,15 @@ class ExtendedErrorOut(Schema):
 class TokenRequestIn(Schema):
     """The token endpoint's form (for the OpenAPI document; the endpoint reads the form itself)."""
 
-    grant_type = fields.String(required=True, metadata={"enum": ["client_credentials", "password"]})
+    grant_type = fields.String(required=True, metadata={"enum": ["client_credentials", "password", "refresh_token"]})
     client_id = fields.String(required=True)
     client_secret = fields.String()
     resource = fields.String(metadata={"description": "v1 endpoint: https://api.partnercenter.microsoft.com"})
     scope = fields.String(metadata={"description": "v2.0 endpoint: https://api.partnercenter.microsoft.com/.default"})
     username = fields.String(metadata={"description": "password grant (App+User)"})
     password = fields.String(metadata={"description": "password grant (App+User)"})
+    refresh_token = fields.String(metadata={"description": "refresh_token grant (App+User): a refresh token an earlier "
+                                                           "App+User answer carried"})
 
 
 class TokenOut(Schema):
@@ -520,3 +522,6 @@ class TokenOut(Schema):
     resource = fields.String(metadata={"description": "v1 only"})
     scope = fields.String(metadata={"description": "v2.0 App+User only: the scopes granted, space-separated"})
     access_token = fields.String(required=True)
+    refresh_token = fields.String(metadata={"description": "App+User only (v2.0: when the scope has offline_access); "
+                                                           "valid 90 days on the tenant's clock, until the user's password "
+                                                           "changes"})

@@ -1,8 +1,10 @@
 """The token endpoint, in the style of Microsoft Entra ID (v1 and v2.0).
 
 ``POST /{tenant}/oauth2/token`` (``resource``) and ``POST /{tenant}/oauth2/v2.0/token`` (``scope``),
-form-encoded, with ``grant_type=client_credentials`` (App-only) or ``grant_type=password``
-(App+User). ``{tenant}`` is the partner's tenant id, its domain, ``common`` or ``organizations``.
+form-encoded, with ``grant_type=client_credentials`` (App-only), ``grant_type=password`` (App+User) or
+``grant_type=refresh_token`` (App+User again, from the refresh token an App+User answer carries: the
+"secure application model" partners use in production). ``{tenant}`` is the partner's tenant id, its
+domain, ``common`` or ``organizations``.
 Errors answer in Entra's own shape (``error``, ``error_description``, ``error_codes``, ...).
 """
 
@@ -33,6 +35,7 @@ _OIDC_SCOPES = {"openid", "profile", "offline_access", "email"}
 # Routed so that Entra's own 400 / AADSTS900561 answers them, not the REST API's 405 (OPTIONS and HEAD: Flask's)
 _METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 MAX_FIELD = 2048
+GRANT_TYPES = ("client_credentials", "password", "refresh_token")
 
 
 class EntraError(Exception):
@@ -154,7 +157,7 @@ def _token(tenant: str, version: str) -> Response:
     grant_type = _form("grant_type")
     if grant_type is None:
         raise _missing("grant_type")
-    if grant_type not in ("client_credentials", "password"):
+    if grant_type not in GRANT_TYPES:
         raise EntraError(400, "unsupported_grant_type", 70003, f"The app requested an unsupported grant type '{grant_type[:100]}'.")
     client_id = _form("client_id")
     if client_id is None:
@@ -164,17 +167,19 @@ def _token(tenant: str, version: str) -> Response:
     else:
         _check_scope(_form("scope"), grant_type)
     client_secret = _form("client_secret")
-    user_name = password = None
+    user_name = password = refresh = None
     if grant_type == "client_credentials":
         if client_secret is None:
             raise EntraError(401, "invalid_client", 7000218,
                              "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
-    else:
+    elif grant_type == "password":
         user_name, password = _form("username"), _form("password")
         if user_name is None:
             raise _missing("username")
         if password is None:
             raise _missing("password")
+    else:
+        refresh = _refresh_grant(_form("refresh_token"))
     services = current_app.extensions["services"]
 
     def journal(workspace_id: str | None, now) -> None:
@@ -184,6 +189,7 @@ def _token(tenant: str, version: str) -> Response:
     try:
         grant = identity_service.grant_token(
             services, tenant=tenant, client_id=client_id, client_secret=client_secret, user_name=user_name, password=password,
+            refresh=refresh,
         )
     except identity_service.TokenRequestError as exc:
         journal(exc.workspace_id, exc.now)  # a refusal is in the tenant's journal once its app is known
@@ -193,9 +199,8 @@ def _token(tenant: str, version: str) -> Response:
     if fault is not None:
         return fault
     lifetime = int(current_app.config["TOKEN_LIFETIME_SECONDS"])
-    token, claims = tokens.issue(
-        grant.principal, now=grant.now, lifetime_seconds=lifetime, secret_key=current_app.config["SECRET_KEY"], version=version,
-    )
+    secret_key = current_app.config["SECRET_KEY"]
+    token, claims = tokens.issue(grant.principal, now=grant.now, lifetime_seconds=lifetime, secret_key=secret_key, version=version)
     if version == "1.0":  # v1 answers every number as a string
         body = {
             "token_type": "Bearer",
@@ -208,9 +213,28 @@ def _token(tenant: str, version: str) -> Response:
         }
     else:
         body = {"token_type": "Bearer", "expires_in": lifetime, "ext_expires_in": lifetime, "access_token": token}
-        if user_name is not None:
+        if grant.principal.user is not None:
             body["scope"] = " ".join(s for s in (_form("scope") or "").split() if s not in _OIDC_SCOPES)
+    if _gives_refresh_token(grant, version):
+        body["refresh_token"] = tokens.issue_refresh(grant.principal, now=grant.now, secret_key=secret_key)
     return _json(body)
+
+
+def _gives_refresh_token(grant, version: str) -> bool:
+    """An App+User answer carries a refresh token: always on v1, on v2.0 when the scope asks for offline_access
+    (Entra's rule). An App-only answer never does."""
+    if grant.principal.user is None:
+        return False
+    return version == "1.0" or "offline_access" in (_form("scope") or "").split()
+
+
+def _refresh_grant(token: str | None) -> identity_service.RefreshGrant:
+    if token is None:
+        raise _missing("refresh_token")
+    try:
+        return tokens.read_refresh(token, secret_key=current_app.config["SECRET_KEY"])
+    except tokens.TokenRejected as exc:
+        raise EntraError(400, "invalid_grant", 9002313, "Invalid request. Request is malformed or invalid.") from exc
 
 
 def _refusal(exc) -> EntraError:
@@ -223,6 +247,8 @@ def _refusal(exc) -> EntraError:
                           "is the client secret value, not the client secret ID.")
     if isinstance(exc, identity_service.UnknownUser):
         return EntraError(400, "invalid_grant", 50034, exc.description)
+    if isinstance(exc, identity_service.RefreshTokenRefused):
+        return EntraError(400, "invalid_grant", exc.code, exc.description)
     return EntraError(400, "invalid_grant", 50126, exc.description)
 
 

@@ -11,12 +11,12 @@ import functools
 import hashlib
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import jwt
 
 from sandbox.domain.clock import as_utc
-from sandbox.services.identity import Principal
+from sandbox.services.identity import REFRESH_TOKEN_LIFETIME, Principal, RefreshGrant, credential_stamp
 
 PARTNER_CENTER_RESOURCE = "https://api.partnercenter.microsoft.com"
 # Partner Center's well-known application id; Entra accepts it as a resource as well.
@@ -136,3 +136,44 @@ _remembered = functools.lru_cache(maxsize=READ_CACHE_SIZE)(_verify)
 def expired(claims: TokenClaims, now: datetime) -> bool:
     """Expiry on the tenant's clock. ``nbf`` is not enforced, so setting a clock back keeps tokens usable."""
     return as_utc(now).timestamp() >= claims.expires
+
+
+# --- refresh tokens ----------------------------------------------------------------------------
+# Opaque to clients, as Entra's are; here a JWT signed with a key of its own, so that a refresh token is
+# never taken for an access token (nor the other way round).
+
+
+def refresh_signing_key(secret_key: str) -> bytes:
+    return hashlib.sha256(b"mca-sandbox refresh token\x00" + secret_key.encode()).digest()
+
+
+def issue_refresh(principal: Principal, *, now: datetime, secret_key: str) -> str:
+    """A refresh token for an App+User ``principal``: 90 days on the tenant's clock, while the user's
+    password stays the same."""
+    now = as_utc(now)
+    claims = {
+        "tid": principal.partner.id,
+        "oid": principal.user.id,
+        "appid": principal.application.client_id,
+        "iat": int(now.timestamp()),
+        "exp": int((now + REFRESH_TOKEN_LIFETIME).timestamp()),
+        "stamp": credential_stamp(principal.user),
+        "jti": str(uuid.uuid4()),
+    }
+    return jwt.encode(claims, refresh_signing_key(secret_key), algorithm=ALGORITHM)
+
+
+def read_refresh(token: str, *, secret_key: str) -> RefreshGrant:
+    """What a refresh token says, once its signature is checked; TokenRejected when it is not this sandbox's."""
+    try:
+        claims = jwt.decode(token, refresh_signing_key(secret_key), algorithms=[ALGORITHM],
+                            options={"verify_exp": False, "verify_iat": False, "require": ["tid", "oid", "appid", "iat",
+                                                                                             "exp", "stamp"]})
+    except jwt.PyJWTError as exc:
+        raise TokenRejected("The refresh token is malformed or was not issued by this sandbox.") from exc
+    texts = [claims[name] for name in ("tid", "oid", "appid", "stamp")]
+    times = [claims[name] for name in ("iat", "exp")]
+    if not all(isinstance(t, str) for t in texts) or not all(type(t) is int for t in times):
+        raise TokenRejected("The refresh token is malformed.")
+    issued, expires = (datetime.fromtimestamp(t, UTC) for t in times)
+    return RefreshGrant(claims["tid"], claims["oid"], claims["appid"], issued, expires, claims["stamp"])
