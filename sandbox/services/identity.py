@@ -171,12 +171,29 @@ def _names_partner(tenant: str, partner: Partner) -> bool:
     return tenant in TENANT_ALIASES or tenant in (partner.id.lower(), partner.domain.lower())
 
 
+def resolve_tenant(ctx: ServiceContext, tenant: str) -> str | None:
+    """What the sign-in endpoints' ``{tenant}`` names: a multi-tenant alias (itself, in lower case), or some
+    partner's tenant, by its id or domain (its id); None when it names nothing."""
+    tenant = tenant.strip().lower()
+    if tenant in TENANT_ALIASES:
+        return tenant
+    with ctx.unit_of_work() as uow:
+        return uow.repo.partner_tenant_id(tenant)
+
+
 def is_known_tenant(ctx: ServiceContext, tenant: str) -> bool:
     """The token endpoint's ``{tenant}``: a multi-tenant alias, or some partner's tenant id or domain."""
-    if tenant.strip().lower() in TENANT_ALIASES:
-        return True
+    return resolve_tenant(ctx, tenant) is not None
+
+
+def user_realm(ctx: ServiceContext, user_name: str) -> str | None:
+    """Entra's user realm discovery: the partner domain of a sign-in name (the part after ``@``), when some
+    partner's tenant has that domain (a "Managed" account); None otherwise ("Unknown")."""
+    domain = user_name.rpartition("@")[2].strip().lower()
+    if not domain:
+        return None
     with ctx.unit_of_work() as uow:
-        return uow.repo.partner_tenant_exists(tenant.strip())
+        return domain if uow.repo.partner_tenant_id(domain) is not None else None
 
 
 def grant_token(

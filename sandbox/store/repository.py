@@ -178,10 +178,10 @@ class Repository:
         stmt = select(model.Customer).where(func.lower(orm.customers.c.admin_user_name) == user_name.strip().lower())
         return self.session.scalars(stmt).first()
 
-    def partner_tenant_exists(self, name: str) -> bool:
-        """Whether some partner's tenant has this id or domain (any case)."""
+    def partner_tenant_id(self, name: str) -> str | None:
+        """The id of the partner tenant with this id or domain (any case), if any."""
         p, name = orm.partners.c, name.lower()  # ids are kept in lower case
-        return self.session.execute(select(p.id).where(or_(p.id == name, func.lower(p.domain) == name)).limit(1)).first() is not None
+        return self.session.execute(select(p.id).where(or_(p.id == name, func.lower(p.domain) == name)).limit(1)).scalar()
 
     def domain_taken(self, domain: str) -> bool:
         stmt = select(func.count()).select_from(orm.customers).where(func.lower(orm.customers.c.domain) == domain.lower())

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from sandbox.tls import CertificateFiles
+
 from .control import ControlClient, Tenant
 
 
@@ -27,10 +29,12 @@ class LiveServer:
     sandbox's ``PUBLIC_URL``, so the invitation links the pages show point back at this server.
     """
 
-    def __init__(self, config: dict | None = None, *, host: str = "127.0.0.1", database_url: str | None = None):
+    def __init__(self, config: dict | None = None, *, host: str = "127.0.0.1", database_url: str | None = None,
+                 certificate: CertificateFiles | None = None):
         self.config = dict(config or {})
         self.host = host
         self.database_url = database_url
+        self.certificate = certificate  # serve HTTPS with it (``url`` is then https)
         self.url = ""
         self.app = None
         self._server: BaseWSGIServer | None = None
@@ -46,8 +50,9 @@ class LiveServer:
             self._folder = Path(tempfile.mkdtemp(prefix="mca-sandbox-"))
             url = f"sqlite:///{self._folder / 'sandbox.db'}"
         self.app = create_app({"SECRET_KEY": "live-server", **self.config, "DATABASE_URL": url})
-        self._server = make_server(self.host, 0, self.app, threaded=True, request_handler=_QuietHandler)
-        self.url = f"http://{self.host}:{self._server.server_port}"
+        tls = (str(self.certificate.cert), str(self.certificate.key)) if self.certificate else None
+        self._server = make_server(self.host, 0, self.app, threaded=True, request_handler=_QuietHandler, ssl_context=tls)
+        self.url = f"{'https' if tls else 'http'}://{self.host}:{self._server.server_port}"
         self.app.config["PUBLIC_URL"] = self.url  # known only once the port is bound
         self._thread = threading.Thread(target=self._server.serve_forever, name="mca-sandbox-live-server", daemon=True)
         self._thread.start()

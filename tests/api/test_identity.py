@@ -350,3 +350,67 @@ def test_a_refresh_token_that_is_not_one_is_refused(client, tenant, kind):
 def test_a_refresh_token_is_no_bearer_token(client, tenant):
     refresh = first_refresh_token(client, tenant)
     assert_classic_error(client.get("/v1/customers", headers=bearer(refresh)), 401)
+
+
+# --- discovery (what MSAL and ADAL read first) and what OpenID Connect clients keep -------------
+
+
+@pytest.mark.parametrize("version", ["1.0", "2.0"])
+def test_the_openid_configuration_names_the_sandboxs_endpoints(app, client, tenant, version):
+    domain = user_of(tenant, "AdminAgent")["userName"].split("@")[1]
+    path = "/v2.0/.well-known/openid-configuration" if version == "2.0" else "/.well-known/openid-configuration"
+    response = client.get(f"/{domain.upper()}{path}")
+
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = response.get_json()
+    base = f"{app.config['PUBLIC_URL']}/{tenant['id']}/oauth2" + ("/v2.0" if version == "2.0" else "")
+    assert (body["token_endpoint"], body["authorization_endpoint"]) == (f"{base}/token", f"{base}/authorize")
+    assert body["issuer"] == ("https://login.microsoftonline.com/" + tenant["id"] + "/v2.0" if version == "2.0"
+                              else "https://sts.windows.net/" + tenant["id"] + "/")
+    form = password_form(tenant) if version == "1.0" else password_form(tenant, resource=None, scope=f"{RESOURCE}/.default")
+    token = client.post(body["token_endpoint"].removeprefix(app.config["PUBLIC_URL"]), data=form).get_json()["access_token"]
+    assert claims_of(token)["iss"] == body["issuer"]  # the tokens of that endpoint carry that issuer
+    assert client.get(body["jwks_uri"].removeprefix(app.config["PUBLIC_URL"])).get_json() == {"keys": []}
+
+
+def test_the_common_openid_configuration_has_entras_tenant_placeholder(client):
+    body = client.get("/common/v2.0/.well-known/openid-configuration").get_json()
+    assert body["issuer"] == "https://login.microsoftonline.com/{tenantid}/v2.0"
+    assert body["token_endpoint"].endswith("/common/oauth2/v2.0/token")
+
+
+@pytest.mark.parametrize("name", ["00000000-0000-0000-0000-000000000000", "nobody.onmicrosoft.com", "not a tenant"])
+def test_discovery_of_an_unknown_tenant_is_entras_400(client, name):
+    entra_error(client.get(f"/{name}/v2.0/.well-known/openid-configuration"), 400, "invalid_tenant", 90002)
+
+
+def test_user_realm_discovery_knows_partner_users_as_managed(client, tenant):
+    user = user_of(tenant, "AdminAgent")["userName"]
+    assert client.get(f"/common/userrealm/{user}?api-version=1.0").get_json() == {
+        "ver": "1.0", "account_type": "Managed", "domain_name": user.split("@")[1].lower(),
+        "cloud_instance_name": "microsoftonline.com", "cloud_audience_urn": "urn:federation:MicrosoftOnline"}
+    unknown = client.get("/common/UserRealm/someone@elsewhere.example?api-version=1.0").get_json()
+    assert unknown["account_type"] == "Unknown"
+
+
+def test_an_id_token_and_client_info_come_when_asked_for(client, tenant):
+    form = password_form(tenant, resource=None, scope=f"{RESOURCE}/user_impersonation openid profile offline_access",
+                         client_info="1")
+    body = client.post(f"/{tenant['id']}/oauth2/v2.0/token", data=form).get_json()
+    admin = user_of(tenant, "AdminAgent")
+    id_claims = claims_of(body["id_token"])
+    assert (id_claims["aud"], id_claims["tid"], id_claims["preferred_username"]) == (
+        tenant["application"]["clientId"], tenant["id"], admin["userName"])
+    assert id_claims["oid"] == claims_of(body["access_token"])["oid"]
+    import base64
+    import json
+    info = json.loads(base64.urlsafe_b64decode(body["client_info"] + "=" * (-len(body["client_info"]) % 4)))
+    assert info == {"uid": id_claims["oid"], "utid": tenant["id"]}
+    assert_classic_error(client.get("/v1/customers", headers=bearer(body["id_token"])), 401)  # no bearer token
+
+    plain = client.post(f"/{tenant['id']}/oauth2/v2.0/token",
+                        data=password_form(tenant, resource=None, scope=f"{RESOURCE}/.default")).get_json()
+    assert "id_token" not in plain and "client_info" not in plain
+    app_only = client.post(f"/{tenant['id']}/oauth2/v2.0/token", data=app_form(
+        tenant, resource=None, scope=f"{RESOURCE}/.default", client_info="1")).get_json()
+    assert "client_info" not in app_only

@@ -217,6 +217,12 @@ def _token(tenant: str, version: str) -> Response:
             body["scope"] = " ".join(s for s in (_form("scope") or "").split() if s not in _OIDC_SCOPES)
     if _gives_refresh_token(grant, version):
         body["refresh_token"] = tokens.issue_refresh(grant.principal, now=grant.now, secret_key=secret_key)
+    if grant.principal.user is not None:  # what OpenID Connect clients keep (MSAL: its account, for silent calls)
+        if "openid" in (_form("scope") or "").split():
+            body["id_token"] = tokens.issue_id_token(grant.principal, now=grant.now, lifetime_seconds=lifetime,
+                                                     secret_key=secret_key, version=version)
+        if _form("client_info") == "1":
+            body["client_info"] = tokens.client_info(grant.principal)
     return _json(body)
 
 
@@ -269,6 +275,86 @@ def _fault(workspace_id: str) -> Response | None:
     if rule.retry_after is not None:
         response.headers["Retry-After"] = str(rule.retry_after)
     return response
+
+
+# --- discovery: what MSAL and ADAL read before they ask for a token ----------------------------
+
+
+def _named_tenant(tenant: str) -> str:
+    """The partner tenant id (or the alias) a discovery path names; Entra's 400 / 90002 otherwise."""
+    well_formed = _GUID.match(tenant) or _DOMAIN.match(tenant) or tenant.lower() in identity_service.TENANT_ALIASES
+    named = identity_service.resolve_tenant(current_app.extensions["services"], tenant) if well_formed else None
+    if named is None:
+        raise EntraError(
+            400, "invalid_tenant", 90002,
+            f"Tenant '{tenant[:100]}' not found. Check to make sure you have the correct tenant ID and are signing "
+            "into the correct cloud.",
+        )
+    return named
+
+
+def _openid_configuration(tenant: str, version: str) -> Response:
+    """Entra's OpenID Connect discovery document, its endpoints on the sandbox's public URL. The issuer is
+    the one the sandbox's tokens carry (Entra's own host); for ``common`` and ``organizations`` it has
+    Entra's ``{tenantid}`` placeholder."""
+    named = _named_tenant(tenant)
+    base = current_app.config["PUBLIC_URL"].rstrip("/") + "/" + named
+    issuer = tokens.issuer(named if named not in identity_service.TENANT_ALIASES else "{tenantid}", version)
+    oauth = f"{base}/oauth2/v2.0" if version == "2.0" else f"{base}/oauth2"
+    body = {
+        "token_endpoint": f"{oauth}/token",
+        "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+        "jwks_uri": f"{base}/discovery/v2.0/keys" if version == "2.0" else f"{base}/discovery/keys",
+        "response_modes_supported": ["query", "fragment", "form_post"],
+        "subject_types_supported": ["pairwise"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "response_types_supported": ["code", "id_token", "code id_token", "token id_token", "token"],
+        "scopes_supported": ["openid", "profile", "email", "offline_access"],
+        "issuer": issuer,
+        "request_uri_parameter_supported": False,
+        "authorization_endpoint": f"{oauth}/authorize",
+        "device_authorization_endpoint": f"{oauth}/devicecode",
+        "end_session_endpoint": f"{oauth}/logout",
+        "tenant_region_scope": None if named in identity_service.TENANT_ALIASES else "WW",
+        "cloud_instance_name": "microsoftonline.com",
+        "cloud_graph_host_name": "graph.windows.net",
+        "msgraph_host": "graph.microsoft.com",
+    }
+    if version == "1.0":
+        body["claims_supported"] = ["sub", "iss", "aud", "exp", "iat", "auth_time", "acr", "amr", "nonce", "email",
+                                    "given_name", "family_name", "nickname"]
+    return _json(body)
+
+
+@bp.get("/<tenant>/v2.0/.well-known/openid-configuration")
+def openid_configuration_v2(tenant: str):
+    return _openid_configuration(tenant, "2.0")
+
+
+@bp.get("/<tenant>/.well-known/openid-configuration")
+def openid_configuration_v1(tenant: str):
+    return _openid_configuration(tenant, "1.0")
+
+
+@bp.get("/<tenant>/discovery/v2.0/keys")
+@bp.get("/<tenant>/discovery/keys")
+def signing_keys(tenant: str):
+    """No public keys: the sandbox signs its tokens with a secret key (HS256), and clients don't check an
+    access token's signature (Partner Center does)."""
+    _named_tenant(tenant)
+    return _json({"keys": []})
+
+
+@bp.get("/common/userrealm/<path:user_name>")
+@bp.get("/common/UserRealm/<path:user_name>")
+def user_realm(user_name: str):
+    """Entra's user realm discovery (MSAL's and ADAL's password grant ask it first): a partner user is a
+    managed (cloud) account; a name of another domain is unknown, and the token endpoint refuses it."""
+    domain = identity_service.user_realm(current_app.extensions["services"], user_name[:MAX_FIELD])
+    if domain is None:
+        return _json({"ver": "1.0", "account_type": "Unknown", "cloud_instance_name": "microsoftonline.com"})
+    return _json({"ver": "1.0", "account_type": "Managed", "domain_name": domain, "cloud_instance_name": "microsoftonline.com",
+                  "cloud_audience_urn": "urn:federation:MicrosoftOnline"})
 
 
 @bp.route("/<tenant>/oauth2/token", methods=_METHODS)

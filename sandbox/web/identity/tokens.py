@@ -7,8 +7,10 @@ another). Times are on the tenant's clock: ``iat`` and ``exp`` come from it, and
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -177,3 +179,33 @@ def read_refresh(token: str, *, secret_key: str) -> RefreshGrant:
         raise TokenRejected("The refresh token is malformed.")
     issued, expires = (datetime.fromtimestamp(t, UTC) for t in times)
     return RefreshGrant(claims["tid"], claims["oid"], claims["appid"], issued, expires, claims["stamp"])
+
+
+# --- what OpenID Connect clients (MSAL) keep: the id token and client_info ------------------------
+
+
+def issue_id_token(principal: Principal, *, now: datetime, lifetime_seconds: int, secret_key: str, version: str) -> str:
+    """The user's id token, for the client (``aud`` is the app): MSAL builds its account from it. Signed with
+    the refresh tokens' key, so it is never a bearer token either."""
+    now, user = as_utc(now), principal.user
+    issued = int(now.timestamp())
+    claims = {
+        "aud": principal.application.client_id,
+        "iss": issuer(principal.partner.id, version),
+        "iat": issued,
+        "nbf": issued,
+        "exp": issued + lifetime_seconds,
+        "name": user.display_name,
+        "oid": user.id,
+        "preferred_username" if version == "2.0" else "upn": user.user_name,
+        "sub": hashlib.sha256(f"{user.id}|{principal.application.client_id}".encode()).hexdigest()[:43],
+        "tid": principal.partner.id,
+        "ver": version,
+    }
+    return jwt.encode(claims, refresh_signing_key(secret_key), algorithm=ALGORITHM)
+
+
+def client_info(principal: Principal) -> str:
+    """Entra's ``client_info`` (asked for with ``client_info=1``): the user's and tenant's ids, base64url."""
+    raw = json.dumps({"uid": principal.user.id, "utid": principal.partner.id}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()

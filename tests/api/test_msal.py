@@ -1,0 +1,89 @@
+"""Drive the sandbox's sign-in with Microsoft's own MSAL for Python, unchanged but for its authority (the
+sandbox, over HTTPS: MSAL takes no other), as an integration in production does: App-only with a secret,
+then App+User from a kept refresh token (the secure application model), silently from MSAL's cache after."""
+
+from __future__ import annotations
+
+import msal
+import pytest
+import requests
+
+from sandbox.testing.server import LiveServer
+from sandbox.tls import self_signed
+
+from .helpers import RESOURCE, agreement_body, user_of
+
+USER_SCOPE = [f"{RESOURCE}/user_impersonation"]
+
+
+@pytest.fixture(scope="module")
+def https_sandbox(tmp_path_factory):
+    certificate = self_signed(tmp_path_factory.mktemp("tls"))
+    with LiveServer(certificate=certificate) as server:
+        http = requests.Session()
+        http.verify, http.trust_env = str(certificate.cert), False  # trust the sandbox's certificate, and only it
+        yield server.url, http
+
+
+@pytest.fixture
+def live_tenant(https_sandbox):
+    url, http = https_sandbox
+    response = http.post(f"{url}/_sandbox/tenants", json={"customers": 1}, timeout=10)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def msal_app(https_sandbox, tenant: dict):
+    url, http = https_sandbox
+    return msal.ConfidentialClientApplication(
+        tenant["application"]["clientId"], client_credential=tenant["application"]["clientSecret"],
+        authority=f"{url}/{tenant['id']}", validate_authority=False, http_client=http)
+
+
+def test_app_only_with_a_client_secret(https_sandbox, live_tenant):
+    url, http = https_sandbox
+    result = msal_app(https_sandbox, live_tenant).acquire_token_for_client(scopes=[f"{RESOURCE}/.default"])
+
+    assert "access_token" in result, result
+    listed = http.get(f"{url}/v1/customers", headers={"Authorization": f"Bearer {result['access_token']}"}, timeout=10)
+    assert listed.status_code == 200 and listed.json()["totalCount"] == 1
+
+
+def test_app_user_from_a_kept_refresh_token_then_silently(https_sandbox, live_tenant):
+    url, http = https_sandbox
+    admin = user_of(live_tenant, "AdminAgent")
+    first = http.post(f"{url}/{live_tenant['id']}/oauth2/token", timeout=10, data={
+        "grant_type": "password", "client_id": live_tenant["application"]["clientId"],
+        "client_secret": live_tenant["application"]["clientSecret"], "username": admin["userName"],
+        "password": admin["password"], "resource": RESOURCE}).json()
+    app = msal_app(https_sandbox, live_tenant)
+
+    result = app.acquire_token_by_refresh_token(first["refresh_token"], scopes=USER_SCOPE)
+
+    assert "access_token" in result, result
+    customer = live_tenant["customers"][0]["id"]
+    confirmed = http.post(f"{url}/v1/customers/{customer}/agreements", json=agreement_body(), timeout=10,
+                          headers={"Authorization": f"Bearer {result['access_token']}"})
+    assert confirmed.status_code == 201, confirmed.text  # an App+User token: confirming takes one
+    [account] = app.get_accounts()
+    assert account["username"] == admin["userName"]
+    assert app.acquire_token_silent(USER_SCOPE, account=account)["token_source"] == "cache"
+    refreshed = app.acquire_token_silent_with_error(USER_SCOPE, account=account, force_refresh=True)
+    assert refreshed["token_source"] == "identity_provider" and "access_token" in refreshed, refreshed
+
+
+def test_a_wrong_secret_is_msals_invalid_client(https_sandbox, live_tenant):
+    url, http = https_sandbox
+    app = msal.ConfidentialClientApplication(live_tenant["application"]["clientId"], client_credential="wrong",
+                                             authority=f"{url}/{live_tenant['id']}", validate_authority=False,
+                                             http_client=http)
+    result = app.acquire_token_for_client(scopes=[f"{RESOURCE}/.default"])
+    assert (result["error"], result["error_codes"]) == ("invalid_client", [7000215])
+
+
+def test_an_unknown_tenant_fails_msals_discovery(https_sandbox):
+    url, http = https_sandbox
+    with pytest.raises(ValueError, match="tenant"):
+        msal.ConfidentialClientApplication("00000000-0000-0000-0000-000000000001", client_credential="x",
+                                           authority=f"{url}/nobody.onmicrosoft.com", validate_authority=False,
+                                           http_client=http)
