@@ -1,9 +1,11 @@
-"""Drive the sandbox's sign-in with Microsoft's own MSAL for Python, unchanged but for its authority (the
-sandbox, over HTTPS: MSAL takes no other), as an integration in production does: App-only with a secret,
-then App+User from a kept refresh token (the secure application model), silently from MSAL's cache after."""
+"""Drive the sandbox's sign-in with Microsoft's own libraries, unchanged but for their authority (the sandbox,
+over HTTPS: neither takes another): MSAL for Python as an integration in production does (App-only with a
+secret, then App+User from a kept refresh token, the secure application model, silently from MSAL's cache
+after), and ADAL, which older integrations and the Partner Center SDK's samples still use."""
 
 from __future__ import annotations
 
+import adal
 import msal
 import pytest
 import requests
@@ -22,26 +24,26 @@ def https_sandbox(tmp_path_factory):
     with LiveServer(certificate=certificate) as server:
         http = requests.Session()
         http.verify, http.trust_env = str(certificate.cert), False  # trust the sandbox's certificate, and only it
-        yield server.url, http
+        yield server.url, http, certificate
 
 
 @pytest.fixture
 def live_tenant(https_sandbox):
-    url, http = https_sandbox
+    url, http, _ = https_sandbox
     response = http.post(f"{url}/_sandbox/tenants", json={"customers": 1}, timeout=10)
     assert response.status_code == 201, response.text
     return response.json()
 
 
 def msal_app(https_sandbox, tenant: dict):
-    url, http = https_sandbox
+    url, http, _ = https_sandbox
     return msal.ConfidentialClientApplication(
         tenant["application"]["clientId"], client_credential=tenant["application"]["clientSecret"],
         authority=f"{url}/{tenant['id']}", validate_authority=False, http_client=http)
 
 
 def test_app_only_with_a_client_secret(https_sandbox, live_tenant):
-    url, http = https_sandbox
+    url, http, _ = https_sandbox
     result = msal_app(https_sandbox, live_tenant).acquire_token_for_client(scopes=[f"{RESOURCE}/.default"])
 
     assert "access_token" in result, result
@@ -50,7 +52,7 @@ def test_app_only_with_a_client_secret(https_sandbox, live_tenant):
 
 
 def test_app_user_from_a_kept_refresh_token_then_silently(https_sandbox, live_tenant):
-    url, http = https_sandbox
+    url, http, _ = https_sandbox
     admin = user_of(live_tenant, "AdminAgent")
     first = http.post(f"{url}/{live_tenant['id']}/oauth2/token", timeout=10, data={
         "grant_type": "password", "client_id": live_tenant["application"]["clientId"],
@@ -73,7 +75,7 @@ def test_app_user_from_a_kept_refresh_token_then_silently(https_sandbox, live_te
 
 
 def test_a_wrong_secret_is_msals_invalid_client(https_sandbox, live_tenant):
-    url, http = https_sandbox
+    url, http, _ = https_sandbox
     app = msal.ConfidentialClientApplication(live_tenant["application"]["clientId"], client_credential="wrong",
                                              authority=f"{url}/{live_tenant['id']}", validate_authority=False,
                                              http_client=http)
@@ -82,8 +84,26 @@ def test_a_wrong_secret_is_msals_invalid_client(https_sandbox, live_tenant):
 
 
 def test_an_unknown_tenant_fails_msals_discovery(https_sandbox):
-    url, http = https_sandbox
+    url, http, _ = https_sandbox
     with pytest.raises(ValueError, match="tenant"):
         msal.ConfidentialClientApplication("00000000-0000-0000-0000-000000000001", client_credential="x",
                                            authority=f"{url}/nobody.onmicrosoft.com", validate_authority=False,
                                            http_client=http)
+
+
+def test_adal_app_only_password_and_refresh_token(https_sandbox, live_tenant, monkeypatch):
+    url, http, certificate = https_sandbox
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(certificate.cert))  # ADAL's own requests read it
+    app, admin = live_tenant["application"], user_of(live_tenant, "AdminAgent")
+    context = adal.AuthenticationContext(f"{url}/{live_tenant['id']}", validate_authority=False)
+
+    app_only = context.acquire_token_with_client_credentials(RESOURCE, app["clientId"], app["clientSecret"])
+    user = context.acquire_token_with_username_password(RESOURCE, admin["userName"], admin["password"], app["clientId"])
+    again = context.acquire_token_with_refresh_token(user["refreshToken"], app["clientId"], RESOURCE, app["clientSecret"])
+
+    assert app_only["accessToken"] and "refreshToken" not in app_only
+    assert user["userId"] == admin["userName"]
+    customer = live_tenant["customers"][0]["id"]
+    confirmed = http.post(f"{url}/v1/customers/{customer}/agreements", json=agreement_body(), timeout=10,
+                          headers={"Authorization": f"Bearer {again['accessToken']}"})
+    assert confirmed.status_code == 201, confirmed.text
