@@ -6,6 +6,8 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
+from urllib.parse import urlsplit
 
 
 def _app(db: str | None, public_url: str | None = None):
@@ -27,7 +29,9 @@ def serve(args: argparse.Namespace) -> int:
 
     from . import seed
 
-    public_url = args.public_url or f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}"
+    tls_on = bool(args.tls or args.tls_cert)
+    public_url = args.public_url or _default_public_url(args.host, args.port, "https" if tls_on else "http")
+    certificate = _certificate(args, public_url) if tls_on else None
     app = _app(args.db, public_url)
     demo, created = seed.ensure_demo_workspace(app.extensions["services"], seed=args.seed)
     env = {
@@ -37,7 +41,8 @@ def serve(args: argparse.Namespace) -> int:
     }
     os.environ.update(env)
     app.extensions["engine"].dispose()
-    _print_banner(public_url, demo, created, app.config["DATABASE_URL"], _control_state(app.config))
+    _print_banner(public_url, demo, created, app.config["DATABASE_URL"], _control_state(app.config),
+                  certificate=(certificate.cert, not args.tls_cert) if certificate else None)
     server = Granian(
         "sandbox.wsgi:app_from_environment",
         factory=True,
@@ -48,9 +53,65 @@ def serve(args: argparse.Namespace) -> int:
         blocking_threads=args.threads,
         log_access=False,
         websockets=False,
+        **_granian_tls(certificate),
     )
     server.serve()
     return 0
+
+
+def _default_public_url(host: str, port: int, scheme: str) -> str:
+    host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    return f"{scheme}://{f'[{host}]' if ':' in host else host}:{port}"
+
+
+def _certificate(args: argparse.Namespace, public_url: str):
+    """The user's certificate, or the self-signed one kept in the data directory (next to the default SQLite
+    file), naming ``--host`` and the public URL's host besides the loopback names."""
+    from . import tls
+
+    if args.tls_cert:
+        return tls.CertificateFiles(Path(args.tls_cert), Path(args.tls_key))
+    hosts = tuple(h for h in (args.host, urlsplit(public_url).hostname) if h)
+    from .config import data_directory
+
+    return tls.self_signed(data_directory(), hosts)
+
+
+def _granian_tls(certificate) -> dict:
+    if certificate is None:
+        return {}
+    import inspect
+
+    from granian import Granian
+
+    options = {"ssl_cert": certificate.cert, "ssl_key": certificate.key}
+    if "ssl_protocol_min" in inspect.signature(Granian).parameters:
+        from granian.constants import SSLProtocols
+
+        # TLS 1.2 too, as Microsoft's endpoints accept it: Windows before 11 / Server 2022 (.NET, MSAL.NET)
+        # has no TLS 1.3; older granian releases serve TLS 1.3 only
+        options["ssl_protocol_min"] = SSLProtocols.tls12
+    return options
+
+
+def _check_serve_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Argument errors of ``serve`` (exit code 2, a one-line message), before anything starts."""
+    if bool(args.tls_cert) != bool(args.tls_key):
+        parser.error("--tls-cert and --tls-key go together: give both (or --tls for a self-signed certificate)")
+    if (args.tls or args.tls_cert) and args.public_url and urlsplit(args.public_url).scheme != "https":
+        parser.error(f"--public-url {args.public_url}: serving over TLS, the public URL is https://...")
+    if args.tls_cert:
+        import ssl
+
+        for option, path in (("--tls-cert", args.tls_cert), ("--tls-key", args.tls_key)):
+            if not Path(path).is_file():
+                parser.error(f"{option} {path}: no such file")
+        try:
+            # password=b"": an encrypted key fails here instead of prompting on the terminal
+            ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER).load_cert_chain(args.tls_cert, args.tls_key, password=b"")
+        except (ssl.SSLError, OSError) as error:
+            parser.error(f"--tls-cert {args.tls_cert} --tls-key {args.tls_key}: not a PEM certificate and its "
+                         f"unencrypted private key ({error})")
 
 
 def _control_state(config: dict) -> str:
@@ -59,7 +120,9 @@ def _control_state(config: dict) -> str:
     return "on, behind X-Sandbox-Key" if config["CONTROL_API_KEY"] else "on"
 
 
-def _print_banner(public_url: str, demo: dict, created: bool, db: str, control: str = "on") -> None:
+def _print_banner(public_url: str, demo: dict, created: bool, db: str, control: str = "on",
+                  certificate: tuple[Path, bool] | None = None) -> None:
+    """``certificate``: the certificate's file and whether it is the sandbox's self-signed one."""
     from sqlalchemy.engine import make_url
 
     lines = [
@@ -69,8 +132,19 @@ def _print_banner(public_url: str, demo: dict, created: bool, db: str, control: 
         f"  REST API:            {public_url}/v1   (OpenAPI: {public_url}/openapi.json, docs: {public_url}/docs)",
         f"  Admin center:        {public_url}/AdminPortal/Home?ref=/BillingAccounts/agreement",
         f"  Control API:         {public_url}/_sandbox   (sandbox only; {control})",
-        f"Demo workspace {'created' if created else 'ready'}: {demo['name']} (tenant {demo['id']}, seed {demo['seed']})",
     ]
+    if certificate:
+        cert, self_signed = certificate
+        lines += [
+            f"  TLS certificate:     {cert}",
+            "    self-signed by mca-sandbox, kept for the next start: trust it once in your client, e.g."
+            if self_signed else "    yours: trust it (or the CA that issued it) in your client, e.g.",
+            f"    Python requests, MSAL:  REQUESTS_CA_BUNDLE={cert}",
+            f"    Python ssl, urllib:     SSL_CERT_FILE={cert}",
+            f"    Node, msal-node:        NODE_EXTRA_CA_CERTS={cert}",
+            f"    curl:                   curl --cacert {cert} {public_url}/_sandbox/health",
+        ]
+    lines.append(f"Demo workspace {'created' if created else 'ready'}: {demo['name']} (tenant {demo['id']}, seed {demo['seed']})")
     for partner in demo.get("partners", [demo]):
         # the tenant id is the {tenant} of the token endpoint: POST {public_url}/{tenant id}/oauth2/token
         lines.append(f"  {partner['name']} [{partner['kind']}]  tenant {partner['id']}  app {partner['application']['clientId']}"
@@ -134,7 +208,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--public-url", help="URL that browsers use to reach the sandbox")
     p.add_argument("--workers", type=int, default=1, help="server processes")
     p.add_argument("--threads", type=int, default=8, help="threads per process")
-    p.set_defaults(func=serve)
+    secure = p.add_mutually_exclusive_group()
+    secure.add_argument("--tls", action="store_true",
+                        help="serve HTTPS with a self-signed certificate, made once into the data directory "
+                             "(MSAL accepts only an https authority)")
+    secure.add_argument("--tls-cert", metavar="PATH", help="serve HTTPS with this PEM certificate (with --tls-key)")
+    p.add_argument("--tls-key", metavar="PATH", help="the unencrypted PEM private key of --tls-cert")
+    p.set_defaults(func=serve, check=lambda args: _check_serve_arguments(p, args))
 
     t = sub.add_parser("tenants", help="manage tenants")
     tsub = t.add_subparsers(dest="action", required=True)
@@ -167,6 +247,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if hasattr(args, "check"):
+        args.check(args)
     from .domain.errors import PartnerCenterError
 
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
+from pathlib import Path
 
 DEFAULTS = {
     # "" means the embedded default: a SQLite file in the user's data directory.
@@ -50,3 +51,10 @@ def resolve(config: dict | None) -> dict:
     if settings["REAL_NOW"] is None:
         settings["REAL_NOW"] = system_now
     return settings
+
+
+def data_directory() -> Path:
+    """The user's data directory for the sandbox: the default SQLite file and the self-signed certificate."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("mca-sandbox", appauthor=False))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,12 +33,11 @@ def self_signed(folder: Path, hosts: tuple[str, ...] = ()) -> CertificateFiles:
 
     folder.mkdir(parents=True, exist_ok=True)
     files = CertificateFiles(folder / "sandbox-cert.pem", folder / "sandbox-key.pem")
-    names = sorted({"localhost", "127.0.0.1", "::1", *hosts} - {"0.0.0.0", "::", ""})
+    names = sorted({_canonical(host) for host in ("localhost", "127.0.0.1", "::1", *hosts) if host}
+                   - {"0.0.0.0", "::"})
     now = datetime.datetime.now(datetime.UTC)
-    if files.cert.exists() and files.key.exists():
-        existing = x509.load_pem_x509_certificate(files.cert.read_bytes())
-        if _names(existing) >= set(names) and existing.not_valid_after_utc > now + datetime.timedelta(days=1):
-            return files
+    if _reusable(files, set(names), now):
+        return files
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "mca-sandbox"),
                          x509.NameAttribute(NameOID.ORGANIZATION_NAME, "mca-sandbox (self-signed, for rehearsals)")])
@@ -58,11 +58,48 @@ def self_signed(folder: Path, hosts: tuple[str, ...] = ()) -> CertificateFiles:
         .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .sign(key, hashes.SHA256())
     )
-    files.key.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                            serialization.NoEncryption()))
-    files.key.chmod(0o600)
-    files.cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    # the key is never readable by others, not even for a moment; each file is replaced whole
+    _write(files.key, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                        serialization.NoEncryption()), 0o600)
+    _write(files.cert, cert.public_bytes(serialization.Encoding.PEM), 0o644)
     return files
+
+
+def _reusable(files: CertificateFiles, names: set[str], now: datetime.datetime) -> bool:
+    """The files exist, belong together, name every host asked for and stay valid for another day."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    try:
+        existing = x509.load_pem_x509_certificate(files.cert.read_bytes())
+        key = serialization.load_pem_private_key(files.key.read_bytes(), password=None)
+    except (OSError, ValueError, TypeError):
+        return False
+    same_pair = key.public_key().public_bytes(serialization.Encoding.DER,
+                                              serialization.PublicFormat.SubjectPublicKeyInfo) == \
+        existing.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return same_pair and _names(existing) >= names and existing.not_valid_after_utc > now + datetime.timedelta(days=1)
+
+
+def _write(path: Path, data: bytes, mode: int) -> None:
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    try:
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(data)
+        os.chmod(partial, mode)  # whatever the umask
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def _canonical(name: str) -> str:
+    """An address as ``ipaddress`` writes it (``0:0::1`` is ``::1``), a DNS name in lower case."""
+    try:
+        return str(ipaddress.ip_address(name.strip("[]")))
+    except ValueError:
+        return name.lower().rstrip(".")
 
 
 def _general_name(name: str):

@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -13,6 +14,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import requests
+from cryptography import x509
+
+from sandbox import cli
+from sandbox.tls import self_signed
 
 BIN = Path(sys.executable).with_name("mca-sandbox")
 
@@ -23,13 +29,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for_health(url: str, process: subprocess.Popen, deadline_s: float = 60.0) -> dict:
+def wait_for_health(url: str, process: subprocess.Popen, deadline_s: float = 60.0,
+                    context: ssl.SSLContext | None = None) -> dict:
     deadline = time.monotonic() + deadline_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"serve exited with {process.returncode}: {process.stdout.read()}")
         try:
-            with urllib.request.urlopen(url, timeout=1) as response:
+            with urllib.request.urlopen(url, timeout=1, context=context) as response:
                 return json.loads(response.read())
         except OSError:
             time.sleep(0.05)
@@ -57,6 +64,85 @@ def test_serve_answers_health_prints_sign_ins_and_stops_cleanly(tmp_path):
     assert "AdminAgent" in output and "adminagent@" in output
     assert "MCAAcceptedDirectly" in output and "admin@" in output  # the customers' admin center sign-ins too
     assert "Traceback" not in output
+
+
+def serve_over_tls(tmp_path, port: int, *options: str, env: dict | None = None) -> tuple[str, str]:
+    """Start `serve` with TLS options, check it answers over https with the certificate it prints as the only
+    trusted CA and refuses plain http, stop it; its output and the printed certificate's path."""
+    process = subprocess.Popen(
+        [str(BIN), "serve", "--port", str(port), "--db", f"sqlite:///{tmp_path / 'serve.db'}", *options],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, **(env or {})},
+    )
+    banner = []
+    try:
+        while not banner or banner[-1] not in ("", "Press Ctrl-C to stop.\n"):  # printed before the server starts
+            banner.append(process.stdout.readline())
+        cert = next(line.split(":", 1)[1].strip() for line in banner if line.startswith("  TLS certificate:"))
+        context = ssl.create_default_context(cafile=cert)
+        assert wait_for_health(f"https://127.0.0.1:{port}/_sandbox/health", process, context=context) == {
+            "status": "ok", "service": "mca-sandbox"}
+        assert requests.get(f"https://localhost:{port}/_sandbox/health", verify=cert, timeout=5).status_code == 200
+        with pytest.raises(requests.RequestException):
+            requests.get(f"http://127.0.0.1:{port}/_sandbox/health", timeout=5)  # TLS only on that port
+    finally:
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=20)
+    output = "".join(banner) + output
+    assert process.returncode == 0, output
+    assert "Traceback" not in output
+    return output, cert
+
+
+@pytest.mark.skipif(os.name == "nt", reason="signals differ on Windows")
+def test_serve_tls_makes_a_certificate_in_the_data_directory_and_prints_how_to_trust_it(tmp_path):
+    # the data directory of platformdirs, moved under tmp_path (XDG on Linux, HOME on macOS)
+    env = {"XDG_DATA_HOME": str(tmp_path / "data"), "HOME": str(tmp_path / "home")}
+    port = free_port()
+    output, cert = serve_over_tls(tmp_path, port, "--tls", "--public-url", f"https://sandbox.localhost:{port}", env=env)
+    assert cert.startswith(str(tmp_path)) and cert.endswith("sandbox-cert.pem")
+    assert f"mca-sandbox serving on https://sandbox.localhost:{port}" in output
+    assert f"REQUESTS_CA_BUNDLE={cert}" in output and f"SSL_CERT_FILE={cert}" in output
+    assert f"curl --cacert {cert} https://sandbox.localhost:{port}/_sandbox/health" in output
+    names = x509.load_pem_x509_certificate(Path(cert).read_bytes()).extensions.get_extension_for_class(
+        x509.SubjectAlternativeName).value
+    assert "sandbox.localhost" in names.get_values_for_type(x509.DNSName)  # the public URL's host
+
+
+@pytest.mark.skipif(os.name == "nt", reason="signals differ on Windows")
+def test_serve_tls_cert_and_key_serve_the_users_certificate(tmp_path):
+    own = self_signed(tmp_path / "own")
+    port = free_port()
+    output, cert = serve_over_tls(tmp_path, port, "--tls-cert", str(own.cert), "--tls-key", str(own.key))
+    assert cert == str(own.cert)
+    assert f"mca-sandbox serving on https://127.0.0.1:{port}" in output  # the default public URL is https
+    assert f"Partner Center:      https://127.0.0.1:{port}/dashboard" in output
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    (["--tls-cert", "cert.pem"], "--tls-cert and --tls-key go together"),
+    (["--tls-key", "key.pem"], "--tls-cert and --tls-key go together"),
+    (["--tls", "--tls-cert", "cert.pem", "--tls-key", "key.pem"], "not allowed with argument --tls"),
+    (["--tls-cert", "missing.pem", "--tls-key", "missing-key.pem"], "--tls-cert missing.pem: no such file"),
+    (["--tls-cert", "cert.pem", "--tls-key", "cert.pem"], "not a PEM certificate and its unencrypted private key"),
+    (["--tls", "--public-url", "http://sandbox.test"], "the public URL is https://"),
+])
+def test_serve_tls_argument_errors_exit_2_before_anything_starts(tmp_path, monkeypatch, capsys, options, message):
+    monkeypatch.chdir(tmp_path)
+    own = self_signed(tmp_path)
+    own.cert.rename(tmp_path / "cert.pem")
+    own.key.rename(tmp_path / "key.pem")
+
+    def must_not_start(*args, **kwargs):
+        raise AssertionError("serve started")
+
+    monkeypatch.setattr(cli, "_app", must_not_start)
+    monkeypatch.setattr(cli, "_certificate", must_not_start)
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["serve", *options])
+    assert exited.value.code == 2
+    error = capsys.readouterr().err
+    assert "mca-sandbox serve: error:" in error and message in error
+    assert "Traceback" not in error
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

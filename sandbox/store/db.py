@@ -20,9 +20,9 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 def default_database_url() -> str:
     """The embedded default: a SQLite file in the user's data directory."""
-    from platformdirs import user_data_dir
+    from sandbox.config import data_directory
 
-    folder = Path(user_data_dir("mca-sandbox", appauthor=False))
+    folder = data_directory()
     folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{folder / 'sandbox.db'}"
 
