@@ -267,6 +267,16 @@ idempotency = Table(
     Column("created_at", UTCDateTime, nullable=False),
 )
 
+# Authorization codes redeemed at the token endpoint (grant_type=authorization_code): a code is used once,
+# whichever process redeems it; the primary key decides between two redemptions at once.
+redeemed_codes = Table(
+    "redeemed_codes",
+    metadata,
+    Column("code_id", GUID, primary_key=True),
+    _workspace_fk(),
+    Column("redeemed_at", UTCDateTime, nullable=False),
+)
+
 # Instance-wide settings shared by every process on one database (the signing key, for one).
 settings = Table(
     "sandbox_settings",

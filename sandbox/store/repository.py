@@ -112,6 +112,7 @@ class Repository:
         """Remove everything a workspace holds, children first (no reliance on ON DELETE CASCADE)."""
         for table in (
             orm.idempotency,
+            orm.redeemed_codes,
             orm.document_links,
             orm.subscriptions,
             orm.orders,
@@ -134,6 +135,14 @@ class Repository:
     def delete_workspace(self, workspace_id: str) -> None:
         self.delete_workspace_contents(workspace_id)
         self.session.execute(delete(orm.workspaces).where(orm.workspaces.c.id == workspace_id))
+
+    # --- authorization codes ---------------------------------------------------------------
+
+    def redeem_code(self, workspace_id: str, code_id: str, redeemed_at) -> None:
+        """Mark an authorization code as used: IntegrityError when it was already (the primary key), now or by
+        a concurrent redemption that committed first."""
+        self.session.execute(insert(orm.redeemed_codes).values(code_id=code_id, workspace_id=workspace_id,
+                                                               redeemed_at=redeemed_at))
 
     # --- partners, users, apps -------------------------------------------------------------
 
