@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
+import hmac
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
 
 from sandbox.domain.clock import as_utc
 from sandbox.domain.errors import NotFound, Unauthorized
@@ -134,10 +138,52 @@ class RefreshTokenRevoked(RefreshTokenRefused):
     code = 50173
 
 
+class AuthorizationCodeRefused(TokenRequestError):
+    """An authorization code that gets no token; ``error`` and ``code`` are Entra's (``invalid_grant`` mostly)."""
+
+    reason = "invalid_grant"
+    error = "invalid_grant"
+    code: int
+
+
+class AuthorizationCodeOfAnotherClient(AuthorizationCodeRefused):
+    code = 70000
+
+
+class AuthorizationCodeOfAnotherTenant(AuthorizationCodeRefused):
+    code = 700005
+
+
+class AuthorizationCodeExpired(AuthorizationCodeRefused):
+    code = 70008
+
+
+class AuthorizationCodeRedeemed(AuthorizationCodeRefused):
+    code = 54005
+
+
+class RedirectUriMismatch(AuthorizationCodeRefused):
+    code = 500112
+
+
+class CodeVerifierMissing(AuthorizationCodeRefused):
+    error = "invalid_request"
+    code = 900144
+
+
+class CodeVerifierMismatch(AuthorizationCodeRefused):
+    code = 501481
+
+
+class AuthorizationCodeRevoked(AuthorizationCodeRefused):
+    code = 50173
+
+
 @dataclass
 class TokenGrant:
     principal: Principal
     now: object  # the instant on the tenant's clock: the token's iat; exp follows from it
+    code: AuthorizationCode | None = None  # the authorization code to redeem (redeem_code), for that grant type
 
 
 # Entra's refresh tokens last 90 days from their last use (each use gives a new one).
@@ -154,6 +200,57 @@ class RefreshGrant:
     issued: datetime
     expires: datetime
     credential_stamp: str
+
+
+# Entra's authorization codes are short-lived; the sandbox's last 10 minutes of the tenant's clock.
+AUTHORIZATION_CODE_LIFETIME = timedelta(minutes=10)
+CODE_CHALLENGE_METHODS = ("plain", "S256")
+
+
+@dataclass(frozen=True)
+class AuthorizationCode:
+    """What an authorization code says, its signature already checked (by the token endpoint): who signed in
+    for which app, and what the authorization request named, so that the redemption can be held to it."""
+
+    code_id: str
+    tenant_id: str
+    user_id: str
+    client_id: str
+    authority: str  # the {tenant} of the authorization request: the partner's tenant id, or an alias
+    version: str  # the authorize endpoint's: "1.0" or "2.0"
+    issued: datetime
+    expires: datetime
+    credential_stamp: str
+    redirect_uri: str
+    scope: str | None  # v2.0: the scopes asked for; v1: the optional scope (openid)
+    resource: str | None  # v1: the resource asked for, if any
+    code_challenge: str | None
+    code_challenge_method: str | None
+    nonce: str | None
+
+
+@dataclass(frozen=True)
+class CodeRedemption:
+    """A token request's ``grant_type=authorization_code``: the code, and what the request says besides."""
+
+    code: AuthorizationCode
+    redirect_uri: str
+    code_verifier: str | None
+    version: str
+
+
+def authority(tenant: str, partner: Partner) -> str:
+    """The ``{tenant}`` a sign-in was asked under, as one value: a multi-tenant alias, else the partner's id
+    (its domain names the same tenant)."""
+    tenant = (tenant or "").strip().lower()
+    return tenant if tenant in TENANT_ALIASES else partner.id
+
+
+def pkce_challenge(verifier: str, method: str) -> str:
+    """RFC 7636: the challenge a verifier answers, ``plain`` (itself) or ``S256`` (base64url of its SHA-256)."""
+    if method == "S256":
+        return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    return verifier
 
 
 def credential_stamp(user: PartnerUser) -> str:
@@ -196,6 +293,27 @@ def user_realm(ctx: ServiceContext, user_name: str) -> str | None:
         return domain if uow.repo.partner_tenant_id(domain) is not None else None
 
 
+@dataclass(frozen=True)
+class SignInClient:
+    """The app an authorization request names (the sign-in page shows its name)."""
+
+    client_id: str
+    name: str
+    tenant_id: str
+    partner_name: str
+
+
+def sign_in_client(ctx: ServiceContext, tenant: str, client_id: str) -> SignInClient:
+    """The app registration ``client_id`` names, if it belongs to the tenant named in the path (its id, domain,
+    or an alias); UnknownApplication otherwise, as the token endpoint's."""
+    with ctx.unit_of_work() as uow:
+        app = uow.repo.application(client_id or "")
+        partner = uow.repo.partner(app.workspace_id, app.partner_id) if app is not None else None
+        if app is None or partner is None or not _names_partner(tenant, partner):
+            raise UnknownApplication(f"Application with identifier '{client_id}' was not found in the directory '{tenant}'.")
+        return SignInClient(app.client_id, app.name, partner.id, partner.name)
+
+
 def grant_token(
     ctx: ServiceContext,
     *,
@@ -205,9 +323,11 @@ def grant_token(
     user_name: str | None = None,
     password: str | None = None,
     refresh: RefreshGrant | None = None,
+    redemption: CodeRedemption | None = None,
 ) -> TokenGrant:
-    """Who a token is for: the app alone (client credentials) or the app with a user (password grant, or a
-    refresh token the app was given with an earlier App+User token).
+    """Who a token is for: the app alone (client credentials) or the app with a user (password grant, a
+    refresh token the app was given with an earlier App+User token, or an authorization code the user's
+    sign-in gave it; the code is checked here, and taken by ``redeem_code`` once the answer is sure).
 
     The app must belong to the tenant named in the path; the user must belong to the app's partner.
     The instant comes from that tenant's clock, so tokens (refresh tokens too) expire on it.
@@ -235,7 +355,9 @@ def grant_token(
                 raise refused(InvalidUserPassword("Error validating credentials due to invalid username or password."))
         if refresh is not None:
             user = _refreshed_user(uow, refresh, app, partner, now, refused)
-        return TokenGrant(Principal(workspace, partner, user, app), now)
+        if redemption is not None:
+            user = _code_user(uow, redemption, authority(tenant, partner), app, partner, now, refused)
+        return TokenGrant(Principal(workspace, partner, user, app), now, redemption.code if redemption else None)
 
 
 def _refreshed_user(uow, refresh: RefreshGrant, app: Application, partner: Partner, now, refused) -> PartnerUser:
@@ -256,3 +378,54 @@ def _refreshed_user(uow, refresh: RefreshGrant, app: Application, partner: Partn
             f"have changed or reset their password. The grant was issued on "
             f"'{refresh.issued.strftime('%Y-%m-%dT%H:%M:%S.0000000Z')}'."))
     return user
+
+
+def _code_user(uow, redemption: CodeRedemption, asked_under: str, app: Application, partner: Partner, now,
+               refused) -> PartnerUser:
+    """The user an authorization code stands for, if the redemption matches the authorization request: the same
+    app, tenant, endpoint version and redirect URI, within 10 minutes of its issue on the tenant's clock, the PKCE
+    verifier answering the challenge, and the user's password unchanged since."""
+    code = redemption.code
+    if code.client_id != app.client_id or code.tenant_id != partner.id or code.version != redemption.version:
+        raise refused(AuthorizationCodeOfAnotherClient(
+            "The provided authorization code was issued to a different client, or by the other version of the "
+            "authorize endpoint; redeem it with the application and at the token endpoint of the version it was "
+            "issued for."))
+    if code.authority != asked_under:
+        raise refused(AuthorizationCodeOfAnotherTenant(
+            "Provided Authorization Code is intended to use against other tenant, thus rejected."))
+    if redemption.redirect_uri != code.redirect_uri:
+        raise refused(RedirectUriMismatch(
+            f"The reply address '{redemption.redirect_uri[:300]}' does not match the reply address "
+            f"'{code.redirect_uri[:300]}' provided when requesting Authorization code."))
+    if as_utc(now) >= code.expires:
+        raise refused(AuthorizationCodeExpired(
+            "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive "
+            "authorization request for this user and resource."))
+    if code.code_challenge is not None:
+        if redemption.code_verifier is None:
+            raise refused(CodeVerifierMissing("The request body must contain the following parameter: 'code_verifier'."))
+        answer = pkce_challenge(redemption.code_verifier, code.code_challenge_method or "plain")
+        if not hmac.compare_digest(answer.encode(), code.code_challenge.encode()):
+            raise refused(CodeVerifierMismatch(
+                "The Code_Verifier does not match the code_challenge supplied in the authorization request."))
+    user = uow.repo.user(code.user_id)
+    if user is None or user.partner_id != partner.id or credential_stamp(user) != code.credential_stamp:
+        raise refused(AuthorizationCodeRevoked(
+            f"The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might "
+            f"have changed or reset their password. The grant was issued on "
+            f"'{code.issued.strftime('%Y-%m-%dT%H:%M:%S.0000000Z')}'."))
+    return user
+
+
+def redeem_code(ctx: ServiceContext, grant: TokenGrant) -> None:
+    """Take the grant's authorization code: once only, whichever process asks (a row per redeemed code; of two
+    redemptions at once, the one whose row commits first wins). AuthorizationCodeRedeemed for the other."""
+    try:
+        with ctx.unit_of_work() as uow:
+            uow.repo.redeem_code(grant.principal.workspace.id, grant.code.code_id, ctx.real_now())
+    except IntegrityError as exc:
+        error = AuthorizationCodeRedeemed("OAuth2 Authorization code was already redeemed, please retry with a new "
+                                          "valid code or use an existing refresh token.")
+        error.workspace_id, error.now = grant.principal.workspace.id, grant.now
+        raise error from exc

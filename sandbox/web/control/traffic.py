@@ -39,8 +39,10 @@ REDACTED = "[redacted]"
 SECRET_NAMES = frozenset(
     {"password", "client_secret", "clientsecret", "access_token", "accesstoken", "refresh_token", "id_token",
      "client_assertion", "assertion", "secret", "newpassword", "currentpassword", "csrf_token", "current_password",
-     "new_password", "confirm_password"}
+     "new_password", "confirm_password", "code_verifier"}
 )
+# In a form (the token endpoint's), ``code`` is an authorization code; in a JSON body it is an error's number.
+FORM_SECRET_NAMES = SECRET_NAMES | {"code"}
 SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "x-sandbox-key", "proxy-authorization",
                             "x-csrftoken", "x-csrf-token"})
 MAX_BODY_CHARS = 16 * 1024
@@ -203,6 +205,11 @@ def redact(value):
     return value
 
 
+def redact_form(form: dict) -> dict:
+    """A form's fields with every secret-named one replaced by ``[redacted]``."""
+    return {k: (REDACTED if k.lower() in FORM_SECRET_NAMES and v is not None else v) for k, v in form.items()}
+
+
 def _body(raw: bytes, mimetype: str):
     """The body as the journal keeps it: parsed and redacted; never raw text that could hold a secret."""
     if not raw:
@@ -214,7 +221,7 @@ def _body(raw: bytes, mimetype: str):
     except UnicodeDecodeError:
         return f"[body not kept: {len(raw)} bytes, not UTF-8]"
     if mimetype == "application/x-www-form-urlencoded":
-        return redact(dict(parse_qsl(text, keep_blank_values=True)))
+        return redact_form(dict(parse_qsl(text, keep_blank_values=True)))
     try:
         return redact(json.loads(text))
     except (ValueError, RecursionError):
@@ -402,7 +409,7 @@ def _journal_exchange(response: Response, store: Traffic) -> Response:
     elif (length := get_content_length(environ)) is not None and length > MAX_BODY_CHARS:  # None when chunked
         kept_request = f"[body not kept: {length} bytes]"
     elif mimetype == "application/x-www-form-urlencoded" and req.method == "POST":
-        kept_request = redact(req.form.to_dict())  # the form parser has read the stream already
+        kept_request = redact_form(req.form.to_dict())  # the form parser has read the stream already
     else:
         try:
             raw = req.get_data(cache=True)

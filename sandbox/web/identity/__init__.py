@@ -1,10 +1,11 @@
-"""The token endpoint, in the style of Microsoft Entra ID (v1 and v2.0).
+"""The token endpoint and the authorize endpoint, in the style of Microsoft Entra ID (v1 and v2.0).
 
 ``POST /{tenant}/oauth2/token`` (``resource``) and ``POST /{tenant}/oauth2/v2.0/token`` (``scope``),
-form-encoded, with ``grant_type=client_credentials`` (App-only), ``grant_type=password`` (App+User) or
-``grant_type=refresh_token`` (App+User again, from the refresh token an App+User answer carries: the
-"secure application model" partners use in production). ``{tenant}`` is the partner's tenant id, its
-domain, ``common`` or ``organizations``.
+form-encoded, with ``grant_type=client_credentials`` (App-only), ``grant_type=password`` (App+User),
+``grant_type=authorization_code`` (App+User, from the code the authorize endpoint's sign-in gave: see
+``authorize``) or ``grant_type=refresh_token`` (App+User again, from the refresh token an App+User answer
+carries: the "secure application model" partners use in production). ``{tenant}`` is the partner's tenant
+id, its domain, ``common`` or ``organizations``.
 Errors answer in Entra's own shape (``error``, ``error_description``, ``error_codes``, ...).
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from dataclasses import dataclass
 
 from flask import Blueprint, Flask, Response, current_app, g, json, request
 from werkzeug.exceptions import HTTPException
@@ -22,7 +24,7 @@ from sandbox.services import identity as identity_service
 
 from . import tokens
 
-bp = Blueprint("identity", __name__)
+bp = Blueprint("identity", __name__, template_folder="templates")
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _DOMAIN = re.compile(r"^(?=.{3,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
@@ -35,7 +37,8 @@ _OIDC_SCOPES = {"openid", "profile", "offline_access", "email"}
 # Routed so that Entra's own 400 / AADSTS900561 answers them, not the REST API's 405 (OPTIONS and HEAD: Flask's)
 _METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 MAX_FIELD = 2048
-GRANT_TYPES = ("client_credentials", "password", "refresh_token")
+MAX_CODE = 8192  # an authorization code carries its request's redirect URI and nonce (each up to MAX_FIELD)
+GRANT_TYPES = ("client_credentials", "password", "refresh_token", "authorization_code")
 
 
 class EntraError(Exception):
@@ -46,21 +49,33 @@ class EntraError(Exception):
         self.status, self.error, self.code, self.description = status, error, code, description
 
 
+@dataclass(frozen=True)
+class Trace:
+    """What Entra adds to an error for its support: a trace id, the correlation id, the time (real UTC)."""
+
+    trace_id: str
+    correlation_id: str
+    timestamp: str
+
+    def description(self, code: int, text: str) -> str:
+        return (f"AADSTS{code}: {text}\r\nTrace ID: {self.trace_id}\r\nCorrelation ID: {self.correlation_id}\r\n"
+                f"Timestamp: {self.timestamp}")
+
+
+def new_trace() -> Trace:
+    stamp = as_utc(current_app.extensions["services"].real_now())
+    return Trace(str(uuid.uuid4()), _correlation_id(), stamp.strftime("%Y-%m-%d %H:%M:%SZ"))
+
+
 def _entra_response(exc: EntraError) -> Response:
-    services = current_app.extensions["services"]
-    stamp = as_utc(services.real_now())
-    trace_id, correlation_id = str(uuid.uuid4()), _correlation_id()
-    timestamp = stamp.strftime("%Y-%m-%d %H:%M:%SZ")
+    trace = new_trace()
     body = {
         "error": exc.error,
-        "error_description": (
-            f"AADSTS{exc.code}: {exc.description}\r\nTrace ID: {trace_id}\r\n"
-            f"Correlation ID: {correlation_id}\r\nTimestamp: {timestamp}"
-        ),
+        "error_description": trace.description(exc.code, exc.description),
         "error_codes": [exc.code],
-        "timestamp": timestamp,
-        "trace_id": trace_id,
-        "correlation_id": correlation_id,
+        "timestamp": trace.timestamp,
+        "trace_id": trace.trace_id,
+        "correlation_id": trace.correlation_id,
         "error_uri": f"https://login.microsoftonline.com/error?code={exc.code}",
     }
     return _json(body, exc.status)
@@ -86,20 +101,23 @@ def _entra_error(exc: EntraError):
 
 
 @bp.errorhandler(HTTPException)
-def _http_error(exc: HTTPException):  # 413 and friends, still in Entra's words
+def _http_error(exc: HTTPException):  # 413 and friends, still in Entra's words (the authorize endpoint's: a page)
     status = exc.code or 400
-    return _entra_response(EntraError(status, "invalid_request", 90014 if status != 413 else 90023, exc.description or "Bad request."))
+    error = EntraError(status, "invalid_request", 90014 if status != 413 else 90023, exc.description or "Bad request.")
+    if request.endpoint in authorize.ENDPOINTS:
+        return authorize.error_page(error)
+    return _entra_response(error)
 
 
 def _missing(name: str) -> EntraError:
     return EntraError(400, "invalid_request", 900144, f"The request body must contain the following parameter: '{name}'.")
 
 
-def _form(name: str) -> str | None:
+def _form(name: str, limit: int = MAX_FIELD) -> str | None:
     value = request.form.get(name)
     if value is None or value == "":
         return None
-    if len(value) > MAX_FIELD or any(ord(ch) < 32 for ch in value):
+    if len(value) > limit or any(ord(ch) < 32 for ch in value):
         raise EntraError(400, "invalid_request", 90014, f"The request body contains an invalid value for '{name}'.")
     return value
 
@@ -162,10 +180,16 @@ def _token(tenant: str, version: str) -> Response:
     client_id = _form("client_id")
     if client_id is None:
         raise _missing("client_id")
+    redemption = _code_redemption(version) if grant_type == "authorization_code" else None
+    code = redemption.code if redemption is not None else None
+    # an authorization code's request named the resource or scope already: the redemption may leave it out
+    resource = _form("resource") or (code.resource if code else None)
+    scope = _form("scope") or (code.scope if code and version == "2.0" else None)
     if version == "1.0":
-        _check_resource(_form("resource"), tenant)
+        _check_resource(resource, tenant)
     else:
-        _check_scope(_form("scope"), grant_type)
+        _check_scope(scope, grant_type)
+    asked = set((scope or "").split()) | set((code.scope or "").split() if code else ())  # openid, offline_access
     client_secret = _form("client_secret")
     user_name = password = refresh = None
     if grant_type == "client_credentials":
@@ -178,7 +202,7 @@ def _token(tenant: str, version: str) -> Response:
             raise _missing("username")
         if password is None:
             raise _missing("password")
-    else:
+    elif grant_type == "refresh_token":
         refresh = _refresh_grant(_form("refresh_token"))
     services = current_app.extensions["services"]
 
@@ -189,15 +213,17 @@ def _token(tenant: str, version: str) -> Response:
     try:
         grant = identity_service.grant_token(
             services, tenant=tenant, client_id=client_id, client_secret=client_secret, user_name=user_name, password=password,
-            refresh=refresh,
+            refresh=refresh, redemption=redemption,
         )
+        journal(grant.principal.workspace.id, grant.now)
+        fault = _fault(grant.principal.workspace.id)
+        if fault is not None:
+            return fault  # a rehearsed failure leaves the authorization code unused
+        if grant.code is not None:
+            identity_service.redeem_code(services, grant)
     except identity_service.TokenRequestError as exc:
         journal(exc.workspace_id, exc.now)  # a refusal is in the tenant's journal once its app is known
         raise _refusal(exc) from exc
-    journal(grant.principal.workspace.id, grant.now)
-    fault = _fault(grant.principal.workspace.id)
-    if fault is not None:
-        return fault
     lifetime = int(current_app.config["TOKEN_LIFETIME_SECONDS"])
     secret_key = current_app.config["SECRET_KEY"]
     token, claims = tokens.issue(grant.principal, now=grant.now, lifetime_seconds=lifetime, secret_key=secret_key, version=version)
@@ -208,30 +234,31 @@ def _token(tenant: str, version: str) -> Response:
             "ext_expires_in": str(lifetime),
             "expires_on": str(claims["exp"]),
             "not_before": str(claims["nbf"]),
-            "resource": _form("resource"),
+            "resource": resource,
             "access_token": token,
         }
     else:
         body = {"token_type": "Bearer", "expires_in": lifetime, "ext_expires_in": lifetime, "access_token": token}
         if grant.principal.user is not None:
-            body["scope"] = " ".join(s for s in (_form("scope") or "").split() if s not in _OIDC_SCOPES)
-    if _gives_refresh_token(grant, version):
+            body["scope"] = " ".join(s for s in (scope or "").split() if s not in _OIDC_SCOPES)
+    if _gives_refresh_token(grant, version, asked):
         body["refresh_token"] = tokens.issue_refresh(grant.principal, now=grant.now, secret_key=secret_key)
     if grant.principal.user is not None:  # what OpenID Connect clients keep (MSAL: its account, for silent calls)
-        if "openid" in (_form("scope") or "").split():
+        if "openid" in asked:
             body["id_token"] = tokens.issue_id_token(grant.principal, now=grant.now, lifetime_seconds=lifetime,
-                                                     secret_key=secret_key, version=version)
+                                                     secret_key=secret_key, version=version,
+                                                     nonce=code.nonce if code else None)
         if _form("client_info") == "1":
             body["client_info"] = tokens.client_info(grant.principal)
     return _json(body)
 
 
-def _gives_refresh_token(grant, version: str) -> bool:
+def _gives_refresh_token(grant, version: str, asked: set[str]) -> bool:
     """An App+User answer carries a refresh token: always on v1, on v2.0 when the scope asks for offline_access
     (Entra's rule). An App-only answer never does."""
     if grant.principal.user is None:
         return False
-    return version == "1.0" or "offline_access" in (_form("scope") or "").split()
+    return version == "1.0" or "offline_access" in asked
 
 
 def _refresh_grant(token: str | None) -> identity_service.RefreshGrant:
@@ -241,6 +268,21 @@ def _refresh_grant(token: str | None) -> identity_service.RefreshGrant:
         return tokens.read_refresh(token, secret_key=current_app.config["SECRET_KEY"])
     except tokens.TokenRejected as exc:
         raise EntraError(400, "invalid_grant", 9002313, "Invalid request. Request is malformed or invalid.") from exc
+
+
+def _code_redemption(version: str) -> identity_service.CodeRedemption:
+    """The authorization_code grant's fields: the code (this sandbox's, else 9002313), the redirect URI and the
+    PKCE verifier; the service holds them to what the authorization request said."""
+    code, redirect_uri = _form("code", MAX_CODE), _form("redirect_uri")
+    if code is None:
+        raise _missing("code")
+    if redirect_uri is None:
+        raise _missing("redirect_uri")
+    try:
+        read = tokens.read_code(code, secret_key=current_app.config["SECRET_KEY"])
+    except tokens.TokenRejected as exc:
+        raise EntraError(400, "invalid_grant", 9002313, "Invalid request. Request is malformed or invalid.") from exc
+    return identity_service.CodeRedemption(read, redirect_uri, _form("code_verifier"), version)
 
 
 def _refusal(exc) -> EntraError:
@@ -255,6 +297,8 @@ def _refusal(exc) -> EntraError:
         return EntraError(400, "invalid_grant", 50034, exc.description)
     if isinstance(exc, identity_service.RefreshTokenRefused):
         return EntraError(400, "invalid_grant", exc.code, exc.description)
+    if isinstance(exc, identity_service.AuthorizationCodeRefused):
+        return EntraError(400, exc.error, exc.code, exc.description)
     return EntraError(400, "invalid_grant", 50126, exc.description)
 
 
@@ -365,6 +409,9 @@ def token_v1(tenant: str):
 @bp.route("/<tenant>/oauth2/v2.0/token", methods=_METHODS)
 def token_v2(tenant: str):
     return _token(tenant, "2.0")
+
+
+from . import authorize  # noqa: E402  (registers the authorize endpoint's routes on ``bp``)
 
 
 def init_app(app: Flask) -> None:

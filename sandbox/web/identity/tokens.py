@@ -18,7 +18,14 @@ from datetime import UTC, datetime, timedelta
 import jwt
 
 from sandbox.domain.clock import as_utc
-from sandbox.services.identity import REFRESH_TOKEN_LIFETIME, Principal, RefreshGrant, credential_stamp
+from sandbox.services.identity import (
+    AUTHORIZATION_CODE_LIFETIME,
+    REFRESH_TOKEN_LIFETIME,
+    AuthorizationCode,
+    Principal,
+    RefreshGrant,
+    credential_stamp,
+)
 
 PARTNER_CENTER_RESOURCE = "https://api.partnercenter.microsoft.com"
 # Partner Center's well-known application id; Entra accepts it as a resource as well.
@@ -181,12 +188,74 @@ def read_refresh(token: str, *, secret_key: str) -> RefreshGrant:
     return RefreshGrant(claims["tid"], claims["oid"], claims["appid"], issued, expires, claims["stamp"])
 
 
+# --- authorization codes (the authorize endpoint gives them, grant_type=authorization_code takes them) ----
+# Opaque to clients as well: a JWT signed with a key of its own, carrying what the authorization request named,
+# so that the token endpoint holds the redemption to it. Single use is the store's (redeemed_codes).
+
+
+def code_signing_key(secret_key: str) -> bytes:
+    return hashlib.sha256(b"mca-sandbox authorization code\x00" + secret_key.encode()).digest()
+
+
+def issue_code(principal: Principal, *, now: datetime, secret_key: str, authority: str, version: str, redirect_uri: str,
+               scope: str | None, resource: str | None, code_challenge: str | None, code_challenge_method: str | None,
+               nonce: str | None) -> str:
+    """An authorization code for the user who just signed in to ``principal``'s app: 10 minutes on the tenant's
+    clock, while the user's password stays the same."""
+    now = as_utc(now)
+    claims = {
+        "tid": principal.partner.id,
+        "oid": principal.user.id,
+        "appid": principal.application.client_id,
+        "aut": authority,
+        "ver": version,
+        "iat": int(now.timestamp()),
+        "exp": int((now + AUTHORIZATION_CODE_LIFETIME).timestamp()),
+        "stamp": credential_stamp(principal.user),
+        "jti": str(uuid.uuid4()),
+        "ru": redirect_uri,
+        "scp": scope,
+        "res": resource,
+        "cc": code_challenge,
+        "ccm": code_challenge_method,
+        "nonce": nonce,
+    }
+    return jwt.encode(claims, code_signing_key(secret_key), algorithm=ALGORITHM)
+
+
+_CODE_TEXTS = ("tid", "oid", "appid", "aut", "ver", "stamp", "jti", "ru")
+_CODE_OPTIONAL = ("scp", "res", "cc", "ccm", "nonce")
+
+
+def read_code(code: str, *, secret_key: str) -> AuthorizationCode:
+    """What an authorization code says, once its signature is checked; TokenRejected when it is not this sandbox's."""
+    try:
+        claims = jwt.decode(code, code_signing_key(secret_key), algorithms=[ALGORITHM],
+                            options={"verify_exp": False, "verify_iat": False, "require": [*_CODE_TEXTS, "iat", "exp"]})
+    except jwt.PyJWTError as exc:
+        raise TokenRejected("The authorization code is malformed or was not issued by this sandbox.") from exc
+    if (not all(isinstance(claims[name], str) for name in _CODE_TEXTS)
+            or not all(claims.get(name) is None or isinstance(claims[name], str) for name in _CODE_OPTIONAL)
+            or not all(type(claims[name]) is int for name in ("iat", "exp"))):
+        raise TokenRejected("The authorization code is malformed.")
+    issued, expires = (datetime.fromtimestamp(claims[name], UTC) for name in ("iat", "exp"))
+    return AuthorizationCode(
+        code_id=claims["jti"], tenant_id=claims["tid"], user_id=claims["oid"], client_id=claims["appid"],
+        authority=claims["aut"], version=claims["ver"], issued=issued, expires=expires,
+        credential_stamp=claims["stamp"], redirect_uri=claims["ru"], scope=claims.get("scp"),
+        resource=claims.get("res"), code_challenge=claims.get("cc"), code_challenge_method=claims.get("ccm"),
+        nonce=claims.get("nonce"),
+    )
+
+
 # --- what OpenID Connect clients (MSAL) keep: the id token and client_info ------------------------
 
 
-def issue_id_token(principal: Principal, *, now: datetime, lifetime_seconds: int, secret_key: str, version: str) -> str:
+def issue_id_token(principal: Principal, *, now: datetime, lifetime_seconds: int, secret_key: str, version: str,
+                   nonce: str | None = None) -> str:
     """The user's id token, for the client (``aud`` is the app): MSAL builds its account from it. Signed with
-    the refresh tokens' key, so it is never a bearer token either."""
+    the refresh tokens' key, so it is never a bearer token either. ``nonce``: the authorization request's, as
+    OpenID Connect has it (MSAL checks it)."""
     now, user = as_utc(now), principal.user
     issued = int(now.timestamp())
     claims = {
@@ -202,6 +271,8 @@ def issue_id_token(principal: Principal, *, now: datetime, lifetime_seconds: int
         "tid": principal.partner.id,
         "ver": version,
     }
+    if nonce is not None:
+        claims["nonce"] = nonce
     return jwt.encode(claims, refresh_signing_key(secret_key), algorithm=ALGORITHM)
 
 
