@@ -1,9 +1,14 @@
 """Drive the sandbox's sign-in with Microsoft's own libraries, unchanged but for their authority (the sandbox,
 over HTTPS: neither takes another): MSAL for Python as an integration in production does (App-only with a
-secret, then App+User from a kept refresh token, the secure application model, silently from MSAL's cache
-after), and ADAL, which older integrations and the Partner Center SDK's samples still use."""
+secret, App+User from the authorization code flow's browser sign-in or from a kept refresh token, the secure
+application model, silently from MSAL's cache after), and ADAL, which older integrations and the Partner
+Center SDK's samples still use."""
 
 from __future__ import annotations
+
+import html
+import re
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import adal
 import msal
@@ -70,6 +75,40 @@ def test_app_user_from_a_kept_refresh_token_then_silently(https_sandbox, live_te
     [account] = app.get_accounts()
     assert account["username"] == admin["userName"]
     assert app.acquire_token_silent(USER_SCOPE, account=account)["token_source"] == "cache"
+    refreshed = app.acquire_token_silent_with_error(USER_SCOPE, account=account, force_refresh=True)
+    assert refreshed["token_source"] == "identity_provider" and "access_token" in refreshed, refreshed
+
+
+@pytest.mark.filterwarnings("ignore:response_mode='form_post' is recommended")  # the redirect's query, as asked
+def test_app_user_from_the_authorization_code_flow(https_sandbox, live_tenant):
+    """The consent step of the secure application model: MSAL builds the authorize URL, a browser (here
+    ``requests``) signs the partner user in on the sandbox's page, and MSAL redeems the code the redirect carries."""
+    url, http, certificate = https_sandbox
+    app = msal_app(https_sandbox, live_tenant)
+    flow = app.initiate_auth_code_flow(scopes=USER_SCOPE, redirect_uri="http://localhost:8400/callback")
+    browser = requests.Session()
+    browser.verify, browser.trust_env = str(certificate.cert), False
+    page = browser.get(flow["auth_uri"], timeout=10)
+    assert page.status_code == 200, page.text
+    action = html.unescape(re.search(r'<form method="post" action="([^"]+)"', page.text).group(1))
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    admin = user_of(live_tenant, "AdminAgent")
+
+    signed_in = browser.post(urljoin(page.url, action), allow_redirects=False, timeout=10,
+                             headers={"Referer": page.url},  # as a browser sends it (CSRF over HTTPS checks it)
+                             data={"csrf_token": csrf, "username": admin["userName"], "password": admin["password"]})
+    assert signed_in.status_code == 302, signed_in.text
+    location = urlsplit(signed_in.headers["Location"])
+    assert f"{location.scheme}://{location.netloc}{location.path}" == "http://localhost:8400/callback"
+    result = app.acquire_token_by_auth_code_flow(flow, dict(parse_qsl(location.query)))
+
+    assert "access_token" in result, result
+    [account] = app.get_accounts()
+    assert account["username"] == admin["userName"]
+    customer = live_tenant["customers"][0]["id"]
+    confirmed = http.post(f"{url}/v1/customers/{customer}/agreements", json=agreement_body(), timeout=10,
+                          headers={"Authorization": f"Bearer {result['access_token']}"})
+    assert confirmed.status_code == 201, confirmed.text
     refreshed = app.acquire_token_silent_with_error(USER_SCOPE, account=account, force_refresh=True)
     assert refreshed["token_source"] == "identity_provider" and "access_token" in refreshed, refreshed
 
