@@ -3,12 +3,15 @@ admin center while its partner confirms. Exactly one record each, no 5xx; on SQL
 
 from __future__ import annotations
 
+import html
+import re
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import parse_qs, urlsplit
 
 import requests
-from api.helpers import agreement_body, customer_body
+from api.helpers import RESOURCE, agreement_body, customer_body
 from sqlalchemy import func, select
 
 from sandbox.domain.errors import PartnerCenterError
@@ -172,3 +175,30 @@ def test_customers_created_at_once_with_one_domain_make_one_customer(live):
     statuses = sorted(a.status_code for a in answers)
     assert statuses.count(201) == 1 and set(statuses) == {201, 400}, [(a.status_code, a.text[:100]) for a in answers]
     assert all(a.json()["code"] == 3000 and "isn't available" in a.json()["description"] for a in answers if a.status_code == 400)
+
+
+def test_twenty_redemptions_of_one_authorization_code_give_one_token(live):
+    """The authorization code grant: a code is single use across threads (and processes): of redemptions at
+    once, exactly one gets a token, the others Entra's 54005; one row in redeemed_codes."""
+    tenant = new_tenant(live.url)
+    app, admin = tenant["application"], next(u for u in tenant["users"] if u["role"] == "AdminAgent")
+    redirect_uri = "http://localhost:8400/callback"
+    browser = requests.Session()
+    page = browser.get(f"{live.url}/{tenant['id']}/oauth2/authorize", timeout=30, params={
+        "client_id": app["clientId"], "response_type": "code", "redirect_uri": redirect_uri, "resource": RESOURCE})
+    action = html.unescape(re.search(r'<form method="post" action="([^"]+)"', page.text).group(1))
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    signed_in = browser.post(f"{live.url}{action}", allow_redirects=False, timeout=30,
+                             data={"csrf_token": csrf, "username": admin["userName"], "password": admin["password"]})
+    code = parse_qs(urlsplit(signed_in.headers["Location"]).query)["code"][0]
+    form = {"grant_type": "authorization_code", "client_id": app["clientId"], "client_secret": app["clientSecret"],
+            "code": code, "redirect_uri": redirect_uri, "resource": RESOURCE}
+
+    answers = hammer(20, lambda i: requests.post(f"{live.url}/{tenant['id']}/oauth2/token", data=form, timeout=60))
+
+    assert not [a for a in answers if isinstance(a, Exception)], answers
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses.count(200) == 1, [a.text for a in answers if a.status_code != 400]
+    assert all(a.json()["error_codes"] == [54005] for a in answers if a.status_code == 400), statuses
+    assert set(statuses) == {200, 400}
+    assert count(live.app, orm.redeemed_codes) == 1
