@@ -410,6 +410,7 @@ def test_a_redirect_uri_with_a_query_keeps_it(client, tenant):
 )
 @pytest.mark.parametrize("version", ["1.0", "2.0"])
 def test_errors_entra_shows_on_its_own_page(client, tenant, changes, code, version):
+    changes = dict(changes)  # the parameters are shared by both versions
     if changes.get("client_id") == "OTHER":
         changes = {"client_id": client.post("/_sandbox/tenants", json={"customers": 0}).get_json()["application"]["clientId"]}
     segment = changes.pop("segment", None)
@@ -479,3 +480,14 @@ def test_a_deleted_tenants_rows_go_with_it(client, tenant, app):
     assert client.delete(f"/_sandbox/tenants/{tenant['id']}").status_code == 204
     with app.extensions["engine"].connect() as connection:
         assert connection.execute(select(func.count()).select_from(orm.redeemed_codes)).scalar() == 0
+
+
+@pytest.mark.parametrize("version", ["1.0", "2.0"])
+def test_the_answer_fits_the_documented_schema(client, tenant, version):
+    code = code_of(client, tenant, version, scope=f"{USER_SCOPE} openid offline_access" if version == "2.0" else "openid")
+    body = redeem(client, tenant, code, version, client_info="1").get_json()
+    spec = client.get("/openapi.json").get_json()
+    out, sent = spec["components"]["schemas"]["TokenOut"], spec["components"]["schemas"]["TokenRequestIn"]
+    assert {"id_token", "client_info", "refresh_token"} <= set(body) <= set(out["properties"])
+    assert set(redemption(tenant, code, version, code_verifier="x", client_info="1")) <= set(sent["properties"])
+    assert "authorization_code" in sent["properties"]["grant_type"]["enum"]

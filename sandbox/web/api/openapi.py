@@ -53,7 +53,8 @@ TOKEN_ERROR = {
     },
 }
 TOKEN_ERRORS = {400: "Invalid request: invalid_request (e.g. 90002 unknown tenant, 900144 missing parameter), "
-                     "invalid_grant, unauthorized_client, unsupported_grant_type, invalid_resource, invalid_scope.",
+                     "invalid_grant (e.g. 54005 authorization code already redeemed, 70008 expired, 501481 PKCE "
+                     "mismatch), unauthorized_client, unsupported_grant_type, invalid_resource, invalid_scope.",
                 401: "invalid_client: a wrong or missing client secret.",
                 413: "The body is over 1 MiB (invalid_request 90023).",
                 **FAULT_ERRORS}

@@ -502,15 +502,26 @@ class ExtendedErrorOut(Schema):
 class TokenRequestIn(Schema):
     """The token endpoint's form (for the OpenAPI document; the endpoint reads the form itself)."""
 
-    grant_type = fields.String(required=True, metadata={"enum": ["client_credentials", "password", "refresh_token"]})
+    grant_type = fields.String(required=True, metadata={"enum": ["client_credentials", "password", "refresh_token",
+                                                                  "authorization_code"]})
     client_id = fields.String(required=True)
     client_secret = fields.String()
-    resource = fields.String(metadata={"description": "v1 endpoint: https://api.partnercenter.microsoft.com"})
-    scope = fields.String(metadata={"description": "v2.0 endpoint: https://api.partnercenter.microsoft.com/.default"})
+    resource = fields.String(metadata={"description": "v1 endpoint: https://api.partnercenter.microsoft.com "
+                                                      "(authorization_code: optional when the authorization request named it)"})
+    scope = fields.String(metadata={"description": "v2.0 endpoint: https://api.partnercenter.microsoft.com/.default "
+                                                   "(authorization_code: optional, the authorization request's by default)"})
     username = fields.String(metadata={"description": "password grant (App+User)"})
     password = fields.String(metadata={"description": "password grant (App+User)"})
     refresh_token = fields.String(metadata={"description": "refresh_token grant (App+User): a refresh token an earlier "
                                                            "App+User answer carried"})
+    code = fields.String(metadata={"description": "authorization_code grant (App+User): the code the authorize endpoint "
+                                                  "sent to the redirect URI; single use, valid 10 minutes on the tenant's "
+                                                  "clock"})
+    redirect_uri = fields.String(metadata={"description": "authorization_code grant: the authorization request's "
+                                                          "redirect_uri, exactly"})
+    code_verifier = fields.String(metadata={"description": "authorization_code grant: the PKCE verifier, when the "
+                                                           "authorization request had a code_challenge (S256 or plain)"})
+    client_info = fields.String(metadata={"description": "1: the answer carries client_info (MSAL sends it)"})
 
 
 class TokenOut(Schema):
@@ -525,3 +536,7 @@ class TokenOut(Schema):
     refresh_token = fields.String(metadata={"description": "App+User only (v2.0: when the scope has offline_access); "
                                                            "valid 90 days on the tenant's clock, until the user's password "
                                                            "changes"})
+    id_token = fields.String(metadata={"description": "App+User only, when the scope has openid: the user's id token "
+                                                      "(aud: the app; nonce: the authorization request's)"})
+    client_info = fields.String(metadata={"description": "App+User only, when the request has client_info=1: base64url "
+                                                         "of {uid, utid}"})
