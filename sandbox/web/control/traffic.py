@@ -39,10 +39,11 @@ REDACTED = "[redacted]"
 SECRET_NAMES = frozenset(
     {"password", "client_secret", "clientsecret", "access_token", "accesstoken", "refresh_token", "id_token",
      "client_assertion", "assertion", "secret", "newpassword", "currentpassword", "csrf_token", "current_password",
-     "new_password", "confirm_password", "code_verifier"}
+     "new_password", "confirm_password"}
 )
-# In a form (the token endpoint's), ``code`` is an authorization code; in a JSON body it is an error's number.
-FORM_SECRET_NAMES = SECRET_NAMES | {"code"}
+# In a form (the token endpoint's), ``code`` is an authorization code and ``code_verifier`` its PKCE secret; in a
+# JSON body ``code`` is an error's number. Forms are always parsed and redacted (no quick check by stems).
+FORM_SECRET_NAMES = SECRET_NAMES | {"code", "code_verifier"}
 SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "x-sandbox-key", "proxy-authorization",
                             "x-csrftoken", "x-csrf-token"})
 MAX_BODY_CHARS = 16 * 1024
