@@ -177,6 +177,8 @@ def get_direct_sign_status(customer_id):
     "createCustomer", "POST", "/customers", "/v1/customers", "Create a customer", APP_OR_APP_USER, "R-OPT1-NEW, R-OPT2-NEW",
     body=schemas.CustomerIn,
     responses={201: ("The customer, with its admin's userCredentials (only here).", schemas.CustomerOut),
+               400: ("600049, 600051, 600002: the country's rules for the organization registration id and the phone "
+                     "number (extended body).", schemas.ExtendedErrorOut),
                403: ("900150 for a user who is not a Global admin, an Admin agent or a Sales agent (an App-only token "
                      "may create); 2032 for an indirect reseller, or App-only with associatedPartnerId.", schemas.ErrorOut)},
 ))
