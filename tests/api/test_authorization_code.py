@@ -195,7 +195,7 @@ def test_pkce_s256_and_plain(client, tenant):
     assert redeem(client, tenant, plain, code_verifier=VERIFIER).status_code == 200
 
 
-def test_a_code_is_redeemed_once(client, tenant, app):
+def test_a_code_is_redeemed_once(client, tenant):
     code = code_of(client, tenant)
     first = redeem(client, tenant, code)
     assert first.status_code == 200
@@ -262,6 +262,14 @@ def test_a_new_password_revokes_the_codes_made_before(client, tenant):
     code = code_of(client, tenant)
     assert client.post(f"/_sandbox/tenants/{tenant['id']}/reset").status_code == 200  # a seed remakes the sign-ins
     entra_error(redeem(client, tenant, code), 400, "invalid_grant", 50173)
+
+
+def test_the_longest_request_still_makes_a_code_the_token_endpoint_takes(client, tenant):
+    redirect_uri = "https://app.example.com/" + "r" * 2000
+    nonce = "\U0001f600" * 2048  # JSON-escaped in the code: 12 characters each
+    code = code_of(client, tenant, redirect_uri=redirect_uri, nonce=nonce)
+    body = redeem(client, tenant, code, redirect_uri=redirect_uri).get_json()
+    assert claims_of(body["id_token"])["nonce"] == nonce
 
 
 def test_a_rehearsed_token_failure_leaves_the_code_unused(client, tenant):

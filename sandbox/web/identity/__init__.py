@@ -37,7 +37,9 @@ _OIDC_SCOPES = {"openid", "profile", "offline_access", "email"}
 # Routed so that Entra's own 400 / AADSTS900561 answers them, not the REST API's 405 (OPTIONS and HEAD: Flask's)
 _METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 MAX_FIELD = 2048
-MAX_CODE = 8192  # an authorization code carries its request's redirect URI and nonce (each up to MAX_FIELD)
+# An authorization code carries its request's redirect URI and nonce (each up to MAX_FIELD characters, the nonce
+# JSON-escaped when not ASCII: up to 12 characters each), base64url-encoded: well under 64 KiB
+MAX_CODE = 65536
 GRANT_TYPES = ("client_credentials", "password", "refresh_token", "authorization_code")
 
 
