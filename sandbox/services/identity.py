@@ -278,11 +278,6 @@ def resolve_tenant(ctx: ServiceContext, tenant: str) -> str | None:
         return uow.repo.partner_tenant_id(tenant)
 
 
-def is_known_tenant(ctx: ServiceContext, tenant: str) -> bool:
-    """The token endpoint's ``{tenant}``: a multi-tenant alias, or some partner's tenant id or domain."""
-    return resolve_tenant(ctx, tenant) is not None
-
-
 def user_realm(ctx: ServiceContext, user_name: str) -> str | None:
     """Entra's user realm discovery: the partner domain of a sign-in name (the part after ``@``), when some
     partner's tenant has that domain (a "Managed" account); None otherwise ("Unknown")."""

@@ -124,16 +124,18 @@ def _form(name: str, limit: int = MAX_FIELD) -> str | None:
     return value
 
 
-def _check_tenant(tenant: str) -> None:
-    """The ``{tenant}`` segment: an alias, or a partner's tenant named by its id or its domain (any case)."""
+def _check_tenant(tenant: str, error: str = "invalid_request") -> str:
+    """The ``{tenant}`` segment: an alias, or a partner's tenant named by its id or its domain (any case).
+    Answers the alias or the tenant's id; Entra's 400 / 90002 (``error`` as the endpoint words it) otherwise."""
     well_formed = _GUID.match(tenant) or _DOMAIN.match(tenant) or tenant.lower() in identity_service.TENANT_ALIASES
-    if well_formed and identity_service.is_known_tenant(current_app.extensions["services"], tenant):  # no query for junk
-        return
-    raise EntraError(
-        400, "invalid_request", 90002,
-        f"Tenant '{tenant[:100]}' not found. Check to make sure you have the correct tenant ID and are signing "
-        "into the correct cloud.",
-    )
+    named = identity_service.resolve_tenant(current_app.extensions["services"], tenant) if well_formed else None
+    if named is None:  # (no query for junk)
+        raise EntraError(
+            400, error, 90002,
+            f"Tenant '{tenant[:100]}' not found. Check to make sure you have the correct tenant ID and are signing "
+            "into the correct cloud.",
+        )
+    return named
 
 
 def _check_resource(resource: str | None, tenant: str) -> None:
@@ -326,24 +328,11 @@ def _fault(workspace_id: str) -> Response | None:
 # --- discovery: what MSAL and ADAL read before they ask for a token ----------------------------
 
 
-def _named_tenant(tenant: str) -> str:
-    """The partner tenant id (or the alias) a discovery path names; Entra's 400 / 90002 otherwise."""
-    well_formed = _GUID.match(tenant) or _DOMAIN.match(tenant) or tenant.lower() in identity_service.TENANT_ALIASES
-    named = identity_service.resolve_tenant(current_app.extensions["services"], tenant) if well_formed else None
-    if named is None:
-        raise EntraError(
-            400, "invalid_tenant", 90002,
-            f"Tenant '{tenant[:100]}' not found. Check to make sure you have the correct tenant ID and are signing "
-            "into the correct cloud.",
-        )
-    return named
-
-
 def _openid_configuration(tenant: str, version: str) -> Response:
     """Entra's OpenID Connect discovery document, its endpoints on the sandbox's public URL. The issuer is
     the one the sandbox's tokens carry (Entra's own host); for ``common`` and ``organizations`` it has
     Entra's ``{tenantid}`` placeholder."""
-    named = _named_tenant(tenant)
+    named = _check_tenant(tenant, "invalid_tenant")
     base = current_app.config["PUBLIC_URL"].rstrip("/") + "/" + named
     issuer = tokens.issuer(named if named not in identity_service.TENANT_ALIASES else "{tenantid}", version)
     oauth = f"{base}/oauth2/v2.0" if version == "2.0" else f"{base}/oauth2"
@@ -387,7 +376,7 @@ def openid_configuration_v1(tenant: str):
 def signing_keys(tenant: str):
     """No public keys: the sandbox signs its tokens with a secret key (HS256), and clients don't check an
     access token's signature (Partner Center does)."""
-    _named_tenant(tenant)
+    _check_tenant(tenant, "invalid_tenant")
     return _json({"keys": []})
 
 
