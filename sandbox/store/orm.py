@@ -277,6 +277,30 @@ redeemed_codes = Table(
     Column("redeemed_at", UTCDateTime, nullable=False),
 )
 
+# Pending device authorizations (the device code flow): a row per POST .../devicecode, found by its user code
+# (the /devicelogin page) or by its device code's id (the SHA-256 of the device code: the code itself is never
+# kept); approved once by a user's sign-in, redeemed once at the token endpoint (a conditional update decides a
+# race). Times are on the tenant's clock.
+device_authorizations = Table(
+    "device_authorizations",
+    metadata,
+    Column("id", GUID, primary_key=True),
+    _workspace_fk(),
+    Column("user_code", String(9), nullable=False, unique=True),
+    Column("device_code_id", String(64), nullable=False, unique=True),
+    Column("client_id", GUID, nullable=False),
+    Column("version", String(3), nullable=False),
+    Column("scope", String(2048), nullable=True),
+    Column("resource", String(2048), nullable=True),
+    Column("authority", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("user_id", GUID, nullable=True),
+    Column("credential_stamp", String(16), nullable=True),
+    Column("approved_at", UTCDateTime, nullable=True),
+    Column("redeemed_at", UTCDateTime, nullable=True),
+)
+
 # Instance-wide settings shared by every process on one database (the signing key, for one).
 settings = Table(
     "sandbox_settings",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 
-from sqlalchemy import Engine, and_, bindparam, delete, func, insert, or_, select
+from sqlalchemy import Engine, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from sandbox.domain import model
@@ -113,6 +113,7 @@ class Repository:
         for table in (
             orm.idempotency,
             orm.redeemed_codes,
+            orm.device_authorizations,
             orm.document_links,
             orm.subscriptions,
             orm.orders,
@@ -143,6 +144,37 @@ class Repository:
         a concurrent redemption that committed first."""
         self.session.execute(insert(orm.redeemed_codes).values(code_id=code_id, workspace_id=workspace_id,
                                                                redeemed_at=redeemed_at))
+
+    # --- device authorizations (the device code flow) ----------------------------------------
+
+    def add_device_authorization(self, **values) -> None:
+        """A pending device authorization: IntegrityError when its user code (or device code) is taken."""
+        self.session.execute(insert(orm.device_authorizations).values(**values))
+
+    def device_authorization(self, *, user_code: str | None = None, device_code_id: str | None = None) -> dict | None:
+        """A device authorization's row (a dict), by its user code or its device code's id."""
+        d = orm.device_authorizations.c
+        where = d.user_code == user_code if user_code is not None else d.device_code_id == device_code_id
+        row = self.session.execute(select(orm.device_authorizations).where(where)).mappings().first()
+        return dict(row) if row is not None else None
+
+    def approve_device_authorization(self, authorization_id: str, *, user_id: str, credential_stamp: str,
+                                     approved_at) -> bool:
+        """Record the user who signed in, unless someone did already (or it was redeemed): whether it did."""
+        d = orm.device_authorizations.c
+        stmt = (update(orm.device_authorizations)
+                .where(d.id == authorization_id, d.user_id.is_(None), d.redeemed_at.is_(None))
+                .values(user_id=user_id, credential_stamp=credential_stamp, approved_at=approved_at))
+        return self.session.execute(stmt).rowcount == 1
+
+    def redeem_device_authorization(self, authorization_id: str, redeemed_at) -> bool:
+        """Mark a device authorization as redeemed, unless it was already (now, or by a concurrent redemption
+        that committed first: the row's lock and the re-checked condition decide): whether it was this call."""
+        d = orm.device_authorizations.c
+        stmt = (update(orm.device_authorizations)
+                .where(d.id == authorization_id, d.redeemed_at.is_(None))
+                .values(redeemed_at=redeemed_at))
+        return self.session.execute(stmt).rowcount == 1
 
     # --- partners, users, apps -------------------------------------------------------------
 
