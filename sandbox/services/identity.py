@@ -6,6 +6,8 @@ import base64
 import functools
 import hashlib
 import hmac
+import secrets
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -179,11 +181,50 @@ class AuthorizationCodeRevoked(AuthorizationCodeRefused):
     code = 50173
 
 
+class DeviceCodeRefused(TokenRequestError):
+    """A device code that gets no token (yet); ``error`` and ``code`` are Entra's."""
+
+    reason = "invalid_grant"
+    error = "invalid_grant"
+    code: int
+
+
+class DeviceCodeUnknown(DeviceCodeRefused):
+    code = 70000
+
+
+class DeviceCodeOfAnotherClient(DeviceCodeRefused):
+    code = 70000
+
+
+class DeviceCodeOfAnotherTenant(DeviceCodeRefused):
+    code = 700005
+
+
+class AuthorizationPending(DeviceCodeRefused):
+    reason = error = "authorization_pending"
+    code = 70016
+
+
+class DeviceCodeExpired(DeviceCodeRefused):
+    reason = error = "expired_token"
+    code = 70020
+
+
+class DeviceCodeRedeemed(DeviceCodeRefused):
+    code = 54005
+
+
+class DeviceCodeRevoked(DeviceCodeRefused):
+    code = 50173
+
+
 @dataclass
 class TokenGrant:
     principal: Principal
     now: object  # the instant on the tenant's clock: the token's iat; exp follows from it
     code: AuthorizationCode | None = None  # the authorization code to redeem (redeem_code), for that grant type
+    device: DeviceAuthorization | None = None  # the device authorization to redeem (redeem_device_code), likewise
 
 
 # Entra's refresh tokens last 90 days from their last use (each use gives a new one).
@@ -237,6 +278,68 @@ class CodeRedemption:
     redirect_uri: str
     code_verifier: str | None
     version: str
+
+
+# --- the device code flow (RFC 8628, as Entra has it) ---------------------------------------------------
+# POST .../devicecode starts it (a user code for the person, a device code for the app); the person signs in on
+# the /devicelogin page with the user code; the app polls the token endpoint with the device code meanwhile.
+DEVICE_CODE_LIFETIME = timedelta(minutes=15)  # Entra's expires_in: 900, on the tenant's clock here
+DEVICE_CODE_INTERVAL = 5  # seconds between two polls, as Entra asks
+USER_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # upper-case letters and digits, no 0/O nor 1/I
+USER_CODE_LENGTH = 9  # as Entra's (B7FNPG5RP)
+
+
+@dataclass(frozen=True)
+class DeviceAuthorization:
+    """A device code flow started: what its request named, and (once the person signed in) who approved it."""
+
+    id: str
+    workspace_id: str
+    user_code: str
+    client_id: str
+    version: str  # the devicecode endpoint's: "1.0" or "2.0"
+    scope: str | None  # v2.0: the scopes asked for; v1: the optional scope (openid)
+    resource: str | None  # v1: the resource asked for
+    authority: str  # the {tenant} it was asked under: the partner's tenant id, or an alias
+    created: datetime
+    expires: datetime
+    user_id: str | None  # the user who signed in on the page (None: pending)
+    credential_stamp: str | None  # that user's password then
+    approved: datetime | None
+    redeemed: datetime | None
+
+    @classmethod
+    def from_row(cls, row: dict) -> DeviceAuthorization:
+        return cls(
+            id=row["id"], workspace_id=row["workspace_id"], user_code=row["user_code"], client_id=row["client_id"],
+            version=row["version"], scope=row["scope"], resource=row["resource"], authority=row["authority"],
+            created=as_utc(row["created_at"]), expires=as_utc(row["expires_at"]), user_id=row["user_id"],
+            credential_stamp=row["credential_stamp"], approved=row["approved_at"] and as_utc(row["approved_at"]),
+            redeemed=row["redeemed_at"] and as_utc(row["redeemed_at"]),
+        )
+
+
+@dataclass(frozen=True)
+class DeviceCodeRedemption:
+    """A token request's device code grant: the device code, at the token endpoint of this version."""
+
+    device_code: str
+    version: str
+
+
+def device_code_id(device_code: str) -> str:
+    """What the store keeps of a device code: its SHA-256 (a database's reader can't redeem a code from it)."""
+    return hashlib.sha256(device_code.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def new_user_code() -> str:
+    return "".join(secrets.choice(USER_CODE_ALPHABET) for _ in range(USER_CODE_LENGTH))
+
+
+def normal_user_code(typed: str) -> str | None:
+    """A user code as typed, as the store has it: any case, spaces and dashes left out; None when it can't be one."""
+    code = "".join(ch for ch in typed.upper() if ch not in " -\t")
+    return code if len(code) == USER_CODE_LENGTH and all(ch in USER_CODE_ALPHABET for ch in code) else None
 
 
 def authority(tenant: str, partner: Partner) -> str:
@@ -298,15 +401,118 @@ class SignInClient:
     partner_name: str
 
 
+def _app_of(uow, tenant: str, client_id: str) -> tuple[Application, Partner]:
+    """The app registration ``client_id`` names and its partner, if it belongs to the tenant named in the path
+    (its id, domain, or an alias); UnknownApplication otherwise."""
+    app = uow.repo.application(client_id or "")
+    partner = uow.repo.partner(app.workspace_id, app.partner_id) if app is not None else None
+    if app is None or partner is None or not _names_partner(tenant, partner):
+        raise UnknownApplication(f"Application with identifier '{client_id}' was not found in the directory '{tenant}'.")
+    return app, partner
+
+
 def sign_in_client(ctx: ServiceContext, tenant: str, client_id: str) -> SignInClient:
     """The app registration ``client_id`` names, if it belongs to the tenant named in the path (its id, domain,
     or an alias); UnknownApplication otherwise, as the token endpoint's."""
     with ctx.unit_of_work() as uow:
-        app = uow.repo.application(client_id or "")
-        partner = uow.repo.partner(app.workspace_id, app.partner_id) if app is not None else None
-        if app is None or partner is None or not _names_partner(tenant, partner):
-            raise UnknownApplication(f"Application with identifier '{client_id}' was not found in the directory '{tenant}'.")
+        app, partner = _app_of(uow, tenant, client_id)
         return SignInClient(app.client_id, app.name, partner.id, partner.name)
+
+
+@dataclass(frozen=True)
+class DeviceFlow:
+    """A device code flow just started: its row, the device code (only the app ever sees it) and the app."""
+
+    authorization: DeviceAuthorization
+    device_code: str
+    client: SignInClient
+
+
+def start_device_flow(ctx: ServiceContext, *, tenant: str, client_id: str, version: str, scope: str | None,
+                      resource: str | None) -> DeviceFlow:
+    """A new device authorization for the app ``client_id`` names in ``tenant`` (UnknownApplication otherwise):
+    a user code unique among all the store holds (a taken one is drawn again), a device code of 128 random
+    characters, 15 minutes on the tenant's clock."""
+    for attempt in range(8):
+        device_code = secrets.token_urlsafe(96)
+        try:
+            with ctx.unit_of_work() as uow:
+                app, partner = _app_of(uow, tenant, client_id)
+                workspace = require_workspace(uow, app.workspace_id)
+                now = ctx.now_in(workspace)
+                row = {
+                    "id": str(uuid.uuid4()), "workspace_id": workspace.id, "user_code": new_user_code(),
+                    "device_code_id": device_code_id(device_code), "client_id": app.client_id, "version": version,
+                    "scope": scope, "resource": resource, "authority": authority(tenant, partner), "created_at": now,
+                    "expires_at": now + DEVICE_CODE_LIFETIME, "user_id": None, "credential_stamp": None,
+                    "approved_at": None, "redeemed_at": None,
+                }
+                uow.repo.add_device_authorization(**row)
+                client = SignInClient(app.client_id, app.name, partner.id, partner.name)
+            return DeviceFlow(DeviceAuthorization.from_row(row), device_code, client)
+        except IntegrityError:  # a user code drawn twice (1 in 32**9), or the tenant deleted meanwhile
+            if attempt == 7:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+class UserCodeRefused(Exception):
+    """A user code the /devicelogin page can't sign in with."""
+
+
+class UserCodeUnknown(UserCodeRefused):
+    """No pending device authorization has it: never issued, mistyped, signed in with already, or its tenant gone."""
+
+
+class UserCodeExpired(UserCodeRefused):
+    """Its 15 minutes on the tenant's clock are over."""
+
+
+@dataclass(frozen=True)
+class DeviceSignIn:
+    """What the /devicelogin page signs in to: the pending device authorization a user code names, and its app."""
+
+    authorization: DeviceAuthorization
+    client: SignInClient
+
+
+def device_sign_in(ctx: ServiceContext, typed: str) -> DeviceSignIn:
+    """The pending device authorization a user code (as typed) names: UserCodeUnknown when none does (or someone
+    signed in with it already), UserCodeExpired once its tenant's clock is past its 15 minutes."""
+    user_code = normal_user_code(typed)
+    if user_code is None:  # no query for what can't be a user code
+        raise UserCodeUnknown()
+    with ctx.unit_of_work() as uow:
+        row = uow.repo.device_authorization(user_code=user_code)
+        if row is None or row["user_id"] is not None or row["redeemed_at"] is not None:
+            raise UserCodeUnknown()
+        asked = DeviceAuthorization.from_row(row)
+        workspace = uow.repo.workspace(asked.workspace_id)
+        app = uow.repo.application(asked.client_id)
+        partner = uow.repo.partner(app.workspace_id, app.partner_id) if app is not None else None
+        if workspace is None or partner is None:
+            raise UserCodeUnknown()
+        if as_utc(ctx.now_in(workspace)) >= asked.expires:
+            raise UserCodeExpired()
+        return DeviceSignIn(asked, SignInClient(app.client_id, app.name, partner.id, partner.name))
+
+
+def approve_device_code(ctx: ServiceContext, typed: str, *, user_name: str, password: str) -> DeviceSignIn:
+    """The person's sign-in on the /devicelogin page: the user code still pending (UserCodeUnknown,
+    UserCodeExpired), the user one of its app's partner with that password (UnknownUser, InvalidUserPassword, as
+    the password grant's), then the authorization records the user and their credential stamp, once: of two
+    sign-ins at once, the first to write wins and the other is UserCodeUnknown."""
+    signing_in = device_sign_in(ctx, typed)
+    asked = signing_in.authorization
+    grant = grant_token(ctx, tenant=asked.authority, client_id=asked.client_id, client_secret=None,
+                        user_name=user_name, password=password)
+    user = grant.principal.user
+    with ctx.unit_of_work() as uow:
+        approved = uow.repo.approve_device_authorization(asked.id, user_id=user.id, credential_stamp=credential_stamp(user),
+                                                         approved_at=grant.now)
+    if not approved:
+        raise UserCodeUnknown()
+    return signing_in
 
 
 def grant_token(
@@ -319,19 +525,18 @@ def grant_token(
     password: str | None = None,
     refresh: RefreshGrant | None = None,
     redemption: CodeRedemption | None = None,
+    device: DeviceCodeRedemption | None = None,
 ) -> TokenGrant:
     """Who a token is for: the app alone (client credentials) or the app with a user (password grant, a
-    refresh token the app was given with an earlier App+User token, or an authorization code the user's
-    sign-in gave it; the code is checked here, and taken by ``redeem_code`` once the answer is sure).
+    refresh token the app was given with an earlier App+User token, an authorization code the user's
+    sign-in gave it, or a device code the user signed in for; a code is checked here, and taken by
+    ``redeem_code`` or ``redeem_device_code`` once the answer is sure).
 
     The app must belong to the tenant named in the path; the user must belong to the app's partner.
     The instant comes from that tenant's clock, so tokens (refresh tokens too) expire on it.
     """
     with ctx.unit_of_work() as uow:
-        app = uow.repo.application(client_id or "")
-        partner = uow.repo.partner(app.workspace_id, app.partner_id) if app is not None else None
-        if app is None or partner is None or not _names_partner(tenant, partner):
-            raise UnknownApplication(f"Application with identifier '{client_id}' was not found in the directory '{tenant}'.")
+        app, partner = _app_of(uow, tenant, client_id)
         workspace = require_workspace(uow, app.workspace_id)
         now = ctx.now_in(workspace)
 
@@ -352,7 +557,10 @@ def grant_token(
             user = _refreshed_user(uow, refresh, app, partner, now, refused)
         if redemption is not None:
             user = _code_user(uow, redemption, authority(tenant, partner), app, partner, now, refused)
-        return TokenGrant(Principal(workspace, partner, user, app), now, redemption.code if redemption else None)
+        asked = None
+        if device is not None:
+            user, asked = _device_user(uow, device, authority(tenant, partner), app, partner, now, refused)
+        return TokenGrant(Principal(workspace, partner, user, app), now, redemption.code if redemption else None, asked)
 
 
 def _refreshed_user(uow, refresh: RefreshGrant, app: Application, partner: Partner, now, refused) -> PartnerUser:
@@ -424,3 +632,54 @@ def redeem_code(ctx: ServiceContext, grant: TokenGrant) -> None:
                                           "valid code or use an existing refresh token.")
         error.workspace_id, error.now = grant.principal.workspace.id, grant.now
         raise error from exc
+
+
+def _device_user(uow, redemption: DeviceCodeRedemption, asked_under: str, app: Application, partner: Partner, now,
+                 refused) -> tuple[PartnerUser, DeviceAuthorization]:
+    """The user who signed in for a device code, once they have: the code this sandbox's, asked for this app at
+    the endpoint of this version and under this authority, within its 15 minutes on the tenant's clock, not
+    redeemed yet, and the user's password unchanged since their sign-in."""
+    row = uow.repo.device_authorization(device_code_id=device_code_id(redemption.device_code))
+    if row is None:
+        raise refused(DeviceCodeUnknown("The provided value for the input parameter 'device_code' is not valid."))
+    asked = DeviceAuthorization.from_row(row)
+    if asked.client_id != app.client_id or asked.version != redemption.version:
+        raise refused(DeviceCodeOfAnotherClient(
+            "The provided value for the input parameter 'device_code' is not valid: it was issued to a different "
+            "client, or by the other version of the device code endpoint; redeem it with the application and at the "
+            "token endpoint of the version it was issued for."))
+    if asked.authority != asked_under:
+        raise refused(DeviceCodeOfAnotherTenant("Provided device code is intended to use against other tenant, thus "
+                                                "rejected."))
+    if as_utc(now) >= asked.expires:
+        raise refused(DeviceCodeExpired("The provided value for the input parameter 'device_code' is not valid. This "
+                                        "device code has expired."))
+    if asked.redeemed is not None:
+        raise refused(_device_code_redeemed())
+    if asked.user_id is None:
+        raise refused(AuthorizationPending("The provided request has not yet been authorized by the user. The user "
+                                           "must input their code."))
+    user = uow.repo.user(asked.user_id)
+    if user is None or user.partner_id != partner.id or credential_stamp(user) != asked.credential_stamp:
+        raise refused(DeviceCodeRevoked(
+            f"The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might "
+            f"have changed or reset their password. The grant was issued on "
+            f"'{(asked.approved or asked.created).strftime('%Y-%m-%dT%H:%M:%S.0000000Z')}'."))
+    return user, asked
+
+
+def _device_code_redeemed() -> DeviceCodeRedeemed:
+    # Entra's words for a redeemed authorization code (its behaviour for a device code used twice is undocumented)
+    return DeviceCodeRedeemed("OAuth2 Authorization code was already redeemed, please retry with a new valid code or "
+                              "use an existing refresh token.")
+
+
+def redeem_device_code(ctx: ServiceContext, grant: TokenGrant) -> None:
+    """Take the grant's device code: once only, whichever process asks (an update of its row on condition that it
+    was not redeemed; of two redemptions at once, the first to write wins). DeviceCodeRedeemed for the other."""
+    with ctx.unit_of_work() as uow:
+        taken = uow.repo.redeem_device_authorization(grant.device.id, grant.now)
+    if not taken:
+        error = _device_code_redeemed()
+        error.workspace_id, error.now = grant.principal.workspace.id, grant.now
+        raise error

@@ -113,7 +113,6 @@ class Repository:
         for table in (
             orm.idempotency,
             orm.redeemed_codes,
-            orm.device_authorizations,
             orm.document_links,
             orm.subscriptions,
             orm.orders,
@@ -134,6 +133,9 @@ class Repository:
         self.session.expunge_all()
 
     def delete_workspace(self, workspace_id: str) -> None:
+        # a reset keeps the device code flows under way (same ids after it; a new password revokes an approved one)
+        self.session.execute(delete(orm.device_authorizations)
+                             .where(orm.device_authorizations.c.workspace_id == workspace_id))
         self.delete_workspace_contents(workspace_id)
         self.session.execute(delete(orm.workspaces).where(orm.workspaces.c.id == workspace_id))
 

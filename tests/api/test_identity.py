@@ -109,7 +109,7 @@ def entra_error(response, status: int, error: str, code: int) -> dict:
         ({"client_id": "00000000-0000-0000-0000-000000000000"}, 400, "unauthorized_client", 700016),
         ({"client_id": None}, 400, "invalid_request", 900144),
         ({"grant_type": None}, 400, "invalid_request", 900144),
-        ({"grant_type": "urn:ietf:params:oauth:grant-type:device_code"}, 400, "unsupported_grant_type", 70003),
+        ({"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer"}, 400, "unsupported_grant_type", 70003),
         ({"resource": None}, 400, "invalid_request", 900144),
         ({"resource": "https://graph.microsoft.com"}, 400, "invalid_resource", 500011),
     ],

@@ -41,9 +41,10 @@ SECRET_NAMES = frozenset(
      "client_assertion", "assertion", "secret", "newpassword", "currentpassword", "csrf_token", "current_password",
      "new_password", "confirm_password"}
 )
-# In a form (the token endpoint's), ``code`` is an authorization code and ``code_verifier`` its PKCE secret; in a
-# JSON body ``code`` is an error's number. Forms are always parsed and redacted (no quick check by stems).
-FORM_SECRET_NAMES = SECRET_NAMES | {"code", "code_verifier"}
+# In a form (the token endpoint's), ``code`` is an authorization code (or v1's device code), ``code_verifier`` its
+# PKCE secret and ``device_code`` a device code; in a JSON body ``code`` is an error's number. Forms are always
+# parsed and redacted (no quick check by stems).
+FORM_SECRET_NAMES = SECRET_NAMES | {"code", "code_verifier", "device_code"}
 SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "x-sandbox-key", "proxy-authorization",
                             "x-csrftoken", "x-csrf-token"})
 MAX_BODY_CHARS = 16 * 1024

@@ -3,7 +3,9 @@
 ``POST /{tenant}/oauth2/token`` (``resource``) and ``POST /{tenant}/oauth2/v2.0/token`` (``scope``),
 form-encoded, with ``grant_type=client_credentials`` (App-only), ``grant_type=password`` (App+User),
 ``grant_type=authorization_code`` (App+User, from the code the authorize endpoint's sign-in gave: see
-``authorize``) or ``grant_type=refresh_token`` (App+User again, from the refresh token an App+User answer
+``authorize``), ``grant_type=urn:ietf:params:oauth:grant-type:device_code`` (v1: ``device_code``; App+User, once
+the user signed in on ``/devicelogin`` with the user code ``POST /{tenant}/oauth2/v2.0/devicecode`` gave: see
+``device``) or ``grant_type=refresh_token`` (App+User again, from the refresh token an App+User answer
 carries: the "secure application model" partners use in production). ``{tenant}`` is the partner's tenant
 id, its domain, ``common`` or ``organizations``.
 Errors answer in Entra's own shape (``error``, ``error_description``, ``error_codes``, ...).
@@ -40,7 +42,9 @@ MAX_FIELD = 2048
 # An authorization code carries its request's redirect URI and nonce (each up to MAX_FIELD characters, the nonce
 # JSON-escaped when not ASCII: up to 12 characters each), base64url-encoded: well under 64 KiB
 MAX_CODE = 65536
-GRANT_TYPES = ("client_credentials", "password", "refresh_token", "authorization_code")
+# The device code grant: RFC 8628's name (MSAL, v2.0) and Entra v1's own (ADAL); either is taken at either endpoint
+DEVICE_CODE_GRANTS = ("urn:ietf:params:oauth:grant-type:device_code", "device_code")
+GRANT_TYPES = ("client_credentials", "password", "refresh_token", "authorization_code", *DEVICE_CODE_GRANTS)
 
 
 class EntraError(Exception):
@@ -106,7 +110,7 @@ def _entra_error(exc: EntraError):
 def _http_error(exc: HTTPException):  # 413 and friends, still in Entra's words (the authorize endpoint's: a page)
     status = exc.code or 400
     error = EntraError(status, "invalid_request", 90014 if status != 413 else 90023, exc.description or "Bad request.")
-    if request.endpoint in authorize.ENDPOINTS:
+    if request.endpoint in authorize.ENDPOINTS or request.endpoint == device.PAGE_ENDPOINT:
         return authorize.error_page(error)
     return _entra_response(error)
 
@@ -185,14 +189,17 @@ def _token(tenant: str, version: str) -> Response:
     if client_id is None:
         raise _missing("client_id")
     redemption = _code_redemption(version) if grant_type == "authorization_code" else None
+    device = _device_redemption(version) if grant_type in DEVICE_CODE_GRANTS else None
     code = redemption.code if redemption is not None else None
     # an authorization code's request named the resource or scope already: the redemption may leave it out
     resource = _form("resource") or (code.resource if code else None)
     scope = _form("scope") or (code.scope if code and version == "2.0" else None)
-    if version == "1.0":
-        _check_resource(resource, tenant)
-    else:
-        _check_scope(scope, grant_type)
+    # so may a device code's (its request's are known once the store has found it: see below)
+    if device is None or (resource if version == "1.0" else scope) is not None:
+        if version == "1.0":
+            _check_resource(resource, tenant)
+        else:
+            _check_scope(scope, grant_type)
     asked = set((scope or "").split()) | set((code.scope or "").split() if code else ())  # openid, offline_access
     client_secret = _form("client_secret")
     user_name = password = refresh = None
@@ -217,17 +224,23 @@ def _token(tenant: str, version: str) -> Response:
     try:
         grant = identity_service.grant_token(
             services, tenant=tenant, client_id=client_id, client_secret=client_secret, user_name=user_name, password=password,
-            refresh=refresh, redemption=redemption,
+            refresh=refresh, redemption=redemption, device=device,
         )
         journal(grant.principal.workspace.id, grant.now)
         fault = _fault(grant.principal.workspace.id)
         if fault is not None:
-            return fault  # a rehearsed failure leaves the authorization code unused
+            return fault  # a rehearsed failure leaves the authorization (or device) code unused
         if grant.code is not None:
             identity_service.redeem_code(services, grant)
+        if grant.device is not None:
+            identity_service.redeem_device_code(services, grant)
     except identity_service.TokenRequestError as exc:
         journal(exc.workspace_id, exc.now)  # a refusal is in the tenant's journal once its app is known
         raise _refusal(exc) from exc
+    if grant.device is not None:  # what the device code's request named, unless this one names it
+        resource = resource or grant.device.resource
+        scope = scope or (grant.device.scope if version == "2.0" else None)
+        asked |= set((grant.device.scope or "").split())
     lifetime = int(current_app.config["TOKEN_LIFETIME_SECONDS"])
     secret_key = current_app.config["SECRET_KEY"]
     token, claims = tokens.issue(grant.principal, now=grant.now, lifetime_seconds=lifetime, secret_key=secret_key, version=version)
@@ -289,6 +302,16 @@ def _code_redemption(version: str) -> identity_service.CodeRedemption:
     return identity_service.CodeRedemption(read, redirect_uri, _form("code_verifier"), version)
 
 
+def _device_redemption(version: str) -> identity_service.DeviceCodeRedemption:
+    """The device code grant's code: ``device_code`` (RFC 8628, MSAL) or ``code`` (Entra v1, ADAL); MSAL sends
+    both. The store finds it (or not) once the app is known."""
+    names = ("device_code", "code") if version == "2.0" else ("code", "device_code")
+    device_code = _form(names[0]) or _form(names[1])
+    if device_code is None:
+        raise _missing(names[0])
+    return identity_service.DeviceCodeRedemption(device_code, version)
+
+
 def _refusal(exc) -> EntraError:
     """A refused token request in Entra ID's words."""
     if isinstance(exc, identity_service.UnknownApplication):
@@ -301,7 +324,7 @@ def _refusal(exc) -> EntraError:
         return EntraError(400, "invalid_grant", 50034, exc.description)
     if isinstance(exc, identity_service.RefreshTokenRefused):
         return EntraError(400, "invalid_grant", exc.code, exc.description)
-    if isinstance(exc, identity_service.AuthorizationCodeRefused):
+    if isinstance(exc, identity_service.AuthorizationCodeRefused | identity_service.DeviceCodeRefused):
         return EntraError(400, exc.error, exc.code, exc.description)
     return EntraError(400, "invalid_grant", 50126, exc.description)
 
@@ -402,7 +425,7 @@ def token_v2(tenant: str):
     return _token(tenant, "2.0")
 
 
-from . import authorize  # noqa: E402  (registers the authorize endpoint's routes on ``bp``)
+from . import authorize, device  # noqa: E402  (register the authorize and device code routes on ``bp``)
 
 
 def init_app(app: Flask) -> None:
