@@ -441,3 +441,12 @@ def test_a_post_without_its_csrf_token_signs_nobody_in(client, tenant):
         assert f'value="{flow["user_code"]}"' in text
     entra_error(poll(client, tenant, flow["device_code"]), 400, "authorization_pending", 70016)
 
+
+def test_the_answer_fits_the_documented_schema(client, tenant):
+    flow = approved(client, tenant)
+    body = poll(client, tenant, flow["device_code"], code=flow["device_code"], client_info="1").get_json()
+    spec = client.get("/openapi.json").get_json()
+    out, sent = spec["components"]["schemas"]["TokenOut"], spec["components"]["schemas"]["TokenRequestIn"]
+    assert {"id_token", "client_info", "refresh_token", "scope"} <= set(body) <= set(out["properties"])
+    assert {"grant_type", "client_id", "device_code", "code", "client_info"} <= set(sent["properties"])
+    assert {DEVICE_GRANT, "device_code"} <= set(sent["properties"]["grant_type"]["enum"])

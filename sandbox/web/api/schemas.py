@@ -502,21 +502,31 @@ class ExtendedErrorOut(Schema):
 class TokenRequestIn(Schema):
     """The token endpoint's form (for the OpenAPI document; the endpoint reads the form itself)."""
 
-    grant_type = fields.String(required=True, metadata={"enum": ["client_credentials", "password", "refresh_token",
-                                                                  "authorization_code"]})
+    grant_type = fields.String(required=True, metadata={
+        "enum": ["client_credentials", "password", "refresh_token", "authorization_code",
+                 "urn:ietf:params:oauth:grant-type:device_code", "device_code"],
+        "description": "urn:ietf:params:oauth:grant-type:device_code (RFC 8628, v2.0) and device_code (Entra v1's "
+                       "name) are the device code grant, either taken at either endpoint"})
     client_id = fields.String(required=True)
-    client_secret = fields.String()
+    client_secret = fields.String(metadata={"description": "required for client_credentials; checked when given"})
     resource = fields.String(metadata={"description": "v1 endpoint: https://api.partnercenter.microsoft.com "
-                                                      "(authorization_code: optional when the authorization request named it)"})
+                                                      "(authorization_code, device code: optional when the authorization "
+                                                      "or device code request named it)"})
     scope = fields.String(metadata={"description": "v2.0 endpoint: https://api.partnercenter.microsoft.com/.default "
-                                                   "(authorization_code: optional, the authorization request's by default)"})
+                                                   "(authorization_code, device code: optional, the authorization or "
+                                                   "device code request's by default)"})
     username = fields.String(metadata={"description": "password grant (App+User)"})
     password = fields.String(metadata={"description": "password grant (App+User)"})
     refresh_token = fields.String(metadata={"description": "refresh_token grant (App+User): a refresh token an earlier "
                                                            "App+User answer carried"})
     code = fields.String(metadata={"description": "authorization_code grant (App+User): the code the authorize endpoint "
                                                   "sent to the redirect URI; single use, valid 10 minutes on the tenant's "
-                                                  "clock"})
+                                                  "clock. Device code grant at v1 (ADAL): the device code"})
+    device_code = fields.String(metadata={"description": "device code grant (App+User): the device_code of POST "
+                                                         "/{tenant}/oauth2/v2.0/devicecode (v1: /oauth2/devicecode); "
+                                                         "400 authorization_pending until the user signs in on "
+                                                         "/devicelogin with its user_code, then one token; valid 15 "
+                                                         "minutes on the tenant's clock"})
     redirect_uri = fields.String(metadata={"description": "authorization_code grant: the authorization request's "
                                                           "redirect_uri, exactly"})
     code_verifier = fields.String(metadata={"description": "authorization_code grant: the PKCE verifier, when the "
