@@ -1,13 +1,14 @@
 """Drive the sandbox's sign-in with Microsoft's own libraries, unchanged but for their authority (the sandbox,
 over HTTPS: neither takes another): MSAL for Python as an integration in production does (App-only with a
-secret, App+User from the authorization code flow's browser sign-in or from a kept refresh token, the secure
-application model, silently from MSAL's cache after), and ADAL, which older integrations and the Partner
-Center SDK's samples still use."""
+secret, App+User from the authorization code flow's browser sign-in, from the device code flow or from a kept
+refresh token, the secure application model, silently from MSAL's cache after), and ADAL, which older
+integrations and the Partner Center SDK's samples still use."""
 
 from __future__ import annotations
 
 import html
 import re
+import time
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import adal
@@ -111,6 +112,78 @@ def test_app_user_from_the_authorization_code_flow(https_sandbox, live_tenant):
     assert confirmed.status_code == 201, confirmed.text
     refreshed = app.acquire_token_silent_with_error(USER_SCOPE, account=account, force_refresh=True)
     assert refreshed["token_source"] == "identity_provider" and "access_token" in refreshed, refreshed
+
+
+def approve_on_the_device_login_page(https_sandbox, tenant: dict, flow: dict, role: str = "AdminAgent") -> str:
+    """What the person does in a browser (here ``requests``): the verification page, the code, the sign-in.
+    The page's text at the end."""
+    _, _, certificate = https_sandbox
+    with requests.Session() as browser:
+        browser.verify, browser.trust_env = str(certificate.cert), False
+        page = browser.get(flow.get("verification_uri") or flow["verification_url"], timeout=10)
+        assert page.status_code == 200 and "<h1>Enter code</h1>" in page.text, page.text
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        signing_in = browser.post(page.url, timeout=10, headers={"Referer": page.url},  # CSRF over HTTPS checks it
+                                  data={"csrf_token": csrf, "otc": flow["user_code"]})
+        assert signing_in.status_code == 200 and "<h1>Sign in</h1>" in signing_in.text, signing_in.text
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', signing_in.text).group(1)
+        user = user_of(tenant, role)
+        done = browser.post(page.url, timeout=10, headers={"Referer": page.url}, data={
+            "csrf_token": csrf, "otc": flow["user_code"], "username": user["userName"], "password": user["password"]})
+        assert done.status_code == 200, done.text
+        return html.unescape(done.text)
+
+
+@pytest.mark.filterwarnings("ignore:Attempted too soon")  # the spent code's poll, on purpose without waiting
+def test_app_user_from_the_device_code_flow(https_sandbox, live_tenant):
+    """A script or CLI's sign-in (Partner Center PowerShell's -UseDeviceAuthentication): MSAL starts the flow from
+    the OpenID configuration's device_authorization_endpoint, the person signs in on the sandbox's /devicelogin,
+    MSAL's poll gets the token. The sign-in comes before the first poll, so MSAL never waits its 5 seconds."""
+    url, http, _ = https_sandbox
+    app = msal.PublicClientApplication(live_tenant["application"]["clientId"], authority=f"{url}/{live_tenant['id']}",
+                                       validate_authority=False, http_client=http)
+    flow = app.initiate_device_flow(scopes=USER_SCOPE)
+    assert flow["verification_uri"] == f"{url}/devicelogin" and flow["expires_in"] == 900, flow
+    assert flow["message"].startswith(f"To sign in, use a web browser to open the page {url}/devicelogin and enter")
+
+    done = approve_on_the_device_login_page(https_sandbox, live_tenant, flow)
+    flow["expires_at"] = time.time() + 30  # MSAL's own deadline (from expires_in): a refusal ends the poll in 30 s
+
+    assert f"You have signed in to the {live_tenant['name']} integration application on your device." in done
+    result = app.acquire_token_by_device_flow(flow)
+
+    assert "access_token" in result, result
+    assert result["token_source"] == "identity_provider" and result["refresh_token"]
+    [account] = app.get_accounts()
+    assert account["username"] == user_of(live_tenant, "AdminAgent")["userName"]
+    customer = live_tenant["customers"][0]["id"]
+    confirmed = http.post(f"{url}/v1/customers/{customer}/agreements", json=agreement_body(), timeout=10,
+                          headers={"Authorization": f"Bearer {result['access_token']}"})
+    assert confirmed.status_code == 201, confirmed.text
+    assert app.acquire_token_silent(USER_SCOPE, account=account)["token_source"] == "cache"
+    flow["expires_at"] = 0  # the code is spent: one poll, no waiting
+    again = app.acquire_token_by_device_flow(flow)
+    assert (again["error"], again["error_codes"]) == ("invalid_grant", [54005]), again
+
+
+def test_adal_device_code(https_sandbox, live_tenant, monkeypatch):
+    """ADAL's v1 device code flow: acquire_user_code, the person's sign-in, then acquire_token_with_device_code
+    (grant_type=device_code with code), whose first poll gets the token."""
+    url, http, certificate = https_sandbox
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(certificate.cert))  # ADAL's own requests read it
+    client_id = live_tenant["application"]["clientId"]
+    context = adal.AuthenticationContext(f"{url}/{live_tenant['id']}", validate_authority=False)
+
+    code = context.acquire_user_code(RESOURCE, client_id)
+    assert (code["verification_url"], code["expires_in"], code["interval"]) == (f"{url}/devicelogin", 900, 5)
+    approve_on_the_device_login_page(https_sandbox, live_tenant, code, role="SalesAgent")
+    token = context.acquire_token_with_device_code(RESOURCE, code, client_id)
+
+    assert token["accessToken"] and token["refreshToken"]
+    customer = live_tenant["customers"][0]["id"]
+    confirmed = http.post(f"{url}/v1/customers/{customer}/agreements", json=agreement_body(), timeout=10,
+                          headers={"Authorization": f"Bearer {token['accessToken']}"})
+    assert confirmed.status_code == 201, confirmed.text
 
 
 def test_a_wrong_secret_is_msals_invalid_client(https_sandbox, live_tenant):
