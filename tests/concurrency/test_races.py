@@ -202,3 +202,30 @@ def test_twenty_redemptions_of_one_authorization_code_give_one_token(live):
     assert all(a.json()["error_codes"] == [54005] for a in answers if a.status_code == 400), statuses
     assert set(statuses) == {200, 400}
     assert count(live.app, orm.redeemed_codes) == 1
+
+
+def test_twenty_redemptions_of_one_device_code_give_one_token(live):
+    """The device code grant: a device code signed in for is single use across threads (and processes): of polls
+    at once, exactly one gets a token, the others 54005; its row says redeemed."""
+    tenant = new_tenant(live.url)
+    app, admin = tenant["application"], next(u for u in tenant["users"] if u["role"] == "AdminAgent")
+    flow = requests.post(f"{live.url}/{tenant['id']}/oauth2/devicecode", timeout=30,
+                         data={"client_id": app["clientId"], "resource": RESOURCE}).json()
+    browser = requests.Session()
+    page = browser.get(f"{live.url}/devicelogin", timeout=30)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    signed_in = browser.post(f"{live.url}/devicelogin", timeout=30, data={
+        "csrf_token": csrf, "otc": flow["user_code"], "username": admin["userName"], "password": admin["password"]})
+    assert "You have signed in" in signed_in.text, signed_in.text
+    form = {"grant_type": "device_code", "client_id": app["clientId"], "code": flow["device_code"], "resource": RESOURCE}
+
+    answers = hammer(20, lambda i: requests.post(f"{live.url}/{tenant['id']}/oauth2/token", data=form, timeout=60))
+
+    assert not [a for a in answers if isinstance(a, Exception)], answers
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses.count(200) == 1, [a.text for a in answers if a.status_code != 400]
+    assert all(a.json()["error_codes"] == [54005] for a in answers if a.status_code == 400), statuses
+    assert set(statuses) == {200, 400}
+    with live.app.extensions["engine"].connect() as connection:
+        [redeemed] = connection.execute(select(orm.device_authorizations.c.redeemed_at)).scalars().all()
+    assert redeemed is not None
