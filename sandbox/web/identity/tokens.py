@@ -33,9 +33,15 @@ PARTNER_CENTER_APP_ID = "fa3d9a0c-3fb0-42cc-9193-47c7ecd2edbd"
 ALGORITHM = "HS256"
 
 
+def _derived_key(purpose: bytes, secret_key: str) -> bytes:
+    """A 256-bit key for one kind of token, derived from the app's secret: a token of one kind never passes
+    for another (sessions use the secret itself)."""
+    return hashlib.sha256(b"mca-sandbox " + purpose + b"\x00" + secret_key.encode()).digest()
+
+
 def signing_key(secret_key: str) -> bytes:
-    """A 256-bit key of its own, derived from the app's secret (sessions use the secret itself)."""
-    return hashlib.sha256(b"mca-sandbox access token\x00" + secret_key.encode()).digest()
+    """The access tokens' key."""
+    return _derived_key(b"access token", secret_key)
 
 
 def issuer(tenant_id: str, version: str) -> str:
@@ -153,22 +159,28 @@ def expired(claims: TokenClaims, now: datetime) -> bool:
 
 
 def refresh_signing_key(secret_key: str) -> bytes:
-    return hashlib.sha256(b"mca-sandbox refresh token\x00" + secret_key.encode()).digest()
+    return _derived_key(b"refresh token", secret_key)
+
+
+def _user_grant(principal: Principal, now: datetime, lifetime: timedelta) -> dict:
+    """What a refresh token and an authorization code both say: the user, the app and tenant, when it ends on
+    the tenant's clock, and the mark of the user's password it is good for."""
+    now = as_utc(now)
+    return {
+        "tid": principal.partner.id,
+        "oid": principal.user.id,
+        "appid": principal.application.client_id,
+        "iat": int(now.timestamp()),
+        "exp": int((now + lifetime).timestamp()),
+        "stamp": credential_stamp(principal.user),
+        "jti": str(uuid.uuid4()),
+    }
 
 
 def issue_refresh(principal: Principal, *, now: datetime, secret_key: str) -> str:
     """A refresh token for an App+User ``principal``: 90 days on the tenant's clock, while the user's
     password stays the same."""
-    now = as_utc(now)
-    claims = {
-        "tid": principal.partner.id,
-        "oid": principal.user.id,
-        "appid": principal.application.client_id,
-        "iat": int(now.timestamp()),
-        "exp": int((now + REFRESH_TOKEN_LIFETIME).timestamp()),
-        "stamp": credential_stamp(principal.user),
-        "jti": str(uuid.uuid4()),
-    }
+    claims = _user_grant(principal, now, REFRESH_TOKEN_LIFETIME)
     return jwt.encode(claims, refresh_signing_key(secret_key), algorithm=ALGORITHM)
 
 
@@ -194,7 +206,7 @@ def read_refresh(token: str, *, secret_key: str) -> RefreshGrant:
 
 
 def code_signing_key(secret_key: str) -> bytes:
-    return hashlib.sha256(b"mca-sandbox authorization code\x00" + secret_key.encode()).digest()
+    return _derived_key(b"authorization code", secret_key)
 
 
 def issue_code(principal: Principal, *, now: datetime, secret_key: str, authority: str, version: str, redirect_uri: str,
@@ -202,17 +214,9 @@ def issue_code(principal: Principal, *, now: datetime, secret_key: str, authorit
                nonce: str | None) -> str:
     """An authorization code for the user who just signed in to ``principal``'s app: 10 minutes on the tenant's
     clock, while the user's password stays the same."""
-    now = as_utc(now)
-    claims = {
-        "tid": principal.partner.id,
-        "oid": principal.user.id,
-        "appid": principal.application.client_id,
+    claims = _user_grant(principal, now, AUTHORIZATION_CODE_LIFETIME) | {
         "aut": authority,
         "ver": version,
-        "iat": int(now.timestamp()),
-        "exp": int((now + AUTHORIZATION_CODE_LIFETIME).timestamp()),
-        "stamp": credential_stamp(principal.user),
-        "jti": str(uuid.uuid4()),
         "ru": redirect_uri,
         "scp": scope,
         "res": resource,
