@@ -100,123 +100,33 @@ class TokenRequestError(Unauthorized):
     """Why a token request failed; the token endpoint words each in Entra ID's own terms. Once the app is
     known, the refusal names its tenant (``workspace_id``) and that tenant's instant (``now``), for the journal."""
 
-    reason = "invalid_client"
     workspace_id: str | None = None
     now: object = None
 
 
 class UnknownApplication(TokenRequestError):
-    reason = "unknown_application"
+    pass
 
 
 class InvalidClientSecret(TokenRequestError):
-    reason = "invalid_client_secret"
+    pass
 
 
 class UnknownUser(TokenRequestError):
-    reason = "unknown_user"
+    pass
 
 
 class InvalidUserPassword(TokenRequestError):
-    reason = "invalid_user_password"
+    pass
 
 
-class RefreshTokenRefused(TokenRequestError):
-    """A refresh token that no longer gets a token (Entra's invalid_grant); ``code`` is Entra's AADSTS number."""
+class GrantRefused(TokenRequestError):
+    """A refresh token, authorization code or device code that gets no token (yet), in Entra's words: ``error``
+    (``invalid_grant`` mostly, ``authorization_pending``, ``expired_token``, ...) and its AADSTS ``entra_code``."""
 
-    reason = "invalid_grant"
-    code: int
-
-
-class RefreshTokenOfAnotherClient(RefreshTokenRefused):
-    code = 70000
-
-
-class RefreshTokenExpired(RefreshTokenRefused):
-    code = 700082
-
-
-class RefreshTokenRevoked(RefreshTokenRefused):
-    code = 50173
-
-
-class AuthorizationCodeRefused(TokenRequestError):
-    """An authorization code that gets no token; ``error`` and ``code`` are Entra's (``invalid_grant`` mostly)."""
-
-    reason = "invalid_grant"
-    error = "invalid_grant"
-    code: int
-
-
-class AuthorizationCodeOfAnotherClient(AuthorizationCodeRefused):
-    code = 70000
-
-
-class AuthorizationCodeOfAnotherTenant(AuthorizationCodeRefused):
-    code = 700005
-
-
-class AuthorizationCodeExpired(AuthorizationCodeRefused):
-    code = 70008
-
-
-class AuthorizationCodeRedeemed(AuthorizationCodeRefused):
-    code = 54005
-
-
-class RedirectUriMismatch(AuthorizationCodeRefused):
-    code = 500112
-
-
-class CodeVerifierMissing(AuthorizationCodeRefused):
-    error = "invalid_request"
-    code = 900144
-
-
-class CodeVerifierMismatch(AuthorizationCodeRefused):
-    code = 501481
-
-
-class AuthorizationCodeRevoked(AuthorizationCodeRefused):
-    code = 50173
-
-
-class DeviceCodeRefused(TokenRequestError):
-    """A device code that gets no token (yet); ``error`` and ``code`` are Entra's."""
-
-    reason = "invalid_grant"
-    error = "invalid_grant"
-    code: int
-
-
-class DeviceCodeUnknown(DeviceCodeRefused):
-    code = 70000
-
-
-class DeviceCodeOfAnotherClient(DeviceCodeRefused):
-    code = 70000
-
-
-class DeviceCodeOfAnotherTenant(DeviceCodeRefused):
-    code = 700005
-
-
-class AuthorizationPending(DeviceCodeRefused):
-    reason = error = "authorization_pending"
-    code = 70016
-
-
-class DeviceCodeExpired(DeviceCodeRefused):
-    reason = error = "expired_token"
-    code = 70020
-
-
-class DeviceCodeRedeemed(DeviceCodeRefused):
-    code = 54005
-
-
-class DeviceCodeRevoked(DeviceCodeRefused):
-    code = 50173
+    def __init__(self, entra_code: int, description: str, *, error: str = "invalid_grant"):
+        super().__init__(description)
+        self.entra_code, self.error = entra_code, error
 
 
 @dataclass
@@ -563,24 +473,39 @@ def grant_token(
         return TokenGrant(Principal(workspace, partner, user, app), now, redemption.code if redemption else None, asked)
 
 
+def _entra_instant(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.0000000Z")
+
+
+def _still_signed_in(uow, user_id: str, stamp: str, partner: Partner, issued: datetime, refused) -> PartnerUser:
+    """The user a grant (refresh token, authorization code, device code) stands for, while their password is the
+    one they had then: Entra revokes a user's grants when the password changes (a tenant's seed remakes them)."""
+    user = uow.repo.user(user_id)
+    if user is None or user.partner_id != partner.id or credential_stamp(user) != stamp:
+        raise refused(GrantRefused(50173, (
+            "The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might "
+            f"have changed or reset their password. The grant was issued on '{_entra_instant(issued)}'.")))
+    return user
+
+
+def _redeemed() -> GrantRefused:
+    # Entra's words for a redeemed authorization code (also for a device code: Entra doesn't document that case)
+    return GrantRefused(54005, "OAuth2 Authorization code was already redeemed, please retry with a new valid code or "
+                               "use an existing refresh token.")
+
+
 def _refreshed_user(uow, refresh: RefreshGrant, app: Application, partner: Partner, now, refused) -> PartnerUser:
     """The user a refresh token stands for, if it still gets a token: the same app and tenant, within 90 days
     of its issue on the tenant's clock, and the user's password unchanged since."""
     if refresh.client_id != app.client_id or refresh.tenant_id != partner.id:
-        raise refused(RefreshTokenOfAnotherClient(
+        raise refused(GrantRefused(70000, (
             "The refresh token was issued to a different client or tenant; redeem it with the application and the "
-            "tenant it was issued to."))
+            "tenant it was issued to.")))
     if as_utc(now) >= refresh.expires:
-        raise refused(RefreshTokenExpired(
+        raise refused(GrantRefused(700082, (
             f"The refresh token has expired due to inactivity. The token was issued on "
-            f"{refresh.issued.strftime('%Y-%m-%dT%H:%M:%S.0000000Z')} and was inactive for 90.00:00:00."))
-    user = uow.repo.user(refresh.user_id)
-    if user is None or user.partner_id != partner.id or credential_stamp(user) != refresh.credential_stamp:
-        raise refused(RefreshTokenRevoked(
-            f"The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might "
-            f"have changed or reset their password. The grant was issued on "
-            f"'{refresh.issued.strftime('%Y-%m-%dT%H:%M:%S.0000000Z')}'."))
-    return user
+            f"{_entra_instant(refresh.issued)} and was inactive for 90.00:00:00.")))
+    return _still_signed_in(uow, refresh.user_id, refresh.credential_stamp, partner, refresh.issued, refused)
 
 
 def _code_user(uow, redemption: CodeRedemption, asked_under: str, app: Application, partner: Partner, now,
@@ -590,46 +515,40 @@ def _code_user(uow, redemption: CodeRedemption, asked_under: str, app: Applicati
     verifier answering the challenge, and the user's password unchanged since."""
     code = redemption.code
     if code.client_id != app.client_id or code.tenant_id != partner.id or code.version != redemption.version:
-        raise refused(AuthorizationCodeOfAnotherClient(
+        raise refused(GrantRefused(70000, (
             "The provided authorization code was issued to a different client, or by the other version of the "
             "authorize endpoint; redeem it with the application and at the token endpoint of the version it was "
-            "issued for."))
+            "issued for.")))
     if code.authority != asked_under:
-        raise refused(AuthorizationCodeOfAnotherTenant(
-            "Provided Authorization Code is intended to use against other tenant, thus rejected."))
+        raise refused(GrantRefused(700005, "Provided Authorization Code is intended to use against other tenant, thus "
+                                           "rejected."))
     if redemption.redirect_uri != code.redirect_uri:
-        raise refused(RedirectUriMismatch(
+        raise refused(GrantRefused(500112, (
             f"The reply address '{redemption.redirect_uri[:300]}' does not match the reply address "
-            f"'{code.redirect_uri[:300]}' provided when requesting Authorization code."))
+            f"'{code.redirect_uri[:300]}' provided when requesting Authorization code.")))
     if as_utc(now) >= code.expires:
-        raise refused(AuthorizationCodeExpired(
+        raise refused(GrantRefused(70008, (
             "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive "
-            "authorization request for this user and resource."))
+            "authorization request for this user and resource.")))
     if code.code_challenge is not None:
         if redemption.code_verifier is None:
-            raise refused(CodeVerifierMissing("The request body must contain the following parameter: 'code_verifier'."))
+            raise refused(GrantRefused(900144, "The request body must contain the following parameter: 'code_verifier'.",
+                                       error="invalid_request"))
         answer = pkce_challenge(redemption.code_verifier, code.code_challenge_method or "plain")
         if not hmac.compare_digest(answer.encode(), code.code_challenge.encode()):
-            raise refused(CodeVerifierMismatch(
-                "The Code_Verifier does not match the code_challenge supplied in the authorization request."))
-    user = uow.repo.user(code.user_id)
-    if user is None or user.partner_id != partner.id or credential_stamp(user) != code.credential_stamp:
-        raise refused(AuthorizationCodeRevoked(
-            f"The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might "
-            f"have changed or reset their password. The grant was issued on "
-            f"'{code.issued.strftime('%Y-%m-%dT%H:%M:%S.0000000Z')}'."))
-    return user
+            raise refused(GrantRefused(501481, "The Code_Verifier does not match the code_challenge supplied in the "
+                                               "authorization request."))
+    return _still_signed_in(uow, code.user_id, code.credential_stamp, partner, code.issued, refused)
 
 
 def redeem_code(ctx: ServiceContext, grant: TokenGrant) -> None:
     """Take the grant's authorization code: once only, whichever process asks (a row per redeemed code; of two
-    redemptions at once, the one whose row commits first wins). AuthorizationCodeRedeemed for the other."""
+    redemptions at once, the one whose row commits first wins). 54005 for the other."""
     try:
         with ctx.unit_of_work() as uow:
             uow.repo.redeem_code(grant.principal.workspace.id, grant.code.code_id, ctx.real_now())
     except IntegrityError as exc:
-        error = AuthorizationCodeRedeemed("OAuth2 Authorization code was already redeemed, please retry with a new "
-                                          "valid code or use an existing refresh token.")
+        error = _redeemed()
         error.workspace_id, error.now = grant.principal.workspace.id, grant.now
         raise error from exc
 
@@ -641,45 +560,33 @@ def _device_user(uow, redemption: DeviceCodeRedemption, asked_under: str, app: A
     redeemed yet, and the user's password unchanged since their sign-in."""
     row = uow.repo.device_authorization(device_code_id=device_code_id(redemption.device_code))
     if row is None:
-        raise refused(DeviceCodeUnknown("The provided value for the input parameter 'device_code' is not valid."))
+        raise refused(GrantRefused(70000, "The provided value for the input parameter 'device_code' is not valid."))
     asked = DeviceAuthorization.from_row(row)
     if asked.client_id != app.client_id or asked.version != redemption.version:
-        raise refused(DeviceCodeOfAnotherClient(
+        raise refused(GrantRefused(70000, (
             "The provided value for the input parameter 'device_code' is not valid: it was issued to a different "
             "client, or by the other version of the device code endpoint; redeem it with the application and at the "
-            "token endpoint of the version it was issued for."))
+            "token endpoint of the version it was issued for.")))
     if asked.authority != asked_under:
-        raise refused(DeviceCodeOfAnotherTenant("Provided device code is intended to use against other tenant, thus "
-                                                "rejected."))
+        raise refused(GrantRefused(700005, "Provided device code is intended to use against other tenant, thus rejected."))
     if as_utc(now) >= asked.expires:
-        raise refused(DeviceCodeExpired("The provided value for the input parameter 'device_code' is not valid. This "
-                                        "device code has expired."))
+        raise refused(GrantRefused(70020, "The provided value for the input parameter 'device_code' is not valid. This "
+                                          "device code has expired.", error="expired_token"))
     if asked.redeemed is not None:
-        raise refused(_device_code_redeemed())
+        raise refused(_redeemed())
     if asked.user_id is None:
-        raise refused(AuthorizationPending("The provided request has not yet been authorized by the user. The user "
-                                           "must input their code."))
-    user = uow.repo.user(asked.user_id)
-    if user is None or user.partner_id != partner.id or credential_stamp(user) != asked.credential_stamp:
-        raise refused(DeviceCodeRevoked(
-            f"The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might "
-            f"have changed or reset their password. The grant was issued on "
-            f"'{(asked.approved or asked.created).strftime('%Y-%m-%dT%H:%M:%S.0000000Z')}'."))
+        raise refused(GrantRefused(70016, "The provided request has not yet been authorized by the user. The user "
+                                          "must input their code.", error="authorization_pending"))
+    user = _still_signed_in(uow, asked.user_id, asked.credential_stamp, partner, asked.approved or asked.created, refused)
     return user, asked
-
-
-def _device_code_redeemed() -> DeviceCodeRedeemed:
-    # Entra's words for a redeemed authorization code (its behaviour for a device code used twice is undocumented)
-    return DeviceCodeRedeemed("OAuth2 Authorization code was already redeemed, please retry with a new valid code or "
-                              "use an existing refresh token.")
 
 
 def redeem_device_code(ctx: ServiceContext, grant: TokenGrant) -> None:
     """Take the grant's device code: once only, whichever process asks (an update of its row on condition that it
-    was not redeemed; of two redemptions at once, the first to write wins). DeviceCodeRedeemed for the other."""
+    was not redeemed; of two redemptions at once, the first to write wins). 54005 for the other."""
     with ctx.unit_of_work() as uow:
         taken = uow.repo.redeem_device_authorization(grant.device.id, grant.now)
     if not taken:
-        error = _device_code_redeemed()
+        error = _redeemed()
         error.workspace_id, error.now = grant.principal.workspace.id, grant.now
         raise error

@@ -322,10 +322,8 @@ def _refusal(exc) -> EntraError:
                           "is the client secret value, not the client secret ID.")
     if isinstance(exc, identity_service.UnknownUser):
         return EntraError(400, "invalid_grant", 50034, exc.description)
-    if isinstance(exc, identity_service.RefreshTokenRefused):
-        return EntraError(400, "invalid_grant", exc.code, exc.description)
-    if isinstance(exc, identity_service.AuthorizationCodeRefused | identity_service.DeviceCodeRefused):
-        return EntraError(400, exc.error, exc.code, exc.description)
+    if isinstance(exc, identity_service.GrantRefused):
+        return EntraError(400, exc.error, exc.entra_code, exc.description)
     return EntraError(400, "invalid_grant", 50126, exc.description)
 
 
