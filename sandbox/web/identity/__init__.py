@@ -174,12 +174,17 @@ def _check_scope(scope: str | None, grant_type: str) -> None:
                          f"The scope {scope[:200]} is not valid.")
 
 
-def _token(tenant: str, version: str) -> Response:
-    started = time.perf_counter()
+def posted_for_tenant(tenant: str) -> None:
+    """A token or device-code request: POSTed (else Entra's 900561) and for a known ``{tenant}``."""
     if request.method != "POST":
         raise EntraError(400, "invalid_request", 900561,
                          f"The endpoint only accepts POST, OPTIONS requests. Received a {request.method} request.")
     _check_tenant(tenant)
+
+
+def _token(tenant: str, version: str) -> Response:
+    started = time.perf_counter()
+    posted_for_tenant(tenant)
     grant_type = _form("grant_type")
     if grant_type is None:
         raise _missing("grant_type")

@@ -20,15 +20,14 @@ from sandbox.web.pages import protect_forms
 from . import (
     _OIDC_SCOPES,
     MAX_FIELD,
-    EntraError,
     _check_resource,
     _check_scope,
-    _check_tenant,
     _form,
     _json,
     _missing,
     _refusal,
     bp,
+    posted_for_tenant,
 )
 from .authorize import (
     NO_PASSWORD,
@@ -53,10 +52,7 @@ def verification_uri() -> str:
 
 
 def _device_code(tenant: str, version: str) -> Response:
-    if request.method != "POST":
-        raise EntraError(400, "invalid_request", 900561,
-                         f"The endpoint only accepts POST, OPTIONS requests. Received a {request.method} request.")
-    _check_tenant(tenant)
+    posted_for_tenant(tenant)
     client_id = _form("client_id")
     if client_id is None:
         raise _missing("client_id")
