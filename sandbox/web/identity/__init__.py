@@ -174,6 +174,21 @@ def _check_scope(scope: str | None, grant_type: str) -> None:
                          f"The scope {scope[:200]} is not valid.")
 
 
+def user_sign_in_scope(version: str, tenant: str, read, grant_type: str, *,
+                       resource_required: bool) -> tuple[str | None, str | None]:
+    """What an interactive sign-in (authorize, device code) asks for, as (scope, resource): v2.0 a scope by the
+    password grant's rules (Partner Center's and OpenID Connect's), v1 a resource and only OpenID Connect's scopes
+    (openid: an id token). ``read`` gets a parameter of the request by name."""
+    if version == "2.0":
+        scope = read("scope")
+        _check_scope(scope, grant_type)
+        return " ".join(dict.fromkeys(scope.split())), None
+    resource = read("resource")
+    if resource is not None or resource_required:
+        _check_resource(resource, tenant)
+    return " ".join(s for s in dict.fromkeys((read("scope") or "").split()) if s in _OIDC_SCOPES) or None, resource
+
+
 def posted_for_tenant(tenant: str) -> None:
     """A token or device-code request: POSTed (else Entra's 900561) and for a known ``{tenant}``."""
     if request.method != "POST":

@@ -25,18 +25,16 @@ from sandbox.services import identity as identity_service
 from sandbox.web.pages import protect_forms
 
 from . import (
-    _OIDC_SCOPES,
     MAX_FIELD,
     EntraError,
     Trace,
-    _check_resource,
-    _check_scope,
     _check_tenant,
     _missing,
     _refusal,
     bp,
     new_trace,
     tokens,
+    user_sign_in_scope,
 )
 
 ENDPOINTS = ("identity.authorize_v1", "identity.authorize_v2")
@@ -183,16 +181,8 @@ def _read_request(tenant: str, version: str, client, redirect_uri: str) -> Autho
         raise EntraError(400, "unsupported_response_type", 70005,
                          f"The app requested an unsupported response type '{response_type[:100]}'. The authorize "
                          "endpoint gives authorization codes only: response_type=code.")
-    if version == "2.0":
-        scope = _arg("scope")
-        _check_scope(scope, "authorization_code")  # the password grant's rules: Partner Center's, OIDC's
-        scope, resource = " ".join(dict.fromkeys(scope.split())), None
-    else:
-        resource = _arg("resource")
-        if resource is not None:
-            _check_resource(resource, tenant)
-        # v1: a scope is only OpenID Connect's (openid gives an id token)
-        scope = " ".join(s for s in dict.fromkeys((_arg("scope") or "").split()) if s in _OIDC_SCOPES) or None
+    # v1: the resource may wait for the redemption
+    scope, resource = user_sign_in_scope(version, tenant, _arg, "authorization_code", resource_required=False)
     prompt = tuple((_arg("prompt") or "").split())
     if any(p not in PROMPTS for p in prompt) or ("none" in prompt and len(prompt) > 1):
         raise EntraError(400, "invalid_request", 90023,

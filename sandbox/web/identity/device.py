@@ -18,16 +18,14 @@ from sandbox.services import identity as identity_service
 from sandbox.web.pages import protect_forms
 
 from . import (
-    _OIDC_SCOPES,
     MAX_FIELD,
-    _check_resource,
-    _check_scope,
     _form,
     _json,
     _missing,
     _refusal,
     bp,
     posted_for_tenant,
+    user_sign_in_scope,
 )
 from .authorize import (
     NO_PASSWORD,
@@ -56,15 +54,7 @@ def _device_code(tenant: str, version: str) -> Response:
     client_id = _form("client_id")
     if client_id is None:
         raise _missing("client_id")
-    if version == "2.0":
-        scope = _form("scope")
-        _check_scope(scope, "device_code")  # the password grant's rules: Partner Center's, OIDC's
-        scope, resource = " ".join(dict.fromkeys(scope.split())), None
-    else:
-        resource = _form("resource")
-        _check_resource(resource, tenant)
-        # v1: a scope counts only for its OIDC scopes (openid: an id token), as the authorize endpoint's
-        scope = " ".join(s for s in dict.fromkeys((_form("scope") or "").split()) if s in _OIDC_SCOPES) or None
+    scope, resource = user_sign_in_scope(version, tenant, _form, "device_code", resource_required=True)
     try:
         flow = identity_service.start_device_flow(current_app.extensions["services"], tenant=tenant,
                                                   client_id=client_id, version=version, scope=scope, resource=resource)
