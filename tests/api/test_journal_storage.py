@@ -57,6 +57,19 @@ def test_a_secret_named_query_parameter_is_redacted_when_recorded(app, client, t
     assert entry.as_json()["query"] == {"size": "5", shown: "[redacted]"}
 
 
+@pytest.mark.parametrize("name", ["code", "device_code", "code_verifier", "CODE"])
+def test_a_code_in_a_token_requests_query_is_redacted_as_in_its_form(app, client, tenant, name):
+    """A query is form-encoded, as the token endpoint's form: a code there is an authorization or device code."""
+    from .helpers import RESOURCE
+
+    form = {"grant_type": "client_credentials", "client_id": tenant["application"]["clientId"],
+            "client_secret": tenant["application"]["clientSecret"], "resource": RESOURCE}
+    assert client.post(f"/{tenant['id']}/oauth2/token?{name}=s3cret-code", data=form).status_code == 200
+    [entry] = [e for e in stored_entries(app, tenant["id"]) if e.path.endswith("/oauth2/token")]
+    assert "s3cret-code" not in repr(entry)
+    assert entry.as_json()["query"] == {name: "[redacted]"}
+
+
 def test_a_plain_query_is_kept_as_it_came_and_shown_parsed(app, client, tenant, headers):
     client.get("/v1/agreements?agreementType=MicrosoftCustomerAgreement&x=" + "y" * 600, headers=headers)
     [entry] = [e for e in stored_entries(app, tenant["id"]) if e.path == "/v1/agreements"]

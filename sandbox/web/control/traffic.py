@@ -326,11 +326,12 @@ def _pairs(flat: tuple):
 
 
 def _query(query_string: str) -> dict:
-    """A query string as the journal shows it, redacted: each parameter's first value, cut at 500 characters."""
+    """A query string as the journal shows it, redacted as a form is (a query is form-encoded: ``code`` there is
+    an authorization or device code): each parameter's first value, cut at 500 characters."""
     values: dict = {}
     for key, value in query_parameters(query_string):
         values.setdefault(key, value[:500])
-    return redact(values)
+    return redact_form(values)
 
 
 def _kept_query(query_string: str) -> dict | str:
@@ -347,7 +348,8 @@ def _kept_query(query_string: str) -> dict | str:
 def _plain(query_string: str) -> bool:
     """Nothing encoded could spell a secret's name. Decided once per string: an integration sends the same
     queries again and again."""
-    return query_string.isascii() and "%" not in query_string and not _names_a_secret(query_string.lower().encode())
+    lowered = query_string.lower().encode()
+    return query_string.isascii() and "%" not in query_string and not _names_a_secret(lowered) and b"code" not in lowered
 
 
 def _shown(body):
