@@ -258,7 +258,16 @@ def test_a_code_is_its_apps_its_tenants_and_its_versions(client, tenant):
 def test_the_client_secret_is_checked_when_given(client, tenant):
     code = code_of(client, tenant)
     entra_error(redeem(client, tenant, code, client_secret="wrong"), 401, "invalid_client", 7000215)
-    assert redeem(client, tenant, code, client_secret=None).status_code == 200  # a public client's redemption
+    assert redeem(client, tenant, code, client_secret=None).status_code == 200  # a public client's (loopback)
+
+
+def test_a_web_apps_code_needs_its_secret(client, tenant):
+    """A code sent to an https redirect URI went to a web app, a confidential client: redeemed without the
+    app's secret it is refused (so a code caught on its way is no use), and stays usable by the app."""
+    web = "https://partner-tool.example/signin-callback"
+    code = code_of(client, tenant, redirect_uri=web)
+    entra_error(redeem(client, tenant, code, redirect_uri=web, client_secret=None), 401, "invalid_client", 7000218)
+    assert redeem(client, tenant, code, redirect_uri=web).status_code == 200
 
 
 def test_a_new_password_revokes_the_codes_made_before(client, tenant):

@@ -119,6 +119,11 @@ def _missing(name: str) -> EntraError:
     return EntraError(400, "invalid_request", 900144, f"The request body must contain the following parameter: '{name}'.")
 
 
+def _no_client_secret() -> EntraError:
+    return EntraError(401, "invalid_client", 7000218,
+                      "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
+
+
 def _form(name: str, limit: int = MAX_FIELD) -> str | None:
     value = request.form.get(name)
     if value is None or value == "":
@@ -225,8 +230,7 @@ def _token(tenant: str, version: str) -> Response:
     user_name = password = refresh = None
     if grant_type == "client_credentials":
         if client_secret is None:
-            raise EntraError(401, "invalid_client", 7000218,
-                             "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
+            raise _no_client_secret()
     elif grant_type == "password":
         user_name, password = _form("username"), _form("password")
         if user_name is None:
@@ -235,6 +239,10 @@ def _token(tenant: str, version: str) -> Response:
             raise _missing("password")
     elif grant_type == "refresh_token":
         refresh = _refresh_grant(_form("refresh_token"))
+    elif redemption is not None and client_secret is None and not authorize.is_loopback(redemption.redirect_uri):
+        # a code sent to a web app's redirect URI is redeemed by that app, with its secret (Entra's rule for
+        # confidential clients): a code caught on its way is no use without it
+        raise _no_client_secret()
     services = current_app.extensions["services"]
 
     def journal(workspace_id: str | None, now) -> None:

@@ -136,6 +136,16 @@ def acceptable_redirect_uri(uri: str) -> bool:
     return parts.scheme == "http" and parts.hostname.lower() in LOOPBACK_HOSTS
 
 
+def is_loopback(uri: str) -> bool:
+    """A redirect URI on a loopback host: a public client's (a desktop tool, MSAL's local listener), which
+    redeems its code without a secret; any other is a web app's, a confidential client that must give its secret."""
+    try:
+        host = urlsplit(uri).hostname
+    except ValueError:
+        return False
+    return host is not None and host.lower() in LOOPBACK_HOSTS
+
+
 def _trusted_client(tenant: str) -> tuple[identity_service.SignInClient, str]:
     """The app and the redirect URI, or the EntraError Entra shows on its own page (never redirected)."""
     _check_tenant(tenant)
