@@ -371,6 +371,9 @@ def test_the_openid_configuration_names_the_sandboxs_endpoints(app, client, tena
     token = client.post(body["token_endpoint"].removeprefix(app.config["PUBLIC_URL"]), data=form).get_json()["access_token"]
     assert claims_of(token)["iss"] == body["issuer"]  # the tokens of that endpoint carry that issuer
     assert client.get(body["jwks_uri"].removeprefix(app.config["PUBLIC_URL"])).get_json() == {"keys": []}
+    # what is served, and how: codes only; id tokens signed with a secret key; the secret in the form or in Basic
+    assert body["response_types_supported"] == ["code"] and body["id_token_signing_alg_values_supported"] == ["HS256"]
+    assert body["token_endpoint_auth_methods_supported"] == ["client_secret_post", "client_secret_basic"]
 
 
 def test_the_common_openid_configuration_has_entras_tenant_placeholder(client):
@@ -414,3 +417,31 @@ def test_an_id_token_and_client_info_come_when_asked_for(client, tenant):
     app_only = client.post(f"/{tenant['id']}/oauth2/v2.0/token", data=app_form(
         tenant, resource=None, scope=f"{RESOURCE}/.default", client_info="1")).get_json()
     assert "client_info" not in app_only
+
+
+# --- client authentication in the Authorization header (client_secret_basic) --------------------
+
+
+def basic(client_id: str, secret: str) -> dict:
+    import base64
+    from urllib.parse import quote_plus
+
+    raw = f"{quote_plus(client_id)}:{quote_plus(secret)}".encode()
+    return {"Authorization": "Basic " + base64.b64encode(raw).decode()}
+
+
+def test_the_app_may_authenticate_in_the_authorization_header(client, tenant):
+    """Discovery names client_secret_basic, as Entra does; generic OAuth clients use it (the secret holds
+    + and &: form-encoded before base64, as RFC 6749 says)."""
+    app_ = tenant["application"]
+    form = {"grant_type": "client_credentials", "resource": RESOURCE}
+    response = client.post(f"/{tenant['id']}/oauth2/token", data=form, headers=basic(app_["clientId"], app_["clientSecret"]))
+    assert response.status_code == 200, response.get_json()
+    assert claims_of(response.get_json()["access_token"])["appid"] == app_["clientId"]
+
+    wrong = client.post(f"/{tenant['id']}/oauth2/token", data=form, headers=basic(app_["clientId"], "wrong"))
+    entra_error(wrong, 401, "invalid_client", 7000215)
+    both = client.post(f"/{tenant['id']}/oauth2/token", data={**form, "client_secret": app_["clientSecret"],
+                                                               "client_id": app_["clientId"]},
+                       headers=basic(app_["clientId"], "wrong"))
+    entra_error(both, 400, "invalid_request", 90014)  # a wrong header secret is never ignored

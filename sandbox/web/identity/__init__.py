@@ -17,6 +17,7 @@ import re
 import time
 import uuid
 from dataclasses import dataclass
+from urllib.parse import unquote_plus
 
 from flask import Blueprint, Flask, Response, current_app, g, json, request
 from werkzeug.exceptions import HTTPException
@@ -119,6 +120,22 @@ def _missing(name: str) -> EntraError:
     return EntraError(400, "invalid_request", 900144, f"The request body must contain the following parameter: '{name}'.")
 
 
+def _client_authentication() -> tuple[str | None, str | None]:
+    """The app's id and secret: from the form (``client_secret_post``) or from an ``Authorization: Basic`` header
+    (``client_secret_basic``, each part form-encoded first, as RFC 6749 has it); not both ways at once."""
+    client_id, client_secret = _form("client_id"), _form("client_secret")
+    basic = request.authorization
+    if basic is None or basic.type != "basic":
+        return client_id, client_secret
+    basic_id, basic_secret = unquote_plus(basic.username or ""), unquote_plus(basic.password or "")
+    if client_secret is not None or (client_id is not None and client_id != basic_id):
+        raise EntraError(400, "invalid_request", 90014, "The client is authenticated in two ways: send its secret "
+                         "either in the body (client_secret) or in the Authorization header, not both.")
+    if len(basic_id) > MAX_FIELD or len(basic_secret) > MAX_FIELD:
+        raise EntraError(400, "invalid_request", 90014, "The Authorization header contains an invalid value.")
+    return basic_id or None, basic_secret or None
+
+
 def _no_client_secret() -> EntraError:
     return EntraError(401, "invalid_client", 7000218,
                       "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
@@ -210,7 +227,7 @@ def _token(tenant: str, version: str) -> Response:
         raise _missing("grant_type")
     if grant_type not in GRANT_TYPES:
         raise EntraError(400, "unsupported_grant_type", 70003, f"The app requested an unsupported grant type '{grant_type[:100]}'.")
-    client_id = _form("client_id")
+    client_id, client_secret = _client_authentication()
     if client_id is None:
         raise _missing("client_id")
     redemption = _code_redemption(version) if grant_type == "authorization_code" else None
@@ -226,7 +243,6 @@ def _token(tenant: str, version: str) -> Response:
         else:
             _check_scope(scope, grant_type)
     asked = set((scope or "").split()) | set((code.scope or "").split() if code else ())  # openid, offline_access
-    client_secret = _form("client_secret")
     user_name = password = refresh = None
     if grant_type == "client_credentials":
         if client_secret is None:
@@ -391,8 +407,8 @@ def _openid_configuration(tenant: str, version: str) -> Response:
         "jwks_uri": f"{base}/discovery/v2.0/keys" if version == "2.0" else f"{base}/discovery/keys",
         "response_modes_supported": ["query", "fragment", "form_post"],
         "subject_types_supported": ["pairwise"],
-        "id_token_signing_alg_values_supported": ["RS256"],
-        "response_types_supported": ["code", "id_token", "code id_token", "token id_token", "token"],
+        "id_token_signing_alg_values_supported": ["HS256"],  # the sandbox's (Entra's: RS256, with public keys)
+        "response_types_supported": ["code"],  # what the authorize endpoint gives
         "scopes_supported": ["openid", "profile", "email", "offline_access"],
         "issuer": issuer,
         "request_uri_parameter_supported": False,
