@@ -63,9 +63,18 @@ def http_error(status: int, description: str | None = None) -> PartnerCenterErro
     return error
 
 
+# The sign-in endpoints that answer JSON (the authorize endpoint and /devicelogin are pages)
+_IDENTITY_JSON_ENDS = ("/oauth2/token", "/oauth2/v2.0/token", "/oauth2/devicecode", "/oauth2/v2.0/devicecode",
+                       "/.well-known/openid-configuration", "/discovery/keys", "/discovery/v2.0/keys")
+
+
+def is_identity_json(path: str) -> bool:
+    path = path.lower()
+    return path.endswith(_IDENTITY_JSON_ENDS) or path.startswith("/common/userrealm/")
+
+
 def wants_json(req: Request) -> bool:
-    path = req.path.lower()
-    return path.startswith(JSON_SURFACES) or path.endswith("/oauth2/token") or path.endswith("/oauth2/v2.0/token")
+    return req.path.lower().startswith(JSON_SURFACES) or is_identity_json(req.path)
 
 
 def read_json_object(req: Request | None = None, *, required: bool = True, allow_trailing_commas: bool = False) -> dict:
@@ -133,6 +142,10 @@ def register_error_handlers(app: Flask) -> None:
     def _http_exception(error: HTTPException):
         if not wants_json(request):
             return error
+        if is_identity_json(request.path):  # in Entra's shape
+            from sandbox.web.identity import http_error_response
+
+            return http_error_response(error)
         allowed = getattr(error, "valid_methods", None)  # a 405 says what the path does take, as HTTP asks
         return error_response(http_error(error.code or 500, None if error.code != 400 else error.description),
                               headers={"Allow": ", ".join(sorted(allowed))} if allowed else None)

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
-from flask import Blueprint, Flask, current_app, g, request
+from flask import Blueprint, Flask, current_app, g, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
@@ -77,6 +77,10 @@ class PageSessions(SecureCookieSessionInterface):
         if is_api_path(request.path):
             return None  # Flask gives the request its null session
         return super().open_session(app, request)
+
+    def get_cookie_secure(self, app) -> bool:
+        """``Secure`` when the page came over HTTPS (``serve --tls``), or when ``SESSION_COOKIE_SECURE`` says so."""
+        return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
 
 
 def protect_forms() -> None:

@@ -511,3 +511,15 @@ def test_the_answer_fits_the_documented_schema(client, tenant, version):
     assert {"id_token", "client_info", "refresh_token"} <= set(body) <= set(out["properties"])
     assert set(redemption(tenant, code, version, code_verifier="x", client_info="1")) <= set(sent["properties"])
     assert "authorization_code" in sent["properties"]["grant_type"]["enum"]
+
+
+def test_a_raw_non_ascii_state_comes_back_as_sent(client, tenant):
+    """A client that sends UTF-8 bytes in the query unencoded gets its state back unchanged after the sign-in."""
+    query = authorize_url(tenant).split("?", 1)[1].replace("state=state-123", "state=caf\u00e9-\u6771")
+    raw = query.encode("utf-8").decode("latin-1")  # as WSGI hands a server's raw bytes to the app
+    page = client.get(f"/{tenant['id']}/oauth2/v2.0/authorize", environ_overrides={"QUERY_STRING": raw})
+    action, csrf = sign_in_form(page)
+    user = user_of(tenant, "AdminAgent")
+    answer = answer_of(client.post(action, data={"csrf_token": csrf, "username": user["userName"],
+                                                 "password": user["password"]}))
+    assert answer["state"] == "caf\u00e9-\u6771" and answer["code"]

@@ -445,3 +445,29 @@ def test_the_app_may_authenticate_in_the_authorization_header(client, tenant):
                                                                "client_id": app_["clientId"]},
                        headers=basic(app_["clientId"], "wrong"))
     entra_error(both, 400, "invalid_request", 90014)  # a wrong header secret is never ignored
+
+
+# --- what an audit of the sign-in endpoints found -----------------------------------------------
+
+
+def test_a_tenant_segment_with_a_trailing_newline_names_no_tenant(client, tenant):
+    form = app_form(tenant, resource=None, scope=f"{RESOURCE}/.default")
+    entra_error(client.post(f"/{tenant['id']}%0A/oauth2/v2.0/token", data=form), 400, "invalid_request", 90002)
+    entra_error(client.get(f"/{tenant['id']}%0A/v2.0/.well-known/openid-configuration"), 400, "invalid_tenant", 90002)
+
+
+@pytest.mark.parametrize("path", ["/common/v2.0/.well-known/openid-configuration", "/common/.well-known/openid-configuration",
+                                  "/common/discovery/v2.0/keys"])
+def test_other_methods_on_discovery_are_entras_json_405(client, path):
+    body = entra_error(client.put(path), 405, "invalid_request", 90014)
+    assert body["error"] == "invalid_request"
+    assert client.put(path).headers["Allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_a_user_realm_name_with_a_newline_is_entras_json_404(client):
+    entra_error(client.get("/common/userrealm/a@b.example%0A?api-version=1.0"), 404, "invalid_request", 90014)
+
+
+def test_a_delete_character_in_a_token_form_is_refused(client, tenant):
+    entra_error(client.post(f"/{tenant['id']}/oauth2/token", data=app_form(tenant, client_id="abc\x7f")),
+                400, "invalid_request", 90014)

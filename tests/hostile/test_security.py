@@ -164,6 +164,15 @@ def test_session_cookies_are_http_only_and_same_site(client, tenant):
             assert "HttpOnly" in cookie and re.search(r"SameSite=(Lax|Strict)", cookie), cookie
 
 
+def test_over_https_session_cookies_are_secure_too(app, tenant):
+    """Served with --tls, the session cookie (which holds the CSRF token) never travels over plain HTTP."""
+    for scheme, secure in (("https", True), ("http", False)):
+        page = app.test_client().get("/dashboard/signin", base_url=f"{scheme}://localhost")
+        cookies = page.headers.getlist("Set-Cookie")
+        assert cookies, scheme
+        assert all(("; Secure" in cookie) is secure for cookie in cookies), (scheme, cookies)
+
+
 # --- no secret in logs or in the journal ----------------------------------------------------------
 
 

@@ -29,8 +29,9 @@ from . import tokens
 
 bp = Blueprint("identity", __name__, template_folder="templates")
 
-_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_DOMAIN = re.compile(r"^(?=.{3,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
+# \Z, not $: a trailing newline ("{id}%0A") names no tenant
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
+_DOMAIN = re.compile(r"^(?=.{3,253}\Z)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\Z")
 _RESOURCES = {
     tokens.PARTNER_CENTER_RESOURCE,
     tokens.PARTNER_CENTER_RESOURCE + "/",
@@ -108,12 +109,18 @@ def _entra_error(exc: EntraError):
 
 
 @bp.errorhandler(HTTPException)
-def _http_error(exc: HTTPException):  # 413 and friends, still in Entra's words (the authorize endpoint's: a page)
+def http_error_response(exc: HTTPException):
+    """413 and friends, still in Entra's words (the authorize endpoint's: a page). The app's own handler sends
+    here too what routing refuses on the sign-in endpoints' JSON paths (a 405, a 404)."""
     status = exc.code or 400
     error = EntraError(status, "invalid_request", 90014 if status != 413 else 90023, exc.description or "Bad request.")
     if request.endpoint in authorize.ENDPOINTS or request.endpoint == device.PAGE_ENDPOINT:
         return authorize.error_page(error)
-    return _entra_response(error)
+    response = _entra_response(error)
+    allowed = getattr(exc, "valid_methods", None)
+    if allowed:
+        response.headers["Allow"] = ", ".join(sorted(allowed))
+    return response
 
 
 def _missing(name: str) -> EntraError:
@@ -145,7 +152,7 @@ def _form(name: str, limit: int = MAX_FIELD) -> str | None:
     value = request.form.get(name)
     if value is None or value == "":
         return None
-    if len(value) > limit or any(ord(ch) < 32 for ch in value):
+    if len(value) > limit or any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
         raise EntraError(400, "invalid_request", 90014, f"The request body contains an invalid value for '{name}'.")
     return value
 

@@ -269,7 +269,7 @@ def _sign_in(asked: AuthorizationRequest, reply: Reply) -> Response:
 
 def _sign_in_page(asked: AuthorizationRequest, *, user_name: str, errors: dict | None = None, form_error: str = "",
                   status: int = 200) -> Response:
-    query = request.query_string.decode("latin-1")
+    query = urlencode(list(request.args.items(multi=True)))  # the request again, percent-encoded as UTF-8
     page = render_template("identity/sign_in.html", client=asked.client, user_name=user_name, errors=errors or {},
                            form_error=form_error, action=f"{request.path}?{query}" if query else request.path)
     return _no_store(Response(page, status=status, mimetype="text/html"))
