@@ -424,6 +424,7 @@ def test_a_redirect_uri_with_a_query_keeps_it(client, tenant):
         ({"redirect_uri": "javascript:alert(1)"}, 50011),
         ({"redirect_uri": "/callback"}, 50011),
         ({"redirect_uri": "http://localhost:port/cb"}, 50011),
+        ({"redirect_uri": "https://app.example.com:0/cb"}, 50011),
         ({"redirect_uri": "https://user:secret@app.example.com/cb"}, 50011),
         ({"redirect_uri": "https://app.example.com/über"}, 50011),
     ],

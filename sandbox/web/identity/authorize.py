@@ -126,7 +126,8 @@ def acceptable_redirect_uri(uri: str) -> bool:
         return False
     try:
         parts = urlsplit(uri)
-        parts.port  # noqa: B018 - a port that is not a number (or out of range) raises
+        if parts.port == 0:  # a port that is not a number (or out of range) raises; 0 is no port to reach
+            return False
     except ValueError:
         return False
     if parts.fragment or "#" in uri or not parts.hostname or "@" in parts.netloc:
