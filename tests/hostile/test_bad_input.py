@@ -257,7 +257,7 @@ def test_bad_token_requests_are_entra_errors_and_store_nothing(app, client, worl
     for segment in (SQL_OR, "x" * 500, "%00", "%3C%2A%3E"):
         entra_error(client.post(f"/{segment}/oauth2/token", data=good), segment)
     unrouted = client.post("/..%2F..%2Fetc/oauth2/token", data=good)  # not a token path once decoded
-    assert unrouted.status_code == 404 and unrouted.get_json()["code"] == 1000
+    assert unrouted.status_code == 404 and unrouted.get_json()["error_codes"] == [90014]  # a token path's shape: Entra's
     entra_error(client.post(f"/{tenant['id']}/oauth2/token", data=json.dumps(good), content_type="application/json"), "json")
     entra_error(client.post(f"/{tenant['id']}/oauth2/token", data=b"a" * (2 * 1024 * 1024),
                             content_type="application/x-www-form-urlencoded"), "huge")
