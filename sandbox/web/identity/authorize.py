@@ -243,12 +243,8 @@ def _sign_in(asked: AuthorizationRequest, reply: Reply) -> Response:
     except CSRFError:
         return _sign_in_page(asked, user_name=user_name, form_error=EXPIRED_FORM, status=400)
     password = request.form.get("password", "")
-    if not user_name:
-        return _sign_in_page(asked, user_name=user_name, errors={"username": NO_USER}, status=400)
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in user_name):  # no user has such a name (and some databases refuse it)
-        return _sign_in_page(asked, user_name=user_name, errors={"username": UNKNOWN_USER}, status=400)
-    if not password:
-        return _sign_in_page(asked, user_name=user_name, errors={"password": NO_PASSWORD}, status=400)
+    if errors := missing_sign_in(user_name, password):
+        return _sign_in_page(asked, user_name=user_name, errors=errors, status=400)
     services = current_app.extensions["services"]
     try:
         grant = identity_service.grant_token(services, tenant=asked.tenant, client_id=asked.client.client_id,
@@ -266,6 +262,17 @@ def _sign_in(asked: AuthorizationRequest, reply: Reply) -> Response:
         code_challenge=asked.code_challenge, code_challenge_method=asked.code_challenge_method, nonce=asked.nonce,
     )
     return reply.send({"code": code})
+
+
+def missing_sign_in(user_name: str, password: str) -> dict:
+    """What the sign-in form lacks, in Entra's words by field; {} when it has a user name and a password."""
+    if not user_name:
+        return {"username": NO_USER}
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in user_name):  # no user has such a name (and some databases refuse it)
+        return {"username": UNKNOWN_USER}
+    if not password:
+        return {"password": NO_PASSWORD}
+    return {}
 
 
 def _sign_in_page(asked: AuthorizationRequest, *, user_name: str, errors: dict | None = None, form_error: str = "",

@@ -28,11 +28,10 @@ from . import (
     user_sign_in_scope,
 )
 from .authorize import (
-    NO_PASSWORD,
-    NO_USER,
     UNKNOWN_USER,
     WRONG_PASSWORD,
     _no_store,
+    missing_sign_in,
 )
 
 # Entra's "Enter code" page, in its words
@@ -129,12 +128,8 @@ def devicelogin():
     if not signing_in_form:
         return _sign_in_page(signing_in, typed)
     password = request.form.get("password", "")
-    if not user_name:
-        return _sign_in_page(signing_in, typed, user_name=user_name, errors={"username": NO_USER}, status=400)
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in user_name):  # no user has such a name
-        return _sign_in_page(signing_in, typed, user_name=user_name, errors={"username": UNKNOWN_USER}, status=400)
-    if not password:
-        return _sign_in_page(signing_in, typed, user_name=user_name, errors={"password": NO_PASSWORD}, status=400)
+    if errors := missing_sign_in(user_name, password):
+        return _sign_in_page(signing_in, typed, user_name=user_name, errors=errors, status=400)
     try:
         identity_service.approve_device_code(services, typed, user_name=user_name, password=password)
     except identity_service.UnknownUser:
