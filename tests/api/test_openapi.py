@@ -30,7 +30,18 @@ DOCUMENTED_PATHS = {
     ("patch", "/v1/customers/{customer-tenant-id}/subscriptions/{subscription-id}"),
     ("post", "/{tenant}/oauth2/token"),
     ("post", "/{tenant}/oauth2/v2.0/token"),
+    ("post", "/{tenant}/oauth2/devicecode"),
+    ("post", "/{tenant}/oauth2/v2.0/devicecode"),
+    ("get", "/{tenant}/.well-known/openid-configuration"),
+    ("get", "/{tenant}/v2.0/.well-known/openid-configuration"),
+    ("get", "/{tenant}/discovery/keys"),
+    ("get", "/{tenant}/discovery/v2.0/keys"),
+    ("get", "/common/userrealm/{user}"),
 }
+
+
+# the sign-in endpoints answer as Entra ID does: snake_case
+ENTRA_SHAPES = {"TokenOut", "TokenErrorOut", "DeviceCodeOut", "OpenIdConfigurationOut", "JwksOut", "UserRealmOut"}
 
 
 def test_the_openapi_document_lists_every_operation_with_its_schemas(client):
@@ -53,7 +64,7 @@ def test_the_openapi_document_lists_every_operation_with_its_schemas(client):
     assert set(schemas["AgreementOut"]["properties"]) >= {"userId", "primaryContact", "templateId", "dateAgreed", "type"}
     assert set(schemas["ErrorOut"]["properties"]) == {"code", "description", "data", "source"}
     for name, schema in schemas.items():  # output schemas are camelCase, as on the wire
-        if name.endswith("Out") and not name.startswith("Token"):
+        if name.endswith("Out") and name not in ENTRA_SHAPES:
             assert all(re.match(r"^[a-z][A-Za-z0-9]*$", prop) for prop in schema.get("properties", {})), name
     # every $ref resolves
     for ref in re.findall(r'"\$ref": "#/components/schemas/([^"]+)"', response.get_data(as_text=True)):
@@ -149,3 +160,17 @@ def test_swagger_ui_is_served_from_local_files(client):
     assert "SwaggerUIBundle" in client.get("/docs/swagger-ui-bundle.js").get_data(as_text=True)
     assert client.get("/docs/../../etc/passwd").status_code == 404
     assert client.get("/docs/index.j2").status_code == 404
+
+
+def test_a_pending_device_code_is_described_as_entra_answers_it(client, tenant):
+    """The device code grant's authorization_pending (and expired_token) are in the documented error body."""
+    app_ = tenant["application"]
+    started = client.post(f"/{tenant['id']}/oauth2/v2.0/devicecode", data={
+        "client_id": app_["clientId"], "scope": "https://api.partnercenter.microsoft.com/user_impersonation"}).get_json()
+    pending = client.post(f"/{tenant['id']}/oauth2/v2.0/token", data={
+        "grant_type": "urn:ietf:params:oauth:grant-type:device_code", "client_id": app_["clientId"],
+        "device_code": started["device_code"]})
+    assert pending.status_code == 400
+    schema = client.get("/openapi.json").get_json()["components"]["schemas"]["TokenErrorOut"]
+    assert pending.get_json()["error"] == "authorization_pending" and "expired_token" in schema["properties"]["error"]["enum"]
+    assert pending.get_json()["error"] in schema["properties"]["error"]["enum"]

@@ -90,7 +90,7 @@ def sent(request):
           suppress_health_check=list(HealthCheck))
 def test_every_operation_answers_within_its_documented_schema(case, sent):
     _aim(case)
-    if case.path.endswith("/token"):
+    if not case.path.startswith("/v1/"):  # the sign-in endpoints: no bearer token
         case.call_and_validate(checks=CHECKS)
         sent.append(case.operation.label)
         return

@@ -42,7 +42,8 @@ TOKEN_ERROR = {
     "properties": {
         "error": {"type": "string", "enum": ["invalid_request", "invalid_client", "invalid_grant", "unauthorized_client",
                                              "unsupported_grant_type", "invalid_resource", "invalid_scope",
-                                             "temporarily_unavailable"]},
+                                             "temporarily_unavailable", "invalid_tenant", "authorization_pending",
+                                             "expired_token"]},
         "error_description": {"type": "string", "description": "'AADSTS<code>: <text>', then the trace id, "
                               "correlation id and timestamp on lines of their own."},
         "error_codes": {"type": "array", "items": {"type": "integer"}, "description": "The AADSTS code, e.g. 90002."},
@@ -53,6 +54,7 @@ TOKEN_ERROR = {
     },
 }
 TOKEN_ERRORS = {400: "Invalid request: invalid_request (e.g. 90002 unknown tenant, 900144 missing parameter), "
+                     "authorization_pending (70016) and expired_token (70020) for a device code, "
                      "invalid_grant (e.g. 54005 authorization code already redeemed, 70008 expired, 501481 PKCE "
                      "mismatch), unauthorized_client, unsupported_grant_type, invalid_resource, invalid_scope.",
                 401: "invalid_client: a wrong or missing client secret.",
@@ -168,7 +170,52 @@ def build_spec(public_url: str) -> dict:
                           **{str(status): _response(text, "TokenErrorOut", status)
                              for status, text in TOKEN_ERRORS.items()}},
         }})
+    _sign_in_discovery(spec)
     return spec.to_dict()
+
+
+def _sign_in_discovery(spec: APISpec) -> None:
+    """The device code endpoints and what MSAL and ADAL read before asking for a token (the authorize
+    endpoint and /devicelogin are pages, not in this document)."""
+    tenant = {"name": "tenant", "in": "path", "required": True, "schema": {"type": "string"},
+              "description": "The partner's tenant id or domain, common or organizations."}
+    lookup_errors = {"400": _response("Unknown tenant: invalid_tenant 90002.", "TokenErrorOut", 400),
+                     "404": _response("No such path (Entra's shape).", "TokenErrorOut", 404)}
+    for version, path in (("v1", "/{tenant}/oauth2/devicecode"), ("v2.0", "/{tenant}/oauth2/v2.0/devicecode")):
+        spec.path(path=path, operations={"post": {
+            "operationId": f"devicecode_{version.replace('.', '_')}",
+            "summary": f"Start a device code sign-in (Entra ID {version} style)",
+            "tags": ["Identity"], "parameters": [tenant],
+            "requestBody": {"required": True,
+                            "content": {"application/x-www-form-urlencoded": {"schema": schemas.DeviceCodeRequestIn}}},
+            "responses": {"200": _response("The user code, the device code and where the user signs in.",
+                                           schemas.DeviceCodeOut, 200),
+                          **{str(status): _response(text, "TokenErrorOut", status) for status, text in TOKEN_ERRORS.items()},
+                          "404": lookup_errors["404"]},
+        }})
+    for version, path in (("v1", "/{tenant}/.well-known/openid-configuration"),
+                          ("v2.0", "/{tenant}/v2.0/.well-known/openid-configuration")):
+        spec.path(path=path, operations={"get": {
+            "operationId": f"openid_configuration_{version.replace('.', '_')}",
+            "summary": f"OpenID Connect discovery (Entra ID {version} style)", "tags": ["Identity"],
+            "parameters": [tenant],
+            "responses": {"200": _response("The sandbox's sign-in endpoints.", schemas.OpenIdConfigurationOut, 200),
+                          **lookup_errors},
+        }})
+    for version, path in (("v1", "/{tenant}/discovery/keys"), ("v2.0", "/{tenant}/discovery/v2.0/keys")):
+        spec.path(path=path, operations={"get": {
+            "operationId": f"signing_keys_{version.replace('.', '_')}", "summary": "Token signing keys (none)",
+            "tags": ["Identity"], "parameters": [tenant],
+            "responses": {"200": _response("No public keys.", schemas.JwksOut, 200), **lookup_errors},
+        }})
+    spec.path(path="/common/userrealm/{user}", operations={"get": {
+        "operationId": "user_realm", "summary": "User realm discovery (MSAL's and ADAL's password grant)",
+        "tags": ["Identity"],
+        "parameters": [{"name": "user", "in": "path", "required": True, "schema": {"type": "string"}},
+                       {"name": "api-version", "in": "query", "schema": {"type": "string"}}],
+        "responses": {"200": _response("Managed for a partner tenant's domain, else Unknown.", schemas.UserRealmOut, 200),
+                      "404": lookup_errors["404"]},
+    }})
 
 
 @bp.get("/openapi.json")

@@ -550,3 +550,56 @@ class TokenOut(Schema):
                                                       "(aud: the app; nonce: the authorization request's)"})
     client_info = fields.String(metadata={"description": "App+User only, when the request has client_info=1: base64url "
                                                          "of {uid, utid}"})
+
+
+# --- the other sign-in endpoints' answers (for the OpenAPI document) ------------------------------------
+
+
+class DeviceCodeRequestIn(Schema):
+    client_id = fields.String(required=True)
+    scope = fields.String(metadata={"description": "v2.0: .../user_impersonation or .../.default, with OIDC scopes"})
+    resource = fields.String(metadata={"description": "v1: https://api.partnercenter.microsoft.com"})
+
+
+class DeviceCodeOut(Schema):
+    user_code = fields.String(required=True, metadata={"description": "what the user types on /devicelogin"})
+    device_code = fields.String(required=True, metadata={"description": "what the app sends to the token endpoint"})
+    verification_uri = fields.String(metadata={"description": "v2.0: {PUBLIC_URL}/devicelogin"})
+    verification_url = fields.String(metadata={"description": "v1: {PUBLIC_URL}/devicelogin"})
+    expires_in = fields.Raw(required=True, metadata={"description": "seconds (900); a string on v1"})
+    interval = fields.Raw(required=True, metadata={"description": "seconds between polls (5); a string on v1"})
+    message = fields.String(required=True)
+
+
+class OpenIdConfigurationOut(Schema):
+    issuer = fields.String(required=True)
+    authorization_endpoint = fields.String(required=True)
+    token_endpoint = fields.String(required=True)
+    device_authorization_endpoint = fields.String(required=True)
+    end_session_endpoint = fields.String(required=True)
+    jwks_uri = fields.String(required=True)
+    token_endpoint_auth_methods_supported = fields.List(fields.String(), required=True)
+    response_types_supported = fields.List(fields.String(), required=True)
+    response_modes_supported = fields.List(fields.String(), required=True)
+    scopes_supported = fields.List(fields.String(), required=True)
+    subject_types_supported = fields.List(fields.String(), required=True)
+    id_token_signing_alg_values_supported = fields.List(fields.String(), required=True)
+    claims_supported = fields.List(fields.String(), metadata={"description": "v1 only"})
+    request_uri_parameter_supported = fields.Boolean(required=True)
+    tenant_region_scope = fields.String(required=True, allow_none=True, metadata={"description": "null for aliases"})
+    cloud_instance_name = fields.String(required=True)
+    cloud_graph_host_name = fields.String(required=True)
+    msgraph_host = fields.String(required=True)
+
+
+class JwksOut(Schema):
+    keys = fields.List(fields.Dict(), required=True, metadata={"description": "always empty: the sandbox signs "
+                                                                              "with a secret key (HS256)"})
+
+
+class UserRealmOut(Schema):
+    ver = fields.String(required=True)
+    account_type = fields.String(required=True, metadata={"enum": ["Managed", "Unknown"]})
+    domain_name = fields.String(metadata={"description": "Managed only"})
+    cloud_instance_name = fields.String(required=True)
+    cloud_audience_urn = fields.String(metadata={"description": "Managed only"})
