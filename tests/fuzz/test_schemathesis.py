@@ -2,8 +2,9 @@
 App+User token and a real App-only token, valid and invalid data. No 5xx, and every answer matches the
 schema the document gives for its status.
 
-Bounded: ``CASES`` generated cases per operation, each sent with both tokens (the token endpoints once):
-17 /v1 operations x 50 x 2 + 2 token endpoints x 50 = 1,800 requests, about a minute and a half. ``MCA_SANDBOX_FUZZ_CASES`` raises it.
+Bounded: ``CASES`` generated cases per operation, each sent with both tokens (the sign-in endpoints once):
+17 /v1 operations x 50 x 2 + 9 sign-in operations (token, device code, discovery, keys, user realm) x 50 =
+2,150 requests. ``MCA_SANDBOX_FUZZ_CASES`` raises it.
 """
 
 from __future__ import annotations
