@@ -301,6 +301,22 @@ device_authorizations = Table(
     Column("redeemed_at", UTCDateTime, nullable=True),
 )
 
+# Certificates registered for an app registration (the control API's, as Azure's portal uploads them): the token
+# endpoint checks a client assertion (private_key_jwt) against them, found by the app's client id and the SHA-1 or
+# SHA-256 thumbprint the assertion's header names. A tenant's reset keeps them (its apps keep their client ids);
+# its delete removes them (ON DELETE CASCADE, and the delete removes them first).
+application_certificates = Table(
+    "application_certificates",
+    metadata,
+    Column("client_id", GUID, primary_key=True),
+    Column("thumbprint", String(40), primary_key=True),  # SHA-1, hex, upper case (as Azure's portal shows it)
+    _workspace_fk(),
+    Column("thumbprint_sha256", String(64), nullable=False, index=True),  # hex, upper case
+    Column("certificate", Text, nullable=False),  # PEM
+    Column("not_after", UTCDateTime, nullable=False),
+    Column("added_at", UTCDateTime, nullable=False),
+)
+
 # Instance-wide settings shared by every process on one database (the signing key, for one).
 settings = Table(
     "sandbox_settings",

@@ -134,8 +134,9 @@ class Repository:
 
     def delete_workspace(self, workspace_id: str) -> None:
         # a reset keeps the device code flows under way (same ids after it; a new password revokes an approved one)
-        self.session.execute(delete(orm.device_authorizations)
-                             .where(orm.device_authorizations.c.workspace_id == workspace_id))
+        # and the apps' certificates (the apps keep their client ids)
+        for table in (orm.device_authorizations, orm.application_certificates):
+            self.session.execute(delete(table).where(table.c.workspace_id == workspace_id))
         self.delete_workspace_contents(workspace_id)
         self.session.execute(delete(orm.workspaces).where(orm.workspaces.c.id == workspace_id))
 
@@ -176,6 +177,31 @@ class Repository:
         stmt = (update(orm.device_authorizations)
                 .where(d.id == authorization_id, d.redeemed_at.is_(None))
                 .values(redeemed_at=redeemed_at))
+        return self.session.execute(stmt).rowcount == 1
+
+    # --- app certificates (client assertions) ------------------------------------------------
+
+    def add_certificate(self, **values) -> None:
+        """Register a certificate for an app: IntegrityError when the app has it already (its SHA-1 thumbprint)."""
+        self.session.execute(insert(orm.application_certificates).values(**values))
+
+    def certificates(self, client_id: str) -> list[dict]:
+        """An app's certificates (rows as dicts), in the order they were added."""
+        c = orm.application_certificates.c
+        rows = self.session.execute(select(orm.application_certificates).where(c.client_id == client_id)
+                                    .order_by(c.added_at, c.thumbprint)).mappings()
+        return [dict(row) for row in rows]
+
+    def certificate(self, client_id: str, *, sha1: str | None = None, sha256: str | None = None) -> dict | None:
+        """The app's certificate with that SHA-1 (else SHA-256) thumbprint, hex in upper case."""
+        c = orm.application_certificates.c
+        where = c.thumbprint == sha1 if sha1 is not None else c.thumbprint_sha256 == sha256
+        row = self.session.execute(select(orm.application_certificates).where(c.client_id == client_id, where)).mappings().first()
+        return dict(row) if row is not None else None
+
+    def delete_certificate(self, client_id: str, thumbprint: str) -> bool:
+        c = orm.application_certificates.c
+        stmt = delete(orm.application_certificates).where(c.client_id == client_id, c.thumbprint == thumbprint)
         return self.session.execute(stmt).rowcount == 1
 
     # --- partners, users, apps -------------------------------------------------------------
