@@ -371,9 +371,10 @@ def test_the_openid_configuration_names_the_sandboxs_endpoints(app, client, tena
     token = client.post(body["token_endpoint"].removeprefix(app.config["PUBLIC_URL"]), data=form).get_json()["access_token"]
     assert claims_of(token)["iss"] == body["issuer"]  # the tokens of that endpoint carry that issuer
     assert client.get(body["jwks_uri"].removeprefix(app.config["PUBLIC_URL"])).get_json() == {"keys": []}
-    # what is served, and how: codes only; id tokens signed with a secret key; the secret in the form or in Basic
+    # what is served, and how: codes only; id tokens signed with a secret key; the secret in the form or in Basic,
+    # or a client assertion
     assert body["response_types_supported"] == ["code"] and body["id_token_signing_alg_values_supported"] == ["HS256"]
-    assert body["token_endpoint_auth_methods_supported"] == ["client_secret_post", "client_secret_basic"]
+    assert body["token_endpoint_auth_methods_supported"] == ["client_secret_post", "private_key_jwt", "client_secret_basic"]
 
 
 def test_the_common_openid_configuration_has_entras_tenant_placeholder(client):

@@ -11,7 +11,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from sandbox import seed
 from sandbox.domain.errors import AccessDenied, InvalidRequestInput
 from sandbox.domain.model import PartnerKind
-from sandbox.services import tenants
+from sandbox.services import identity, tenants
 from sandbox.web.errors import load_json
 
 bp = Blueprint("control", __name__, url_prefix="/_sandbox")
@@ -83,6 +83,13 @@ class CustomerFactorySchema(Schema):
     state = fields.String(load_default="NoAgreement", validate=validate.OneOf(seed.CUSTOMER_STATES))
     country = fields.String(load_default=None, allow_none=True, validate=validate.Length(equal=2))
     partner_id = fields.String(data_key="partnerId", load_default=None, allow_none=True)
+
+
+class CertificateSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    certificate = fields.String(required=True, validate=validate.Length(min=1, max=identity.MAX_CERTIFICATE_PEM))
 
 
 def load(schema: Schema, *, required: bool = False) -> dict:
@@ -168,6 +175,31 @@ def add_customer(tenant_id):
     body = load(CustomerFactorySchema())
     made = seed.add_customer(services(), tenant_id, state=body["state"], partner_id=body["partner_id"], country=body["country"])
     return jsonify(made), 201
+
+
+def certificate_json(certificate: identity.RegisteredCertificate) -> dict:
+    return {"thumbprint": certificate.thumbprint, "thumbprintSha256": certificate.thumbprint_sha256,
+            "notAfter": certificate.not_after.isoformat(), "addedAt": certificate.added.isoformat()}
+
+
+@bp.post("/tenants/<tenant_id>/applications/<client_id>/certificates")
+def add_certificate(tenant_id, client_id):
+    """Register a certificate (PEM) for the tenant's app, as Azure's portal uploads one: the token endpoint then
+    takes the app's client assertions signed with its key (private_key_jwt)."""
+    body = load(CertificateSchema(), required=True)
+    added = identity.register_certificate(services(), tenant_id, client_id, body["certificate"])
+    return jsonify(certificate_json(added)), 201
+
+
+@bp.get("/tenants/<tenant_id>/applications/<client_id>/certificates")
+def list_certificates(tenant_id, client_id):
+    return jsonify(items=[certificate_json(c) for c in identity.list_certificates(services(), tenant_id, client_id)])
+
+
+@bp.delete("/tenants/<tenant_id>/applications/<client_id>/certificates/<thumbprint>")
+def delete_certificate(tenant_id, client_id, thumbprint):
+    identity.delete_certificate(services(), tenant_id, client_id, thumbprint)
+    return "", 204
 
 
 @bp.post("/reset")

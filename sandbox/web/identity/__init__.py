@@ -44,6 +44,8 @@ MAX_FIELD = 2048
 # An authorization code carries its request's redirect URI and nonce (each up to MAX_FIELD characters, the nonce
 # JSON-escaped when not ASCII: up to 12 characters each), base64url-encoded: well under 64 KiB
 MAX_CODE = 65536
+# A client assertion with its certificate chain in x5c (MSAL's public_certificate) runs to a few KiB
+MAX_ASSERTION = 16384
 # The device code grant: RFC 8628's name (MSAL, v2.0) and Entra v1's own (ADAL); either is taken at either endpoint
 DEVICE_CODE_GRANTS = ("urn:ietf:params:oauth:grant-type:device_code", "device_code")
 GRANT_TYPES = ("client_credentials", "password", "refresh_token", "authorization_code", *DEVICE_CODE_GRANTS)
@@ -127,20 +129,55 @@ def _missing(name: str) -> EntraError:
     return EntraError(400, "invalid_request", 900144, f"The request body must contain the following parameter: '{name}'.")
 
 
-def _client_authentication() -> tuple[str | None, str | None]:
-    """The app's id and secret: from the form (``client_secret_post``) or from an ``Authorization: Basic`` header
-    (``client_secret_basic``, each part form-encoded first, as RFC 6749 has it); not both ways at once."""
-    client_id, client_secret = _form("client_id"), _form("client_secret")
+def _client_authentication() -> tuple[str | None, str | None, str | None]:
+    """The app's id, and its secret or client assertion: the secret from the form (``client_secret_post``) or
+    from an ``Authorization: Basic`` header (``client_secret_basic``, each part form-encoded first, as RFC 6749
+    has it), the assertion from the form (``private_key_jwt``); one way only."""
+    client_id, client_secret, assertion = _form("client_id"), _form("client_secret"), _client_assertion()
     basic = request.authorization
     if basic is None or basic.type != "basic":
-        return client_id, client_secret
+        if assertion is not None and client_secret is not None:
+            raise _two_ways()
+        return client_id, client_secret, assertion
     basic_id, basic_secret = unquote_plus(basic.username or ""), unquote_plus(basic.password or "")
     if client_secret is not None or (client_id is not None and client_id != basic_id):
         raise EntraError(400, "invalid_request", 90014, "The client is authenticated in two ways: send its secret "
                          "either in the body (client_secret) or in the Authorization header, not both.")
     if len(basic_id) > MAX_FIELD or len(basic_secret) > MAX_FIELD:
         raise EntraError(400, "invalid_request", 90014, "The Authorization header contains an invalid value.")
-    return basic_id or None, basic_secret or None
+    if assertion is not None and basic_secret:
+        raise _two_ways()
+    return basic_id or None, basic_secret or None, assertion
+
+
+def _two_ways() -> EntraError:
+    return EntraError(400, "invalid_request", 90014, "The client is authenticated in two ways: send either its "
+                      "secret (client_secret) or a client assertion (client_assertion), not both.")
+
+
+def _client_assertion() -> str | None:
+    """A client assertion (``private_key_jwt``): ``client_assertion_type`` (RFC 7523's JWT bearer type) with
+    ``client_assertion``, a JWT the app signed with a certificate's key; None when the request has neither."""
+    kind, assertion = _form("client_assertion_type"), _form("client_assertion", MAX_ASSERTION)
+    if kind is None and assertion is None:
+        return None
+    if kind is None:
+        raise _missing("client_assertion_type")
+    if kind != identity_service.CLIENT_ASSERTION_TYPE:
+        raise EntraError(400, "invalid_request", 90014, f"The request body contains an invalid value for "
+                         f"'client_assertion_type': only '{identity_service.CLIENT_ASSERTION_TYPE}' is supported.")
+    if assertion is None:
+        raise _missing("client_assertion")
+    return assertion
+
+
+def _read_assertion(token: str | None) -> identity_service.ClientAssertion | None:
+    if token is None:
+        return None
+    try:
+        return tokens.read_client_assertion(token, public_url=current_app.config["PUBLIC_URL"])
+    except tokens.TokenRejected as exc:
+        raise EntraError(401, "invalid_client", 50027, "JWT token is invalid or malformed.") from exc
 
 
 def _no_client_secret() -> EntraError:
@@ -234,9 +271,10 @@ def _token(tenant: str, version: str) -> Response:
         raise _missing("grant_type")
     if grant_type not in GRANT_TYPES:
         raise EntraError(400, "unsupported_grant_type", 70003, f"The app requested an unsupported grant type '{grant_type[:100]}'.")
-    client_id, client_secret = _client_authentication()
+    client_id, client_secret, assertion_token = _client_authentication()
     if client_id is None:
         raise _missing("client_id")
+    assertion = _read_assertion(assertion_token)
     redemption = _code_redemption(version) if grant_type == "authorization_code" else None
     device = _device_redemption(version) if grant_type in DEVICE_CODE_GRANTS else None
     code = redemption.code if redemption is not None else None
@@ -252,7 +290,7 @@ def _token(tenant: str, version: str) -> Response:
     asked = set((scope or "").split()) | set((code.scope or "").split() if code else ())  # openid, offline_access
     user_name = password = refresh = None
     if grant_type == "client_credentials":
-        if client_secret is None:
+        if client_secret is None and assertion is None:
             raise _no_client_secret()
     elif grant_type == "password":
         user_name, password = _form("username"), _form("password")
@@ -262,9 +300,10 @@ def _token(tenant: str, version: str) -> Response:
             raise _missing("password")
     elif grant_type == "refresh_token":
         refresh = _refresh_grant(_form("refresh_token"))
-    elif redemption is not None and client_secret is None and not authorize.is_loopback(redemption.redirect_uri):
-        # a code sent to a web app's redirect URI is redeemed by that app, with its secret (Entra's rule for
-        # confidential clients): a code caught on its way is no use without it
+    elif (redemption is not None and client_secret is None and assertion is None
+          and not authorize.is_loopback(redemption.redirect_uri)):
+        # a code sent to a web app's redirect URI is redeemed by that app, with its secret or a client assertion
+        # (Entra's rule for confidential clients): a code caught on its way is no use without it
         raise _no_client_secret()
     services = current_app.extensions["services"]
 
@@ -275,7 +314,7 @@ def _token(tenant: str, version: str) -> Response:
     try:
         grant = identity_service.grant_token(
             services, tenant=tenant, client_id=client_id, client_secret=client_secret, user_name=user_name, password=password,
-            refresh=refresh, redemption=redemption, device=device,
+            refresh=refresh, redemption=redemption, device=device, assertion=assertion,
         )
         journal(grant.principal.workspace.id, grant.now)
         fault = _fault(grant.principal.workspace.id)
@@ -371,6 +410,8 @@ def _refusal(exc) -> EntraError:
     if isinstance(exc, identity_service.InvalidClientSecret):
         return EntraError(401, "invalid_client", 7000215, exc.description + " Ensure the secret being sent in the request "
                           "is the client secret value, not the client secret ID.")
+    if isinstance(exc, identity_service.InvalidClientAssertion):
+        return EntraError(401, "invalid_client", exc.entra_code, exc.description)
     if isinstance(exc, identity_service.UnknownUser):
         return EntraError(400, "invalid_grant", 50034, exc.description)
     if isinstance(exc, identity_service.GrantRefused):
@@ -410,7 +451,7 @@ def _openid_configuration(tenant: str, version: str) -> Response:
     oauth = f"{base}/oauth2/v2.0" if version == "2.0" else f"{base}/oauth2"
     body = {
         "token_endpoint": f"{oauth}/token",
-        "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+        "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt", "client_secret_basic"],
         "jwks_uri": f"{base}/discovery/v2.0/keys" if version == "2.0" else f"{base}/discovery/keys",
         "response_modes_supported": ["query", "fragment", "form_post"],
         "subject_types_supported": ["pairwise"],

@@ -22,6 +22,7 @@ from sandbox.services.identity import (
     AUTHORIZATION_CODE_LIFETIME,
     REFRESH_TOKEN_LIFETIME,
     AuthorizationCode,
+    ClientAssertion,
     Principal,
     RefreshGrant,
     credential_stamp,
@@ -198,6 +199,63 @@ def read_refresh(token: str, *, secret_key: str) -> RefreshGrant:
         raise TokenRejected("The refresh token is malformed.")
     issued, expires = (datetime.fromtimestamp(t, UTC) for t in times)
     return RefreshGrant(claims["tid"], claims["oid"], claims["appid"], issued, expires, claims["stamp"])
+
+
+# --- client assertions (private_key_jwt): an app's proof of a certificate's key, instead of its secret ----------
+# RS256 (MSAL with a SHA-1 thumbprint: x5t) or PS256 (MSAL with a public certificate: x5t#S256), as Entra takes.
+ASSERTION_ALGORITHMS = ("RS256", "PS256")
+
+
+def _thumbprint(value) -> str | None:
+    """A header's x5t or x5t#S256 (base64url of the digest, padded or not) as hex in upper case; None when absent
+    or not base64url."""
+    if not isinstance(value, str) or not value or len(value) > 100:
+        return None
+    try:
+        return base64.urlsafe_b64decode(value.rstrip("=") + "=" * (-len(value.rstrip("=")) % 4)).hex().upper()
+    except ValueError:
+        return None
+
+
+def _seconds(value) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TokenRejected("The client assertion's exp and nbf are numbers.")
+    return float(value)
+
+
+def read_client_assertion(token: str, *, public_url: str) -> ClientAssertion:
+    """What a client assertion says, read without its signature: the certificate to check it with is the one its
+    header names (``ClientAssertion.signed_by`` checks it). TokenRejected when it is no JWT."""
+    try:
+        header = jwt.get_unverified_header(token)
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError as exc:
+        raise TokenRejected("The client assertion is not a JWT.") from exc
+    audiences = claims.get("aud")
+    audiences = [audiences] if isinstance(audiences, str) else audiences if isinstance(audiences, list) else []
+    algorithm = header.get("alg")
+
+    def signed_by(certificate_pem: str) -> bool:
+        from cryptography import x509
+
+        if algorithm not in ASSERTION_ALGORITHMS:
+            return False
+        key = x509.load_pem_x509_certificate(certificate_pem.encode("ascii")).public_key()
+        try:
+            jwt.api_jws.decode(token, key, algorithms=[algorithm])
+        except jwt.PyJWTError:
+            return False
+        return True
+
+    text = [claims.get(name) if isinstance(claims.get(name), str) else None for name in ("iss", "sub")]
+    return ClientAssertion(
+        sha1_thumbprint=_thumbprint(header.get("x5t")), sha256_thumbprint=_thumbprint(header.get("x5t#S256")),
+        issuer=text[0], subject=text[1], audiences=tuple(a for a in audiences if isinstance(a, str)),
+        expires=_seconds(claims.get("exp")), not_before=_seconds(claims.get("nbf")), public_url=public_url,
+        signed_by=signed_by,
+    )
 
 
 # --- authorization codes (the authorize endpoint gives them, grant_type=authorization_code takes them) ----
