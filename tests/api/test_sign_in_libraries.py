@@ -1,7 +1,7 @@
 """Drive the sandbox's sign-in with Microsoft's own libraries, unchanged but for their authority (the sandbox,
 over HTTPS: neither takes another): MSAL for Python as an integration in production does (App-only with a
-secret, App+User from the authorization code flow's browser sign-in, from the device code flow or from a kept
-refresh token, the secure application model, silently from MSAL's cache after), and ADAL, which older
+secret or a certificate, App+User from the authorization code flow's browser sign-in, from the device code flow or
+from a kept refresh token, the secure application model, silently from MSAL's cache after), and ADAL, which older
 integrations and the Partner Center SDK's samples still use."""
 
 from __future__ import annotations
@@ -184,6 +184,59 @@ def test_adal_device_code(https_sandbox, live_tenant, monkeypatch):
     confirmed = http.post(f"{url}/v1/customers/{customer}/agreements", json=agreement_body(), timeout=10,
                           headers={"Authorization": f"Bearer {token['accessToken']}"})
     assert confirmed.status_code == 201, confirmed.text
+
+
+@pytest.fixture(scope="module")
+def app_certificate():
+    from .test_client_assertion import make_certificate
+
+    return make_certificate()
+
+
+def registered_certificate(https_sandbox, tenant: dict, certificate) -> None:
+    url, http, _ = https_sandbox
+    response = http.post(f"{url}/_sandbox/tenants/{tenant['id']}/applications/{tenant['application']['clientId']}"
+                         "/certificates", json={"certificate": certificate.pem}, timeout=10)
+    assert response.status_code == 201, response.text
+
+
+@pytest.mark.parametrize("credential", ["thumbprint", "public_certificate"])
+def test_app_only_with_a_certificate(https_sandbox, live_tenant, app_certificate, credential):
+    """MSAL's certificate credential: with a SHA-1 thumbprint it signs RS256 with x5t; with the public certificate
+    (and no thumbprint) PS256 with x5t#S256 and the certificate in x5c."""
+    url, http, _ = https_sandbox
+    registered_certificate(https_sandbox, live_tenant, app_certificate)
+    given = {"thumbprint": app_certificate.sha1} if credential == "thumbprint" else {"public_certificate": app_certificate.pem}
+    app = msal.ConfidentialClientApplication(
+        live_tenant["application"]["clientId"], client_credential={"private_key": app_certificate.key_pem, **given},
+        authority=f"{url}/{live_tenant['id']}", validate_authority=False, http_client=http)
+    result = app.acquire_token_for_client(scopes=[f"{RESOURCE}/.default"])
+
+    assert "access_token" in result, result
+    listed = http.get(f"{url}/v1/customers", headers={"Authorization": f"Bearer {result['access_token']}"}, timeout=10)
+    assert listed.status_code == 200
+
+
+def test_adal_app_only_with_a_certificate(https_sandbox, live_tenant, app_certificate, monkeypatch):
+    """ADAL's certificate credential: RS256 with x5t, its audience the v1 token endpoint."""
+    url, http, certificate = https_sandbox
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(certificate.cert))  # ADAL's own requests read it
+    registered_certificate(https_sandbox, live_tenant, app_certificate)
+    context = adal.AuthenticationContext(f"{url}/{live_tenant['id']}", validate_authority=False)
+    token = context.acquire_token_with_client_certificate(RESOURCE, live_tenant["application"]["clientId"],
+                                                          app_certificate.key_pem, app_certificate.sha1)
+    listed = http.get(f"{url}/v1/customers", headers={"Authorization": f"Bearer {token['accessToken']}"}, timeout=10)
+    assert listed.status_code == 200
+
+
+def test_an_unregistered_certificate_is_msals_invalid_client(https_sandbox, live_tenant, app_certificate):
+    url, http, _ = https_sandbox
+    app = msal.ConfidentialClientApplication(
+        live_tenant["application"]["clientId"],
+        client_credential={"private_key": app_certificate.key_pem, "thumbprint": app_certificate.sha1},
+        authority=f"{url}/{live_tenant['id']}", validate_authority=False, http_client=http)
+    result = app.acquire_token_for_client(scopes=[f"{RESOURCE}/.default"])
+    assert (result["error"], result["error_codes"]) == ("invalid_client", [700027])
 
 
 def test_a_wrong_secret_is_msals_invalid_client(https_sandbox, live_tenant):
