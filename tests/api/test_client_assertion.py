@@ -203,8 +203,11 @@ def test_a_secret_and_an_assertion_together_are_400(client, tenant, certificate)
         ({"client_assertion_type": None}, 400, "invalid_request", 900144),
         ({"client_assertion": None}, 400, "invalid_request", 900144),
         ({"client_assertion": "not.a.jwt"}, 401, "invalid_client", 50027),
+        ({"client_assertion": jwt.encode({"exp": 1}, "k" * 32).replace(
+            jwt.encode({"exp": 1}, "k" * 32).split(".")[1],
+            base64.urlsafe_b64encode(b'{"exp": NaN}').decode().rstrip("="))}, 401, "invalid_client", 50027),
     ],
-    ids=["wrong-type", "no-type", "no-assertion", "malformed"],
+    ids=["wrong-type", "no-type", "no-assertion", "malformed", "nan-exp"],
 )
 def test_a_badly_formed_client_assertion(client, tenant, certificate, changes, status, error, code):
     register(client, tenant, certificate)

@@ -11,6 +11,7 @@ import base64
 import functools
 import hashlib
 import json
+import math
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -220,8 +221,8 @@ def _thumbprint(value) -> str | None:
 def _seconds(value) -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TokenRejected("The client assertion's exp and nbf are numbers.")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise TokenRejected("The client assertion's exp and nbf are numbers.")  # (JSON's NaN and Infinity too)
     return float(value)
 
 
