@@ -508,7 +508,16 @@ class TokenRequestIn(Schema):
         "description": "urn:ietf:params:oauth:grant-type:device_code (RFC 8628, v2.0) and device_code (Entra v1's "
                        "name) are the device code grant, either taken at either endpoint"})
     client_id = fields.String(required=True)
-    client_secret = fields.String(metadata={"description": "required for client_credentials; checked when given"})
+    client_secret = fields.String(metadata={"description": "required for client_credentials unless a client assertion "
+                                                           "authenticates the app; checked when given"})
+    client_assertion_type = fields.String(metadata={
+        "enum": ["urn:ietf:params:oauth:client-assertion-type:jwt-bearer"],
+        "description": "with client_assertion, instead of client_secret (private_key_jwt)"})
+    client_assertion = fields.String(metadata={
+        "description": "a JWT the app signed (RS256 or PS256) with the key of a certificate registered for it (POST "
+                       "/_sandbox/tenants/{tenant}/applications/{client_id}/certificates): header x5t or x5t#S256 "
+                       "naming it; iss = sub = client_id; aud = this token endpoint's URL; exp and nbf on the real "
+                       "clock, 5 minutes' leeway"})
     resource = fields.String(metadata={"description": "v1 endpoint: https://api.partnercenter.microsoft.com "
                                                       "(authorization_code, device code: optional when the authorization "
                                                       "or device code request named it)"})
