@@ -230,6 +230,33 @@ def test_app_user_password_grant_with_an_assertion(client, tenant, certificate):
     assert token_v2(client, tenant, form).status_code == 200
 
 
+def test_a_web_apps_authorization_code_redeems_with_an_assertion(client, tenant, certificate):
+    """A code sent to an https redirect URI needs the app's authentication: a client assertion is one."""
+    from .test_authorization_code import code_of
+
+    register(client, tenant, certificate)
+    web = "https://partner-tool.example/signin-callback"
+    code = code_of(client, tenant, redirect_uri=web)
+    form = assertion_form(tenant, assertion(tenant, certificate), grant_type="authorization_code", code=code,
+                          redirect_uri=web, scope=f"{RESOURCE}/user_impersonation")
+    response = token_v2(client, tenant, form)
+    assert response.status_code == 200, response.get_json()
+    assert claims_of(response.get_json()["access_token"])["upn"] == user_of(tenant, "AdminAgent")["userName"]
+
+
+def test_a_device_code_poll_with_an_assertion(client, tenant, certificate):
+    from .test_device_code import approved, poll
+
+    register(client, tenant, certificate)
+    flow = approved(client, tenant)
+    response = poll(client, tenant, flow["device_code"], client_assertion_type=ASSERTION_TYPE,
+                    client_assertion=assertion(tenant, certificate))
+    assert response.status_code == 200, response.get_json()
+    wrong = poll(client, tenant, approved(client, tenant)["device_code"], client_assertion_type=ASSERTION_TYPE,
+                 client_assertion=assertion(tenant, make_certificate()))  # a certificate the app never registered
+    entra_error(wrong, 401, "invalid_client", 700027)
+
+
 # --- the control API: registering, listing and removing an app's certificates -------------------------------
 
 
