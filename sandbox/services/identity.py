@@ -480,6 +480,10 @@ class SignInClient:
     tenant_id: str
     partner_name: str
 
+    @classmethod
+    def of(cls, app: Application, partner: Partner) -> SignInClient:
+        return cls(app.client_id, app.name, partner.id, partner.name)
+
 
 def _app_of(uow, tenant: str, client_id: str) -> tuple[Application, Partner]:
     """The app registration ``client_id`` names and its partner, if it belongs to the tenant named in the path
@@ -496,7 +500,7 @@ def sign_in_client(ctx: ServiceContext, tenant: str, client_id: str) -> SignInCl
     or an alias); UnknownApplication otherwise, as the token endpoint's."""
     with ctx.unit_of_work() as uow:
         app, partner = _app_of(uow, tenant, client_id)
-        return SignInClient(app.client_id, app.name, partner.id, partner.name)
+        return SignInClient.of(app, partner)
 
 
 @dataclass(frozen=True)
@@ -528,7 +532,7 @@ def start_device_flow(ctx: ServiceContext, *, tenant: str, client_id: str, versi
                     "approved_at": None, "redeemed_at": None,
                 }
                 uow.repo.add_device_authorization(**row)
-                client = SignInClient(app.client_id, app.name, partner.id, partner.name)
+                client = SignInClient.of(app, partner)
             return DeviceFlow(DeviceAuthorization.from_row(row), device_code, client)
         except IntegrityError:  # a user code drawn twice (1 in 32**9), or the tenant deleted meanwhile
             if attempt == 7:
@@ -574,7 +578,7 @@ def device_sign_in(ctx: ServiceContext, typed: str) -> DeviceSignIn:
             raise UserCodeUnknown()
         if as_utc(ctx.now_in(workspace)) >= asked.expires:
             raise UserCodeExpired()
-        return DeviceSignIn(asked, SignInClient(app.client_id, app.name, partner.id, partner.name))
+        return DeviceSignIn(asked, SignInClient.of(app, partner))
 
 
 def approve_device_code(ctx: ServiceContext, typed: str, *, user_name: str, password: str) -> DeviceSignIn:

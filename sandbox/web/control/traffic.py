@@ -43,7 +43,7 @@ SECRET_NAMES = frozenset(
 )
 # In a form (the token endpoint's), ``code`` is an authorization code (or v1's device code), ``code_verifier`` its
 # PKCE secret and ``device_code`` a device code; in a JSON body ``code`` is an error's number. Forms are always
-# parsed and redacted (no quick check by stems).
+# parsed and redacted; query strings (form-encoded too) are, when their quick check finds a stem of these names.
 FORM_SECRET_NAMES = SECRET_NAMES | {"code", "code_verifier", "device_code"}
 SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "x-sandbox-key", "proxy-authorization",
                             "x-csrftoken", "x-csrf-token"})
@@ -232,6 +232,7 @@ def _body(raw: bytes, mimetype: str):
 
 # Every secret's name holds one of these: a text without them names no secret (four scans, not twelve).
 _SECRET_STEMS = (b"password", b"secret", b"token", b"assertion")
+_FORM_SECRET_STEMS = (*_SECRET_STEMS, b"code")
 
 
 @dataclass(frozen=True)
@@ -248,10 +249,10 @@ class _Unread:
         return _body(self.raw, self.mimetype)
 
 
-def _names_a_secret(lowered: bytes) -> bool:
+def _names_a_secret(lowered: bytes, stems: tuple[bytes, ...] = _SECRET_STEMS) -> bool:
     """Whether a lower-cased text could name a secret (it may also name something harmless: then it is
-    redacted at once, which changes nothing)."""
-    return any(stem in lowered for stem in _SECRET_STEMS)
+    redacted at once, which changes nothing); ``stems``: a form's (a query's) stems, or a JSON body's."""
+    return any(stem in lowered for stem in stems)
 
 
 _last_kept: tuple = (None, None)  # (raw body, as kept): an answer sent again as the same bytes object
@@ -348,8 +349,8 @@ def _kept_query(query_string: str) -> dict | str:
 def _plain(query_string: str) -> bool:
     """Nothing encoded could spell a secret's name. Decided once per string: an integration sends the same
     queries again and again."""
-    lowered = query_string.lower().encode()
-    return query_string.isascii() and "%" not in query_string and not _names_a_secret(lowered) and b"code" not in lowered
+    return (query_string.isascii() and "%" not in query_string
+            and not _names_a_secret(query_string.lower().encode(), _FORM_SECRET_STEMS))
 
 
 def _shown(body):

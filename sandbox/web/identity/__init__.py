@@ -135,24 +135,22 @@ def _client_authentication() -> tuple[str | None, str | None, str | None]:
     has it), the assertion from the form (``private_key_jwt``); one way only."""
     client_id, client_secret, assertion = _form("client_id"), _form("client_secret"), _client_assertion()
     basic = request.authorization
-    if basic is None or basic.type != "basic":
-        if assertion is not None and client_secret is not None:
+    if basic is not None and basic.type == "basic":
+        basic_id, basic_secret = unquote_plus(basic.username or ""), unquote_plus(basic.password or "")
+        if len(basic_id) > MAX_FIELD or len(basic_secret) > MAX_FIELD:
+            raise EntraError(400, "invalid_request", 90014, "The Authorization header contains an invalid value.")
+        if client_secret is not None or (client_id is not None and client_id != basic_id):
             raise _two_ways()
-        return client_id, client_secret, assertion
-    basic_id, basic_secret = unquote_plus(basic.username or ""), unquote_plus(basic.password or "")
-    if client_secret is not None or (client_id is not None and client_id != basic_id):
-        raise EntraError(400, "invalid_request", 90014, "The client is authenticated in two ways: send its secret "
-                         "either in the body (client_secret) or in the Authorization header, not both.")
-    if len(basic_id) > MAX_FIELD or len(basic_secret) > MAX_FIELD:
-        raise EntraError(400, "invalid_request", 90014, "The Authorization header contains an invalid value.")
-    if assertion is not None and basic_secret:
+        client_id, client_secret = basic_id or None, basic_secret or None
+    if assertion is not None and client_secret is not None:
         raise _two_ways()
-    return basic_id or None, basic_secret or None, assertion
+    return client_id, client_secret, assertion
 
 
 def _two_ways() -> EntraError:
-    return EntraError(400, "invalid_request", 90014, "The client is authenticated in two ways: send either its "
-                      "secret (client_secret) or a client assertion (client_assertion), not both.")
+    return EntraError(400, "invalid_request", 90014, "The client is authenticated in more than one way: send its "
+                      "secret in the body (client_secret) or in the Authorization header, or a client assertion "
+                      "(client_assertion), one of them only.")
 
 
 def _client_assertion() -> str | None:
@@ -331,6 +329,15 @@ def _token(tenant: str, version: str) -> Response:
         resource = resource or grant.device.resource
         scope = scope or (grant.device.scope if version == "2.0" else None)
         asked |= set((grant.device.scope or "").split())
+    return _json(_token_answer(grant, version, resource=resource, scope=scope, asked=asked,
+                               nonce=code.nonce if code else None, client_info=_form("client_info") == "1"))
+
+
+def _token_answer(grant, version: str, *, resource: str | None, scope: str | None, asked: set[str],
+                  nonce: str | None, client_info: bool) -> dict:
+    """The token endpoint's answer for a grant, as Entra words it at ``version``: the access token, and for a
+    user the refresh token, id token and client_info as the request (``asked``: its scopes) and Entra's rules
+    have them."""
     lifetime = int(current_app.config["TOKEN_LIFETIME_SECONDS"])
     secret_key = current_app.config["SECRET_KEY"]
     token, claims = tokens.issue(grant.principal, now=grant.now, lifetime_seconds=lifetime, secret_key=secret_key, version=version)
@@ -353,11 +360,10 @@ def _token(tenant: str, version: str) -> Response:
     if grant.principal.user is not None:  # what OpenID Connect clients keep (MSAL: its account, for silent calls)
         if "openid" in asked:
             body["id_token"] = tokens.issue_id_token(grant.principal, now=grant.now, lifetime_seconds=lifetime,
-                                                     secret_key=secret_key, version=version,
-                                                     nonce=code.nonce if code else None)
-        if _form("client_info") == "1":
+                                                     secret_key=secret_key, version=version, nonce=nonce)
+        if client_info:
             body["client_info"] = tokens.client_info(grant.principal)
-    return _json(body)
+    return body
 
 
 def _gives_refresh_token(grant, version: str, asked: set[str]) -> bool:
