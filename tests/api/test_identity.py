@@ -174,6 +174,15 @@ def test_methods_other_than_post_are_refused_in_entra_terms(client, tenant, meth
     assert f"Received a {method} request." in body["error_description"]
 
 
+@pytest.mark.parametrize("endpoint", ["oauth2/token", "oauth2/v2.0/token", "oauth2/devicecode", "oauth2/v2.0/devicecode"])
+def test_options_names_the_methods_the_refusal_names(client, tenant, endpoint):
+    response = client.options(f"/{tenant['id']}/{endpoint}")
+    assert response.status_code == 200
+    assert response.headers["Allow"] == "POST, OPTIONS"
+    refused = entra_error(client.get(f"/{tenant['id']}/{endpoint}"), 400, "invalid_request", 900561)
+    assert "only accepts POST, OPTIONS requests" in refused["error_description"]
+
+
 def test_json_bodies_are_refused_in_entra_terms(client, tenant):
     entra_error(client.post(f"/{tenant['id']}/oauth2/token", json=app_form(tenant)), 400, "invalid_request", 900144)
 

@@ -38,8 +38,10 @@ _RESOURCES = {
     tokens.PARTNER_CENTER_APP_ID,
 }
 _OIDC_SCOPES = {"openid", "profile", "offline_access", "email"}
-# Routed so that Entra's own 400 / AADSTS900561 answers them, not the REST API's 405 (OPTIONS and HEAD: Flask's)
-_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+# Routed so that Entra's own 400 / AADSTS900561 answers them, not the REST API's 405 (HEAD: Flask's, as a GET);
+# OPTIONS is answered with what 900561 says is accepted (``posted_for_tenant``)
+_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+ACCEPTED_METHODS = "POST, OPTIONS"
 MAX_FIELD = 2048
 # An authorization code carries its request's redirect URI and nonce (each up to MAX_FIELD characters, the nonce
 # JSON-escaped when not ASCII: up to 12 characters each), base64url-encoded: well under 64 KiB
@@ -253,11 +255,18 @@ def user_sign_in_scope(version: str, tenant: str, read, grant_type: str, *,
     return " ".join(s for s in dict.fromkeys((read("scope") or "").split()) if s in _OIDC_SCOPES) or None, resource
 
 
+def preflight() -> Response | None:
+    """An OPTIONS request to a token or device-code endpoint: answered, empty, with the methods it accepts."""
+    if request.method != "OPTIONS":
+        return None
+    return Response(status=200, headers={"Allow": ACCEPTED_METHODS})
+
+
 def posted_for_tenant(tenant: str) -> None:
     """A token or device-code request: POSTed (else Entra's 900561) and for a known ``{tenant}``."""
     if request.method != "POST":
         raise EntraError(400, "invalid_request", 900561,
-                         f"The endpoint only accepts POST, OPTIONS requests. Received a {request.method} request.")
+                         f"The endpoint only accepts {ACCEPTED_METHODS} requests. Received a {request.method} request.")
     _check_tenant(tenant)
 
 
@@ -511,14 +520,14 @@ def user_realm(user_name: str):
                   "cloud_audience_urn": "urn:federation:MicrosoftOnline"})
 
 
-@bp.route("/<tenant>/oauth2/token", methods=_METHODS)
+@bp.route("/<tenant>/oauth2/token", methods=_METHODS, provide_automatic_options=False)
 def token_v1(tenant: str):
-    return _token(tenant, "1.0")
+    return preflight() or _token(tenant, "1.0")
 
 
-@bp.route("/<tenant>/oauth2/v2.0/token", methods=_METHODS)
+@bp.route("/<tenant>/oauth2/v2.0/token", methods=_METHODS, provide_automatic_options=False)
 def token_v2(tenant: str):
-    return _token(tenant, "2.0")
+    return preflight() or _token(tenant, "2.0")
 
 
 from . import authorize, device  # noqa: E402  (register the authorize and device code routes on ``bp``)

@@ -18,6 +18,7 @@ from sandbox.services import identity as identity_service
 from sandbox.web.pages import protect_forms
 
 from . import (
+    _METHODS,
     MAX_FIELD,
     _form,
     _json,
@@ -25,6 +26,7 @@ from . import (
     _refusal,
     bp,
     posted_for_tenant,
+    preflight,
     user_sign_in_scope,
 )
 from .authorize import (
@@ -71,14 +73,14 @@ def _device_code(tenant: str, version: str) -> Response:
     return _json(body)
 
 
-@bp.route("/<tenant>/oauth2/devicecode", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+@bp.route("/<tenant>/oauth2/devicecode", methods=_METHODS, provide_automatic_options=False)
 def devicecode_v1(tenant: str):
-    return _device_code(tenant, "1.0")
+    return preflight() or _device_code(tenant, "1.0")
 
 
-@bp.route("/<tenant>/oauth2/v2.0/devicecode", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+@bp.route("/<tenant>/oauth2/v2.0/devicecode", methods=_METHODS, provide_automatic_options=False)
 def devicecode_v2(tenant: str):
-    return _device_code(tenant, "2.0")
+    return preflight() or _device_code(tenant, "2.0")
 
 
 # --- the /devicelogin page ---------------------------------------------------------------------------------
