@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sandbox.domain.errors import NotFound, Unauthorized
+from sandbox.domain.errors import Unauthorized
 from sandbox.domain.model import Application, Partner, PartnerUser, Workspace
 from sandbox.store.repository import principal_records
 
@@ -49,16 +49,6 @@ def authenticate_user(ctx: ServiceContext, user_name: str, password: str) -> Pri
         return Principal(require_workspace(uow, user.workspace_id), partner, user, None)
 
 
-def authenticate_application(ctx: ServiceContext, client_id: str, client_secret: str | None) -> Principal:
-    """An app registration; the secret is checked when given (client credentials)."""
-    with ctx.unit_of_work() as uow:
-        app = uow.repo.application(client_id or "")
-        if app is None or (client_secret is not None and not check_secret(app.secret_hash, client_secret)):
-            raise Unauthorized("Invalid client id or client secret.")
-        partner = uow.repo.partner(app.workspace_id, app.partner_id)
-        return Principal(require_workspace(uow, app.workspace_id), partner, None, app)
-
-
 def principal_for(ctx: ServiceContext, *, user_id: str | None, client_id: str | None, partner_id: str) -> Principal:
     """Rebuild the caller from a token's claims; anything deleted since then no longer signs in.
 
@@ -80,15 +70,6 @@ def _principal(records: tuple, partner_id: str) -> Principal:
     if workspace is None or partner is None:
         raise Unauthorized("The token's tenant no longer exists.")
     return Principal(workspace, partner, user, app)
-
-
-def workspace_now(ctx: ServiceContext, workspace_id: str):
-    """The instant on a tenant's clock (token issue and expiry use it)."""
-    with ctx.unit_of_work() as uow:
-        try:
-            return ctx.now_in(require_workspace(uow, workspace_id))
-        except NotFound as exc:
-            raise Unauthorized("Unknown tenant.") from exc
 
 
 def credential_stamp(user: PartnerUser) -> str:
