@@ -9,6 +9,7 @@ from sandbox.domain.clock import TenantClock
 from sandbox.domain.model import Application, Partner, PartnerUser, Workspace
 
 from .context import ServiceContext, require_workspace
+from .identity import RegisteredCertificate
 
 
 @dataclass
@@ -23,6 +24,7 @@ class TenantSummary:
     partners: list[Partner]
     users: list[PartnerUser]
     applications: list[Application]
+    certificates: dict[str, list[RegisteredCertificate]]  # by the app's client id
     customer_count: int
     clock: ClockReading
 
@@ -34,11 +36,14 @@ def read_clock(ctx: ServiceContext, workspace: Workspace) -> ClockReading:
 def get_tenant(ctx: ServiceContext, workspace_id: str) -> TenantSummary:
     with ctx.unit_of_work() as uow:
         workspace = require_workspace(uow, workspace_id)
+        applications = uow.repo.applications(workspace_id)
         return TenantSummary(
             workspace=workspace,
             partners=uow.repo.partners(workspace_id),
             users=uow.repo.users(workspace_id),
-            applications=uow.repo.applications(workspace_id),
+            applications=applications,
+            certificates={a.client_id: [RegisteredCertificate.from_row(row) for row in uow.repo.certificates(a.client_id)]
+                          for a in applications},
             customer_count=len(uow.repo.customers(workspace_id)),
             clock=read_clock(ctx, workspace),
         )

@@ -267,6 +267,10 @@ def test_the_control_api_registers_lists_and_deletes_certificates(client, tenant
     listed = client.get(certificates_url(tenant))
     assert listed.status_code == 200
     assert {c["thumbprint"] for c in listed.get_json()["items"]} == {certificate.sha1, second.sha1}
+    apps = client.get(f"/_sandbox/tenants/{tenant['id']}").get_json()["applications"]
+    mine = next(a for a in apps if a["clientId"] == tenant["application"]["clientId"])
+    assert mine["certificates"] == listed.get_json()["items"]  # the tenant's view shows them with its apps
+    assert all(a["certificates"] == [] for a in apps if a is not mine)
 
     again = client.post(certificates_url(tenant), json={"certificate": certificate.pem})
     assert_classic_error(again, 409)

@@ -130,7 +130,9 @@ def get_tenant(tenant_id):
         id=ws.id, name=ws.name, kind=ws.kind.value, seed=ws.seed,
         partners=[{"id": p.id, "name": p.name, "kind": p.kind.value, "providerId": p.provider_id} for p in summary.partners],
         users=[{"userName": u.user_name, "role": u.role.value, "partnerId": u.partner_id} for u in summary.users],
-        applications=[{"clientId": a.client_id, "partnerId": a.partner_id} for a in summary.applications],
+        applications=[{"clientId": a.client_id, "partnerId": a.partner_id,
+                       "certificates": [certificate_json(c) for c in summary.certificates[a.client_id]]}
+                      for a in summary.applications],
         customerCount=summary.customer_count,
         clock=clock_json(summary.clock),
     )
