@@ -33,14 +33,14 @@ class Certificate:
     sha256: str
 
 
-def make_certificate(*, days: float = 365, key=None) -> Certificate:
-    """A self-signed certificate with an RSA 2048 key (Entra's certificate credentials), valid ``days`` from now
-    (negative: expired)."""
+def make_certificate(*, days: float = 365, key=None, not_before_days: float = -400) -> Certificate:
+    """A self-signed certificate with an RSA 2048 key (Entra's certificate credentials), valid from
+    ``not_before_days`` to ``days`` from now (negative: in the past)."""
     key = key or rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "partner-app")])
     now = datetime.datetime.now(datetime.UTC)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=400))
+            .serial_number(x509.random_serial_number()).not_valid_before(now + datetime.timedelta(days=not_before_days))
             .not_valid_after(now + datetime.timedelta(days=days)).sign(key, hashes.SHA256()))
     key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption()).decode()
@@ -153,6 +153,43 @@ def test_an_assertion_that_does_not_authenticate_the_app_is_401_invalid_client(c
     entra_error(response, 401, "invalid_client", code)
 
 
+@pytest.mark.parametrize("claim", ["exp", "nbf"])
+def test_a_signed_time_past_a_floats_range_is_malformed(client, tenant, certificate, claim):
+    register(client, tenant, certificate)
+    signed = assertion(tenant, certificate, **{claim: 10 ** 400})
+    entra_error(token_v2(client, tenant, assertion_form(tenant, signed)), 401, "invalid_client", 50027)
+
+
+def test_an_audience_on_the_host_the_client_reached_is_taken(client, tenant, certificate):
+    """A client given the sandbox under another name than its public URL (localhost for 127.0.0.1) builds its
+    audience from that name, as ADAL does: the request's own host is the sandbox too."""
+    register(client, tenant, certificate)
+    signed = assertion(tenant, certificate, aud=f"https://localhost:8443/{tenant['id']}/oauth2/v2.0/token")
+    response = client.post(f"/{tenant['id']}/oauth2/v2.0/token", data=assertion_form(tenant, signed),
+                           base_url="https://localhost:8443")
+    assert response.status_code == 200, response.get_json()
+    other = client.post(f"/{tenant['id']}/oauth2/v2.0/token", data=assertion_form(tenant, signed),
+                        base_url="https://127.0.0.1:8443")  # an audience of another host than this one's
+    entra_error(other, 401, "invalid_client", 700023)
+
+
+@pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")  # PyJWT's, signing the test's assertion
+def test_an_rsa_key_under_2048_bits_registers_but_does_not_sign_in(client, tenant):
+    small = make_certificate(key=rsa.generate_private_key(public_exponent=65537, key_size=1024))
+    register(client, tenant, small)
+    body = entra_error(token_v2(client, tenant, assertion_form(tenant, assertion(tenant, small))),
+                       401, "invalid_client", 700027)
+    assert "RSA key size 1024 is less than the minimum required 2048 bits" in body["error_description"]
+
+
+def test_a_certificate_not_valid_yet_registers_but_does_not_sign_in(client, tenant):
+    future = make_certificate(not_before_days=30)
+    register(client, tenant, future)
+    body = entra_error(token_v2(client, tenant, assertion_form(tenant, assertion(tenant, future))),
+                       401, "invalid_client", 700027)
+    assert "not yet valid" in body["error_description"]
+
+
 def test_five_minutes_of_clock_skew_are_forgiven(client, tenant, certificate):
     register(client, tenant, certificate)
     now = int(time.time())
@@ -206,8 +243,10 @@ def test_a_secret_and_an_assertion_together_are_400(client, tenant, certificate)
         ({"client_assertion": jwt.encode({"exp": 1}, "k" * 32).replace(
             jwt.encode({"exp": 1}, "k" * 32).split(".")[1],
             base64.urlsafe_b64encode(b'{"exp": NaN}').decode().rstrip("="))}, 401, "invalid_client", 50027),
+        ({"client_assertion": "eyJhbGciOiJub25lIn0." + base64.urlsafe_b64encode(
+            b'{"exp": 1' + b"0" * 400 + b"}").decode().rstrip("=") + "."}, 401, "invalid_client", 50027),
     ],
-    ids=["wrong-type", "no-type", "no-assertion", "malformed", "nan-exp"],
+    ids=["wrong-type", "no-type", "no-assertion", "malformed", "nan-exp", "exp-past-a-float"],
 )
 def test_a_badly_formed_client_assertion(client, tenant, certificate, changes, status, error, code):
     register(client, tenant, certificate)
@@ -318,6 +357,25 @@ def ec_certificate_pem() -> str:
 )
 def test_bad_certificate_bodies_are_400(client, tenant, body):
     assert_classic_error(client.post(certificates_url(tenant), json=body), 400)
+    assert client.get(certificates_url(tenant)).get_json()["items"] == []
+
+
+def rsa_certificate_der_changed(old: str, new: str) -> str:
+    """A PEM certificate whose DER has ``old`` (hex, found once) replaced by ``new``: it still parses, its
+    signature unchecked, but its key may not."""
+    der = x509.load_pem_x509_certificate(make_certificate().pem.encode()).public_bytes(serialization.Encoding.DER)
+    assert der.count(bytes.fromhex(old)) == 1
+    changed = x509.load_der_x509_certificate(der.replace(bytes.fromhex(old), bytes.fromhex(new)))
+    return changed.public_bytes(serialization.Encoding.PEM).decode()
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("2A864886F70D010101", "2A864886F70D010163"),  # the key's algorithm: rsaEncryption made unknown (...1.1.99)
+    ("0203010001", "0203000001"),  # the public exponent 65537 made a non-minimal 1
+], ids=["unknown-key-algorithm", "bad-exponent"])
+def test_a_certificate_whose_key_cant_be_read_is_400(client, tenant, old, new):
+    response = client.post(certificates_url(tenant), json={"certificate": rsa_certificate_der_changed(old, new)})
+    assert_classic_error(response, 400)
     assert client.get(certificates_url(tenant)).get_json()["items"] == []
 
 

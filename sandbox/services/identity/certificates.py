@@ -20,6 +20,8 @@ CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 # An assertion's exp and nbf are on the real clock (its maker's: MSAL's), not the tenant's, give or take 5 minutes
 ASSERTION_CLOCK_SKEW = timedelta(minutes=5)
 MAX_CERTIFICATE_PEM = 16384
+# Entra refuses an assertion signed with a smaller RSA key (at the token endpoint; the upload takes it)
+MIN_RSA_KEY_BITS = 2048
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,9 @@ class ClientAssertion:
     audiences: tuple[str, ...]
     expires: float | None
     not_before: float | None
-    public_url: str  # the sandbox's, whose token endpoints the audience names
+    base_urls: tuple[str, ...]  # the sandbox's, whose token endpoints the audience names: its public URL, and the
+    # URL the request reached it by (a client that names the sandbox otherwise, localhost for 127.0.0.1, builds its
+    # audience from the authority it was given)
     signed_by: Callable[[str], bool] = field(repr=False, compare=False)
 
 
@@ -69,12 +73,15 @@ def _parse_certificate(pem: str):
     if not isinstance(pem, str) or len(pem) > MAX_CERTIFICATE_PEM or "-----BEGIN CERTIFICATE-----" not in pem:
         raise InvalidRequestInput("certificate: a PEM certificate (-----BEGIN CERTIFICATE-----) is expected.",
                                   data=["certificate: not a PEM certificate"])
+    from cryptography.exceptions import UnsupportedAlgorithm
+
     try:
         cert = x509.load_pem_x509_certificate(pem.encode("ascii", "strict"))
-    except (ValueError, UnicodeEncodeError) as exc:
+        key = cert.public_key()  # an RSA key of exponent 1, a modulus of 0, an algorithm unknown: it can't be built
+    except (ValueError, UnicodeEncodeError, UnsupportedAlgorithm) as exc:
         raise InvalidRequestInput("certificate: the PEM certificate can't be read.",
                                   data=["certificate: not a PEM certificate"]) from exc
-    if not isinstance(cert.public_key(), rsa.RSAPublicKey):
+    if not isinstance(key, rsa.RSAPublicKey):
         raise InvalidRequestInput("certificate: Entra's certificate credentials have an RSA key (RS256, PS256).",
                                   data=["certificate: not an RSA key"])
     return cert
@@ -139,6 +146,15 @@ def _check_assertion(uow, assertion: ClientAssertion, tenant: str, app: Applicat
         raise refused(InvalidClientAssertion(700027, (
             f"Client assertion failed signature validation. [Reason - The key used is expired., Thumbprint of key "
             f"used by client: '{named}', Configured key expired on {as_utc(row['not_after']).strftime('%Y-%m-%dT%H:%M:%SZ')}.]")))
+    certificate = _parse_certificate(row["certificate"])  # as it was registered: it parses
+    if certificate.not_valid_before_utc > real_now:  # the sandbox's wording: Entra's is not published
+        raise refused(InvalidClientAssertion(700027, (
+            f"Client assertion failed signature validation. [Reason - The key used is not yet valid., Thumbprint of "
+            f"key used by client: '{named}', Configured key is valid from "
+            f"{certificate.not_valid_before_utc.strftime('%Y-%m-%dT%H:%M:%SZ')}.]")))
+    if (bits := certificate.public_key().key_size) < MIN_RSA_KEY_BITS:
+        raise refused(InvalidClientAssertion(
+            700027, f"RSA key size {bits} is less than the minimum required {MIN_RSA_KEY_BITS} bits."))
     if not assertion.signed_by(row["certificate"]):
         raise refused(InvalidClientAssertion(700027, (
             "Client assertion contains an invalid signature. [Reason - The provided signature value did not match "
@@ -149,9 +165,9 @@ def _check_assertion(uow, assertion: ClientAssertion, tenant: str, app: Applicat
                                                  "parameter. Review the documentation at "
                                                  "https://docs.microsoft.com/azure/active-directory/develop/"
                                                  "active-directory-certificate-credentials ."))
-    base = assertion.public_url.rstrip("/").lower()
+    bases = {base.rstrip("/").lower() for base in assertion.base_urls}
     names = {(tenant or "").strip().lower(), partner.id.lower(), partner.domain.lower()}
-    endpoints = {f"{base}/{name}/oauth2/{version}token" for name in names for version in ("v2.0/", "")}
+    endpoints = {f"{base}/{name}/oauth2/{version}token" for base in bases for name in names for version in ("v2.0/", "")}
     if not any(aud.rstrip("/").lower() in endpoints for aud in assertion.audiences):
         raise refused(InvalidClientAssertion(700023, "Client assertion audience claim does not match Realm issuer. Review "
                                                  "the documentation at https://docs.microsoft.com/azure/"

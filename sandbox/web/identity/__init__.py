@@ -175,7 +175,7 @@ def _read_assertion(token: str | None) -> identity_service.ClientAssertion | Non
     if token is None:
         return None
     try:
-        return tokens.read_client_assertion(token, public_url=current_app.config["PUBLIC_URL"])
+        return tokens.read_client_assertion(token, base_urls=(current_app.config["PUBLIC_URL"], request.host_url))
     except tokens.TokenRejected as exc:
         raise EntraError(401, "invalid_client", 50027, "JWT token is invalid or malformed.") from exc
 

@@ -221,12 +221,19 @@ def _thumbprint(value) -> str | None:
 def _seconds(value) -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise TokenRejected("The client assertion's exp and nbf are numbers.")  # (JSON's NaN and Infinity too)
-    return float(value)
+    malformed = TokenRejected("The client assertion's exp and nbf are numbers.")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise malformed
+    try:
+        seconds = float(value)  # an integer past a float's range overflows
+    except OverflowError:
+        raise malformed from None
+    if not math.isfinite(seconds):  # JSON's NaN and Infinity
+        raise malformed
+    return seconds
 
 
-def read_client_assertion(token: str, *, public_url: str) -> ClientAssertion:
+def read_client_assertion(token: str, *, base_urls: tuple[str, ...]) -> ClientAssertion:
     """What a client assertion says, read without its signature: the certificate to check it with is the one its
     header names (``ClientAssertion.signed_by`` checks it). TokenRejected when it is no JWT."""
     try:
@@ -254,7 +261,7 @@ def read_client_assertion(token: str, *, public_url: str) -> ClientAssertion:
     return ClientAssertion(
         sha1_thumbprint=_thumbprint(header.get("x5t")), sha256_thumbprint=_thumbprint(header.get("x5t#S256")),
         issuer=text[0], subject=text[1], audiences=tuple(a for a in audiences if isinstance(a, str)),
-        expires=_seconds(claims.get("exp")), not_before=_seconds(claims.get("nbf")), public_url=public_url,
+        expires=_seconds(claims.get("exp")), not_before=_seconds(claims.get("nbf")), base_urls=base_urls,
         signed_by=signed_by,
     )
 
