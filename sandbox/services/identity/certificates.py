@@ -14,7 +14,7 @@ from sandbox.domain.errors import Conflict, InvalidRequestInput, NotFound
 from sandbox.domain.model import Application, Partner
 
 from ..context import ServiceContext, require_workspace
-from .errors import InvalidClientAssertion, _entra_instant
+from .errors import InvalidClientAssertion, entra_instant
 
 CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 # An assertion's exp and nbf are on the real clock (its maker's: MSAL's), not the tenant's, give or take 5 minutes
@@ -125,7 +125,7 @@ def delete_certificate(ctx: ServiceContext, tenant_id: str, client_id: str, thum
             raise NotFound(f"The application has no certificate '{thumbprint[:100]}'.")
 
 
-def _check_assertion(uow, assertion: ClientAssertion, tenant: str, app: Application, partner: Partner, real_now: datetime,
+def check_assertion(uow, assertion: ClientAssertion, tenant: str, app: Application, partner: Partner, real_now: datetime,
                      refused) -> None:
     """A client assertion authenticates ``app`` when a certificate registered for it, named by the header's x5t
     (or x5t#S256) and not expired, signed it; its iss and sub are the app's client id; its aud is one of the
@@ -176,7 +176,7 @@ def _check_assertion(uow, assertion: ClientAssertion, tenant: str, app: Applicat
     if (assertion.expires is None or assertion.expires <= now - skew
             or (assertion.not_before is not None and assertion.not_before > now + skew)):
         raise refused(InvalidClientAssertion(700024, "Client assertion is not within its valid time range. Current time: "
-                                                 f"{_entra_instant(real_now)}, assertion valid from "
+                                                 f"{entra_instant(real_now)}, assertion valid from "
                                                  f"{_epoch_instant(assertion.not_before)}, expiry time of assertion "
                                                  f"{_epoch_instant(assertion.expires)}. Review the documentation at "
                                                  "https://docs.microsoft.com/azure/active-directory/develop/"
@@ -187,6 +187,6 @@ def _epoch_instant(seconds: float | None) -> str:
     if seconds is None:
         return "(none)"
     try:
-        return _entra_instant(datetime.fromtimestamp(seconds, UTC))
+        return entra_instant(datetime.fromtimestamp(seconds, UTC))
     except (OverflowError, OSError, ValueError):
         return str(seconds)[:40]

@@ -13,7 +13,7 @@ from sandbox.domain.clock import as_utc
 from sandbox.domain.model import Application, Partner, PartnerUser
 
 from .errors import GrantRefused
-from .principals import _still_signed_in
+from .principals import still_signed_in
 
 # Entra's authorization codes are short-lived; the sandbox's last 10 minutes of the tenant's clock.
 AUTHORIZATION_CODE_LIFETIME = timedelta(minutes=10)
@@ -59,7 +59,7 @@ def pkce_challenge(verifier: str, method: str) -> str:
     return verifier
 
 
-def _code_user(uow, redemption: CodeRedemption, asked_under: str, app: Application, partner: Partner, now,
+def code_user(uow, redemption: CodeRedemption, asked_under: str, app: Application, partner: Partner, now,
                refused) -> PartnerUser:
     """The user an authorization code stands for, if the redemption matches the authorization request: the same
     app, tenant, endpoint version and redirect URI, within 10 minutes of its issue on the tenant's clock, the PKCE
@@ -89,4 +89,4 @@ def _code_user(uow, redemption: CodeRedemption, asked_under: str, app: Applicati
         if not hmac.compare_digest(answer.encode(), code.code_challenge.encode()):
             raise refused(GrantRefused(501481, "The Code_Verifier does not match the code_challenge supplied in the "
                                                "authorization request."))
-    return _still_signed_in(uow, code.user_id, code.credential_stamp, partner, code.issued, refused)
+    return still_signed_in(uow, code.user_id, code.credential_stamp, partner, code.issued, refused)

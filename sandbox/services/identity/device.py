@@ -15,8 +15,8 @@ from sandbox.domain.clock import as_utc
 from sandbox.domain.model import Application, Partner, PartnerUser
 
 from ..context import ServiceContext, require_workspace
-from .errors import GrantRefused, _redeemed
-from .principals import SignInClient, _app_of, _still_signed_in, authority
+from .errors import GrantRefused, already_redeemed
+from .principals import SignInClient, app_of, authority, still_signed_in
 
 # POST .../devicecode starts it (a user code for the person, a device code for the app); the person signs in on
 # the /devicelogin page with the user code; the app polls the token endpoint with the device code meanwhile.
@@ -97,7 +97,7 @@ def start_device_flow(ctx: ServiceContext, *, tenant: str, client_id: str, versi
         device_code = secrets.token_urlsafe(96)
         try:
             with ctx.unit_of_work() as uow:
-                app, partner = _app_of(uow, tenant, client_id)
+                app, partner = app_of(uow, tenant, client_id)
                 workspace = require_workspace(uow, app.workspace_id)
                 now = ctx.now_in(workspace)
                 row = {
@@ -116,7 +116,7 @@ def start_device_flow(ctx: ServiceContext, *, tenant: str, client_id: str, versi
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _device_user(uow, redemption: DeviceCodeRedemption, asked_under: str, app: Application, partner: Partner, now,
+def device_user(uow, redemption: DeviceCodeRedemption, asked_under: str, app: Application, partner: Partner, now,
                  refused) -> tuple[PartnerUser, DeviceAuthorization]:
     """The user who signed in for a device code, once they have: the code this sandbox's, asked for this app at
     the endpoint of this version and under this authority, within its 15 minutes on the tenant's clock, not
@@ -136,9 +136,9 @@ def _device_user(uow, redemption: DeviceCodeRedemption, asked_under: str, app: A
         raise refused(GrantRefused(70020, "The provided value for the input parameter 'device_code' is not valid. This "
                                           "device code has expired.", error="expired_token"))
     if asked.redeemed is not None:
-        raise refused(_redeemed())
+        raise refused(already_redeemed())
     if asked.user_id is None:
         raise refused(GrantRefused(70016, "The provided request has not yet been authorized by the user. The user "
                                           "must input their code.", error="authorization_pending"))
-    user = _still_signed_in(uow, asked.user_id, asked.credential_stamp, partner, asked.approved or asked.created, refused)
+    user = still_signed_in(uow, asked.user_id, asked.credential_stamp, partner, asked.approved or asked.created, refused)
     return user, asked

@@ -48,11 +48,11 @@ class GrantRefused(TokenRequestError):
         self.entra_code, self.error = entra_code, error
 
 
-def _entra_instant(moment: datetime) -> str:
+def entra_instant(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.0000000Z")
 
 
-def _redeemed() -> GrantRefused:
+def already_redeemed() -> GrantRefused:
     # Entra's words for a redeemed authorization code (also for a device code: Entra doesn't document that case)
     return GrantRefused(54005, "OAuth2 Authorization code was already redeemed, please retry with a new valid code or "
                                "use an existing refresh token.")

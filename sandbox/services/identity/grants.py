@@ -12,19 +12,19 @@ from sandbox.domain.clock import as_utc
 from sandbox.domain.model import Application, Partner, PartnerUser
 
 from ..context import ServiceContext, check_secret, require_workspace
-from .certificates import ClientAssertion, _check_assertion
-from .codes import AuthorizationCode, CodeRedemption, _code_user
-from .device import DeviceAuthorization, DeviceCodeRedemption, _device_user
+from .certificates import ClientAssertion, check_assertion
+from .codes import AuthorizationCode, CodeRedemption, code_user
+from .device import DeviceAuthorization, DeviceCodeRedemption, device_user
 from .errors import (
     GrantRefused,
     InvalidClientSecret,
     InvalidUserPassword,
     TokenRequestError,
     UnknownUser,
-    _entra_instant,
-    _redeemed,
+    already_redeemed,
+    entra_instant,
 )
-from .principals import Principal, _app_of, _still_signed_in, authority
+from .principals import Principal, app_of, authority, still_signed_in
 
 
 @dataclass
@@ -75,7 +75,7 @@ def grant_token(
     The instant comes from that tenant's clock, so tokens (refresh tokens too) expire on it.
     """
     with ctx.unit_of_work() as uow:
-        app, partner = _app_of(uow, tenant, client_id)
+        app, partner = app_of(uow, tenant, client_id)
         workspace = require_workspace(uow, app.workspace_id)
         now = ctx.now_in(workspace)
 
@@ -86,7 +86,7 @@ def grant_token(
         if client_secret is not None and not check_secret(app.secret_hash, client_secret):
             raise refused(InvalidClientSecret("Invalid client secret provided."))
         if assertion is not None:
-            _check_assertion(uow, assertion, tenant, app, partner, as_utc(ctx.real_now()), refused)
+            check_assertion(uow, assertion, tenant, app, partner, as_utc(ctx.real_now()), refused)
         user = None
         if user_name is not None:
             user = uow.repo.user_by_name(user_name)
@@ -97,10 +97,10 @@ def grant_token(
         if refresh is not None:
             user = _refreshed_user(uow, refresh, app, partner, now, refused)
         if redemption is not None:
-            user = _code_user(uow, redemption, authority(tenant, partner), app, partner, now, refused)
+            user = code_user(uow, redemption, authority(tenant, partner), app, partner, now, refused)
         asked = None
         if device is not None:
-            user, asked = _device_user(uow, device, authority(tenant, partner), app, partner, now, refused)
+            user, asked = device_user(uow, device, authority(tenant, partner), app, partner, now, refused)
         return TokenGrant(Principal(workspace, partner, user, app), now, redemption.code if redemption else None, asked)
 
 
@@ -114,8 +114,8 @@ def _refreshed_user(uow, refresh: RefreshGrant, app: Application, partner: Partn
     if as_utc(now) >= refresh.expires:
         raise refused(GrantRefused(700082, (
             f"The refresh token has expired due to inactivity. The token was issued on "
-            f"{_entra_instant(refresh.issued)} and was inactive for 90.00:00:00.")))
-    return _still_signed_in(uow, refresh.user_id, refresh.credential_stamp, partner, refresh.issued, refused)
+            f"{entra_instant(refresh.issued)} and was inactive for 90.00:00:00.")))
+    return still_signed_in(uow, refresh.user_id, refresh.credential_stamp, partner, refresh.issued, refused)
 
 
 def redeem_code(ctx: ServiceContext, grant: TokenGrant) -> None:
@@ -125,7 +125,7 @@ def redeem_code(ctx: ServiceContext, grant: TokenGrant) -> None:
         with ctx.unit_of_work() as uow:
             uow.repo.redeem_code(grant.principal.workspace.id, grant.code.code_id, ctx.real_now())
     except IntegrityError as exc:
-        error = _redeemed()
+        error = already_redeemed()
         error.workspace_id, error.now = grant.principal.workspace.id, grant.now
         raise error from exc
 
@@ -136,6 +136,6 @@ def redeem_device_code(ctx: ServiceContext, grant: TokenGrant) -> None:
     with ctx.unit_of_work() as uow:
         taken = uow.repo.redeem_device_authorization(grant.device.id, grant.now)
     if not taken:
-        error = _redeemed()
+        error = already_redeemed()
         error.workspace_id, error.now = grant.principal.workspace.id, grant.now
         raise error

@@ -13,7 +13,7 @@ from sandbox.domain.model import Application, Partner, PartnerUser, Workspace
 from sandbox.store.repository import principal_records
 
 from ..context import Actor, ServiceContext, check_secret, require_workspace
-from .errors import GrantRefused, UnknownApplication, _entra_instant
+from .errors import GrantRefused, UnknownApplication, entra_instant
 
 
 @dataclass
@@ -78,14 +78,14 @@ def credential_stamp(user: PartnerUser) -> str:
     return hashlib.sha256(b"mca-sandbox credential\x00" + user.password_hash.encode()).hexdigest()[:16]
 
 
-def _still_signed_in(uow, user_id: str, stamp: str, partner: Partner, issued: datetime, refused) -> PartnerUser:
+def still_signed_in(uow, user_id: str, stamp: str, partner: Partner, issued: datetime, refused) -> PartnerUser:
     """The user a grant (refresh token, authorization code, device code) stands for, while their password is the
     one they had then: Entra revokes a user's grants when the password changes (a tenant's seed remakes them)."""
     user = uow.repo.user(user_id)
     if user is None or user.partner_id != partner.id or credential_stamp(user) != stamp:
         raise refused(GrantRefused(50173, (
             "The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might "
-            f"have changed or reset their password. The grant was issued on '{_entra_instant(issued)}'.")))
+            f"have changed or reset their password. The grant was issued on '{entra_instant(issued)}'.")))
     return user
 
 
@@ -139,7 +139,7 @@ class SignInClient:
         return cls(app.client_id, app.name, partner.id, partner.name)
 
 
-def _app_of(uow, tenant: str, client_id: str) -> tuple[Application, Partner]:
+def app_of(uow, tenant: str, client_id: str) -> tuple[Application, Partner]:
     """The app registration ``client_id`` names and its partner, if it belongs to the tenant named in the path
     (its id, domain, or an alias); UnknownApplication otherwise."""
     app = uow.repo.application(client_id or "")
@@ -153,5 +153,5 @@ def sign_in_client(ctx: ServiceContext, tenant: str, client_id: str) -> SignInCl
     """The app registration ``client_id`` names, if it belongs to the tenant named in the path (its id, domain,
     or an alias); UnknownApplication otherwise, as the token endpoint's."""
     with ctx.unit_of_work() as uow:
-        app, partner = _app_of(uow, tenant, client_id)
+        app, partner = app_of(uow, tenant, client_id)
         return SignInClient.of(app, partner)
