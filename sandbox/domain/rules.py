@@ -268,6 +268,19 @@ def ensure_may_add_customers(role: Role | None, partner_kind: PartnerKind) -> No
         )
 
 
+def may_buy(partner_kind: PartnerKind) -> bool:
+    """Whether the partner places orders and changes subscriptions itself: an indirect reseller doesn't, its
+    indirect provider does for it (as for attesting, R-RES-1: only direct partners work through the API)."""
+    return partner_kind is not PartnerKind.INDIRECT_RESELLER
+
+
+def ensure_may_buy(partner_kind: PartnerKind) -> None:
+    if not may_buy(partner_kind):
+        raise AccessDenied(
+            "Indirect resellers can't place orders or change subscriptions here; your indirect provider does it for you."
+        )
+
+
 def may_request_relationship(role: Role | None) -> bool:
     """An Admin agent or a Sales agent requests a reseller relationship, for any kind of partner (an indirect
     reseller's link names its indirect provider). It takes a user: ``role`` None (App-only) may not."""

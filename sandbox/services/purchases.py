@@ -26,8 +26,25 @@ def _customer_or_404(uow: UnitOfWork, actor: Actor, customer_id: str) -> Custome
     return customer
 
 
-def _subscription_or_404(uow: UnitOfWork, customer: Customer, subscription_id: str) -> Subscription:
-    subscription = uow.repo.subscription(customer.id, subscription_id)
+def _buying_customer(uow: UnitOfWork, actor: Actor, customer_id: str) -> Customer:
+    """The customer, for a purchase or a subscription's change: the caller's partner must have the customer (else
+    404, as confirming acceptance does), then buy for itself (an indirect reseller's provider buys for it: 403 / 2032)."""
+    customer = _customer_or_404(uow, actor, customer_id)
+    partner = uow.repo.partner(actor.workspace_id, actor.partner_id)
+    if partner is None:
+        raise NotFound("Partner not found.")
+    rules.ensure_may_buy(partner.kind)
+    return customer
+
+
+def _partners(uow: UnitOfWork, actor: Actor, customer: Customer) -> tuple[str, ...]:
+    """The partners whose purchases for the customer the caller sees and changes: its own (and its indirect
+    provider's, for an indirect reseller). Another partner of the same customer's are not found, as for any id."""
+    return uow.repo.purchasing_partners(customer.id, actor.partner_id)
+
+
+def _subscription_or_404(uow: UnitOfWork, actor: Actor, customer: Customer, subscription_id: str) -> Subscription:
+    subscription = uow.repo.subscription(customer.id, subscription_id, partners=_partners(uow, actor, customer))
     if subscription is None:
         raise NotFound(f"Subscription {subscription_id} was not found.")
     return subscription
@@ -50,7 +67,7 @@ def create_order(ctx: ServiceContext, actor: Actor, customer_id: str, line_items
         raise InvalidProperty("An order needs at least one line item.", field="lineItems")
     with ctx.unit_of_work() as uow:
         workspace = require_workspace(uow, actor.workspace_id)
-        customer = _customer_or_404(uow, actor, customer_id)
+        customer = _buying_customer(uow, actor, customer_id)
         now = ctx.now_in(workspace)
         offers, names = [], []
         for index, item in enumerate(line_items):
@@ -104,8 +121,8 @@ def update_subscription(
     name = rules.nickname(friendly_name)
     with ctx.unit_of_work() as uow:
         workspace = require_workspace(uow, actor.workspace_id)
-        customer = _customer_or_404(uow, actor, customer_id)
-        subscription = _subscription_or_404(uow, customer, subscription_id)
+        customer = _buying_customer(uow, actor, customer_id)
+        subscription = _subscription_or_404(uow, actor, customer, subscription_id)
         if quantity is not None and quantity != subscription.quantity:
             _gate(ctx, uow, customer, find_offer(subscription.offer_id), ctx.now_in(workspace).date())
             subscription.quantity = quantity
@@ -117,26 +134,29 @@ def update_subscription(
 def list_subscriptions(ctx: ServiceContext, actor: Actor, customer_id: str) -> list[Subscription]:
     with ctx.unit_of_work() as uow:
         customer = _customer_or_404(uow, actor, customer_id)
-        return uow.repo.subscriptions(customer.id)
+        return uow.repo.subscriptions(customer.id, partners=_partners(uow, actor, customer))
 
 
 def get_subscription(ctx: ServiceContext, actor: Actor, customer_id: str, subscription_id: str) -> Subscription:
     with ctx.unit_of_work() as uow:
-        return _subscription_or_404(uow, _customer_or_404(uow, actor, customer_id), subscription_id)
+        return _subscription_or_404(uow, actor, _customer_or_404(uow, actor, customer_id), subscription_id)
 
 
 def get_order(ctx: ServiceContext, actor: Actor, customer_id: str, order_id: str) -> tuple[Order, list[Subscription]]:
     """An order of the customer's (another customer's, even the same partner's, is not found) and its subscriptions."""
     with ctx.unit_of_work() as uow:
         customer = _customer_or_404(uow, actor, customer_id)
-        order = uow.repo.order(customer.id, order_id)
+        partners = _partners(uow, actor, customer)
+        order = uow.repo.order(customer.id, order_id, partners=partners)
         if order is None:
             raise NotFound(f"Order {order_id} was not found.")
-        return order, [s for s in uow.repo.subscriptions(customer.id) if s.order_id == order.id]
+        return order, [s for s in uow.repo.subscriptions(customer.id, partners=partners) if s.order_id == order.id]
 
 
 def list_orders(ctx: ServiceContext, actor: Actor, customer_id: str) -> tuple[list[Order], list[Subscription]]:
     """The customer's orders, oldest first, and the subscriptions they made."""
     with ctx.unit_of_work() as uow:
         customer = _customer_or_404(uow, actor, customer_id)
-        return uow.repo.orders(customer.id), [s for s in uow.repo.subscriptions(customer.id) if s.order_id]
+        partners = _partners(uow, actor, customer)
+        return (uow.repo.orders(customer.id, partners=partners),
+                [s for s in uow.repo.subscriptions(customer.id, partners=partners) if s.order_id])

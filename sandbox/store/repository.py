@@ -359,21 +359,34 @@ class Repository:
 
     # --- purchases -------------------------------------------------------------------------
 
-    def subscriptions(self, customer_id: str) -> list[model.Subscription]:
+    def purchasing_partners(self, customer_id: str, partner_id: str) -> tuple[str, ...]:
+        """Whose purchases for the customer the partner sees: its own and, as an indirect reseller, those of the
+        indirect provider the customer has through it. A customer may have other partners: not theirs."""
+        rel = orm.relationships.c
+        providers = self.session.scalars(select(rel.partner_id).where(rel.customer_id == customer_id,
+                                                                      rel.associated_partner_id == partner_id))
+        return (partner_id, *providers)
+
+    def subscriptions(self, customer_id: str, *, partners: tuple[str, ...] | None = None) -> list[model.Subscription]:
+        """The customer's subscriptions, oldest first: every partner's, or those ``partners`` placed."""
         s = orm.subscriptions.c
-        return list(self.session.scalars(select(model.Subscription).where(s.customer_id == customer_id).order_by(s.created_at)))
+        stmt = select(model.Subscription).where(s.customer_id == customer_id)
+        if partners is not None:
+            stmt = stmt.where(s.partner_id.in_(partners))
+        return list(self.session.scalars(stmt.order_by(s.created_at)))
 
-    def subscription(self, customer_id: str, subscription_id: str) -> model.Subscription | None:
+    def subscription(self, customer_id: str, subscription_id: str, *, partners: tuple[str, ...]) -> model.Subscription | None:
         sub = self.session.get(model.Subscription, subscription_id)
-        return sub if sub is not None and sub.customer_id == customer_id else None
+        return sub if sub is not None and sub.customer_id == customer_id and sub.partner_id in partners else None
 
-    def orders(self, customer_id: str) -> list[model.Order]:
+    def orders(self, customer_id: str, *, partners: tuple[str, ...]) -> list[model.Order]:
         o = orm.orders.c
-        return list(self.session.scalars(select(model.Order).where(o.customer_id == customer_id).order_by(o.created_at, o.id)))
+        stmt = select(model.Order).where(o.customer_id == customer_id, o.partner_id.in_(partners))
+        return list(self.session.scalars(stmt.order_by(o.created_at, o.id)))
 
-    def order(self, customer_id: str, order_id: str) -> model.Order | None:
+    def order(self, customer_id: str, order_id: str, *, partners: tuple[str, ...]) -> model.Order | None:
         order = self.session.get(model.Order, order_id)
-        return order if order is not None and order.customer_id == customer_id else None
+        return order if order is not None and order.customer_id == customer_id and order.partner_id in partners else None
 
 
 # --- who is calling, in one read (the API authenticates every request) ----------------------

@@ -180,3 +180,65 @@ def test_in_one_tenant_a_reseller_gets_404_on_its_providers_own_customers(app, c
             other.get_data(as_text=True), *unknown)
     assert customer not in {c["id"] for c in client.get("/v1/customers", headers=headers).get_json()["items"]}
     assert snapshot(app) == before
+
+
+def test_two_partners_of_one_customer_see_and_change_only_their_own_purchases(app, client):
+    """A customer with two partners in one tenant (it accepted the second's relationship link): each partner
+    lists, reads and changes only the orders and subscriptions it placed; the other's are not found."""
+    import random
+
+    from sandbox import seed
+    from sandbox.services import admin_center
+
+    services = app.extensions["services"]
+    demo = seed.create_tenant(services, seed=random.randrange(10**9), demo=True)
+    set_clock(client, demo["id"])
+    direct, provider = (next(p for p in demo["partners"] if p["kind"] == kind) for kind in ("DirectBill", "IndirectProvider"))
+    direct_headers, provider_headers = bearer(request_token(client, direct)), bearer(request_token(client, provider))
+    customer = seed.add_customer(services, demo["id"], state="MCAAttested", partner_id=direct["id"])["id"]
+    admin_center.accept_invitation(services, customer, provider["id"], delegated_admin=False)  # its link, accepted
+    assert client.get(f"/v1/customers/{customer}", headers=provider_headers).status_code == 200
+
+    mine = client.post(f"/v1/customers/{customer}/orders", headers=direct_headers, json=ORDER).get_json()
+    theirs = client.post(f"/v1/customers/{customer}/orders", headers=provider_headers, json=ORDER).get_json()
+    for headers, own, other in ((direct_headers, mine, theirs), (provider_headers, theirs, mine)):
+        subscription = other["lineItems"][0]["subscriptionId"]
+        listed = client.get(f"/v1/customers/{customer}/subscriptions", headers=headers).get_json()["items"]
+        assert own["lineItems"][0]["subscriptionId"] in {s["id"] for s in listed}
+        assert subscription not in {s["id"] for s in listed}
+        orders = client.get(f"/v1/customers/{customer}/orders", headers=headers).get_json()["items"]
+        assert [o["id"] for o in orders if o["id"] in (own["id"], other["id"])] == [own["id"]]
+        before = snapshot(app)
+        for method, path, body in [("GET", f"/v1/customers/{customer}/orders/{other['id']}", None),
+                                   ("GET", f"/v1/customers/{customer}/subscriptions/{subscription}", None),
+                                   ("PATCH", f"/v1/customers/{customer}/subscriptions/{subscription}",
+                                    {"quantity": 7, "friendlyName": "renamed by the other partner"})]:
+            response = client.open(path, method=method, headers=headers, json=body)
+            assert response.status_code == 404 and response.get_json()["code"] == 1000, (method, path, response.get_json())
+        assert snapshot(app) == before
+
+
+@pytest.mark.parametrize("role", ["AdminAgent", None], ids=["App+User", "App-only"])
+def test_an_indirect_reseller_sees_its_providers_purchases_but_places_and_changes_none(app, client, role):
+    """Its indirect provider buys for the customers they share (403 / 2032 for the reseller, nothing stored);
+    the reseller still lists what the provider bought for them."""
+    reseller = client.post("/_sandbox/tenants", json={"kind": "IndirectReseller", "customers": 1}).get_json()
+    set_clock(client, reseller["id"])
+    customer = reseller["customers"][0]["id"]
+    provider = bearer(request_token(client, reseller["provider"]))
+    assert client.post(f"/v1/customers/{customer}/agreements", headers=provider,
+                       json=agreement_body(dateAgreed="2020-03-01T00:00:00Z")).status_code == 201
+    order = client.post(f"/v1/customers/{customer}/orders", headers=provider, json=ORDER).get_json()
+    subscription = order["lineItems"][0]["subscriptionId"]
+    headers = bearer(request_token(client, reseller, role))
+
+    before = snapshot(app)
+    for method, path, body in [("POST", f"/v1/customers/{customer}/orders", ORDER),
+                               ("PATCH", f"/v1/customers/{customer}/subscriptions/{subscription}", {"quantity": 3}),
+                               ("PATCH", f"/v1/customers/{customer}/subscriptions/{subscription}", {"friendlyName": "x"})]:
+        response = client.open(path, method=method, headers=headers, json=body)
+        assert response.status_code == 403 and response.get_json()["code"] == 2032, (method, body, response.get_json())
+    assert snapshot(app) == before
+    listed = client.get(f"/v1/customers/{customer}/subscriptions", headers=headers).get_json()["items"]
+    assert [s["id"] for s in listed] == [subscription]
+    assert client.get(f"/v1/customers/{customer}/orders/{order['id']}", headers=headers).status_code == 200

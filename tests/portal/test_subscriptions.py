@@ -8,8 +8,9 @@ import re
 import pytest
 
 from sandbox.domain.errors import AgreementRequired
+from sandbox.web.portal import texts
 
-from .helpers import page_text, set_clock
+from .helpers import Portal, page_text, set_clock, user_of
 
 AZURE_PLAN = "DZH318Z0BPS6:0001"
 BUSINESS_STANDARD = "CFQ7TTC0LH18:0001"
@@ -132,3 +133,28 @@ def test_the_table_shows_each_subscriptions_nickname(portal, client, admin):
     assert '<th scope="col">Offer</th><th scope="col">Nickname</th><th scope="col">Quantity</th>' in text
     assert "<td>Azure for R&D</td>" in text and "Cloud spend" not in text
     assert "<td>Microsoft 365 Business Standard</td>" in text  # the seeded subscription: the offer's name
+
+
+def test_an_indirect_reseller_sees_its_providers_subscriptions_but_neither_buys_nor_changes_seats(client, portal):
+    """Its indirect provider buys for the customers they share: the reseller's tab lists the subscriptions, says
+    who buys, offers no form, and refuses a purchase or a seat change posted straight to its address (403)."""
+    reseller = client.post("/_sandbox/tenants", json={"kind": "IndirectReseller", "customers": 1}).get_json()
+    set_clock(client, reseller["id"])
+    customer = reseller["customers"][0]["id"]
+    provider_portal = Portal(client.application.test_client())
+    provider_portal.sign_in(user_of(reseller["provider"], "AdminAgent"))
+    assert provider_portal.post(f"/dashboard/customers/{customer}/agreement", {
+        "first_name": "Ann", "last_name": "Lee", "email": "ann@example.com", "date_agreed": "2020-03-01",
+    }).status_code == 302
+    assert provider_portal.post(subscriptions_url(customer), {"offer": BUSINESS_STANDARD, "quantity": "7"}).status_code == 302
+
+    portal.sign_in(user_of(reseller, "AdminAgent"))
+    text = page_text(portal.get(subscriptions_url(customer)))
+    assert "Microsoft 365 Business Standard" in text and texts.PROVIDER_BUYS in text
+    assert ">Add subscription</button>" not in text and "Save quantity of" not in text
+    subscription = re.search(r'/subscriptions/([0-9a-f-]{36})"', page_text(provider_portal.get(subscriptions_url(customer))))
+    refused = portal.post(subscriptions_url(customer), {"offer": BUSINESS_STANDARD, "quantity": "3"})
+    assert refused.status_code == 403 and "your indirect provider does it for you" in page_text(refused)
+    assert portal.post(f"{subscriptions_url(customer)}/{subscription.group(1)}", {"quantity": "9"}).status_code == 403
+    text = page_text(provider_portal.get(subscriptions_url(customer)))  # nothing bought, no seat changed
+    assert text.count("Save quantity of") == 1 and re.search(rf'id="q-{subscription.group(1)}"[^>]*value="7"', text)

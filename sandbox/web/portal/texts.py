@@ -12,6 +12,8 @@ from urllib.parse import quote
 # "Appropriate roles" (rules.CUSTOMER_ADDING_ROLES, rules.RELATIONSHIP_REQUESTING_ROLES); the wording is ours.
 CANNOT_ADD_CUSTOMERS = "Only a Global admin, an Admin agent or a Sales agent can add customers."
 CANNOT_REQUEST_RELATIONSHIP = "Only an Admin agent or a Sales agent can request a reseller relationship."
+# Why an indirect reseller's Subscriptions tab offers no purchase nor seat change (rules.may_buy)
+PROVIDER_BUYS = "Your indirect provider places orders and changes subscriptions for your customers."
 
 # A4 "PLAUSIBLE template": two paragraphs plus the link (R-OPT2-REL-2).
 RESELLER_SUBJECT = "Request for a reseller relationship with {partner}"

@@ -634,6 +634,8 @@ def _render_subscriptions(customer_id: str, *, status: int = 200, alert: str = "
         customer=customer,
         subscriptions=subscriptions,
         offers_options=[(offer.id, offer.name) for offer in OFFERS.values()],
+        may_buy=rules.may_buy(_kind()),  # an indirect reseller's provider buys for it
+        provider_buys=texts.PROVIDER_BUYS,
         add=add or forms.Parsed(values={"quantity": "1"}),
         row=row,  # (subscription id, typed quantity, message) of a refused change
         alert=alert,
