@@ -263,6 +263,7 @@ def test_dotnets_default_date_comes_back_as_iso_8601(client, headers, customer_i
         agreement_body(primaryContact={**agreement_body()["primaryContact"], "middleName": "X"}),
         agreement_body(primaryContact={**agreement_body()["primaryContact"], "firstName": "T" * 101}),
         agreement_body(primaryContact={**agreement_body()["primaryContact"], "firstName": "Tan\u0000ia"}),
+        agreement_body(primaryContact={**agreement_body()["primaryContact"], "firstName": "Tan\u0085ia"}),  # C1 (NEL)
         {**agreement_body(), "TemplateID": MCA_TEMPLATE},
     ],
 )
