@@ -12,6 +12,7 @@ from api.helpers import (
     MCA_TEMPLATE,
     add_customer,
     agreement_body,
+    assert_classic_error,
     bearer,
     customer_body,
     request_token,
@@ -313,3 +314,16 @@ def test_bad_control_requests_are_4xx_and_change_nothing(app, client, world):
     assert snapshot(app) == before
     assert client.get(f"/_sandbox/tenants/{tenant_id}/clock").get_json() == clock
     add_customer(client, tenant_id)  # and the control API still works
+
+
+@pytest.mark.parametrize(("raw", "says"), [
+    (b'{"quantity": 3', "Expecting ',' delimiter: line 1 column 15 (char 14)"),  # the parser's place, kept
+    (b'{"quantity": "\xff"}', "it is not UTF-8 text (byte 14)."),
+    (b"[" * 100_000 + b"]" * 100_000, "it nests too deeply."),
+    (b'{"quantity": ' + b"9" * 5000 + b"}", "a number has too many digits."),
+], ids=["syntax", "not-utf8", "deep", "long-number"])
+def test_a_body_that_is_not_json_says_why_in_the_services_words(client, world, raw, says):
+    method, path, _ = writes(world)["updateSubscription"]
+    response = client.open(path, method=method, headers={**world["headers"], "Content-Type": "application/json"}, data=raw)
+    body = assert_classic_error(response, 400, 800002)
+    assert body["description"] == f"The request body is not valid JSON: {says}"
