@@ -238,3 +238,17 @@ def test_over_https_a_portal_post_needs_a_same_origin_referer(https_sandbox, liv
             assert answer.status_code == status, (referer, answer.status_code)
             if status == 400:
                 assert "The form can&#39;t be sent" in answer.text
+
+
+def test_the_libraries_fast_sign_in_works_over_https(page: Page, https_sandbox, live_tenant):
+    """The step library's Given "... is signed in to Partner Center" posts the sign-in form without rendering
+    it (``submit_form_over_http``): over HTTPS it must send the Referer a browser would, or a partner's suite
+    against a shared HTTPS sandbox fails before its first When."""
+    from sandbox.testing.browser import submit_form_over_http
+
+    admin = user_of(live_tenant, "AdminAgent")
+    answer = submit_form_over_http(page.context, PartnerCenterSignIn.PATH,
+                                   {"User name": admin["userName"], "Password": admin["password"]})
+    assert answer.ok and PartnerCenterSignIn.PATH not in answer.url, (answer.status, answer.url)
+    shell = AccountPage(page).open(live_tenant["customers"][0]["id"])  # the context's session is signed in
+    expect(shell.heading(live_tenant["customers"][0]["companyName"])).to_be_visible()

@@ -24,9 +24,10 @@ pytestmark = pytest.mark.browser
 NOT_A_PARTNERS = ("-p", "no:hypothesispytest", "-p", "no:schemathesis", "-p", "no:anyio")
 
 
-def run_pytest(folder: Path, *args: str) -> subprocess.CompletedProcess:
-    """pytest in ``folder``, as a partner's CI would start it (no variable pointing at this repository)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "MCA_SANDBOX_")) and k != "PYTHONPATH"}
+def run_pytest(folder: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """pytest in ``folder``, as a partner's CI would start it (no variable pointing at this repository; ``env``
+    adds the partner's own)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "MCA_SANDBOX_")) and k != "PYTHONPATH"} | (env or {})
     return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *NOT_A_PARTNERS, *args],
                           cwd=folder, env=env, capture_output=True, text=True, timeout=300)
 
@@ -152,3 +153,35 @@ def test_headless_runs_drive_chromiums_headless_shell_and_headed_runs_the_full_b
 
     monkeypatch.setenv(browser.CHROMIUM_ENV, "/opt/my/chrome")
     assert browser.find_chromium() == browser.find_chromium(headless=False) == "/opt/my/chrome"
+
+
+SELF_SIGNED_CONFTEST = """
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "ignore_https_errors": True}
+"""
+
+
+def test_the_example_partner_suite_passes_against_a_shared_https_sandbox_with_a_control_key(tmp_path):
+    """A team's shared sandbox: served elsewhere over HTTPS with its own certificate and a control key. The
+    suite names it by URL and reads the key from the server's own variable (MCA_SANDBOX_CONTROL_API_KEY),
+    trusting the certificate through the variables its README gives; its browser scenario signs in with the
+    step library's fast form post, which must carry a same-origin Referer over HTTPS."""
+    from sandbox.testing.server import LiveServer
+    from sandbox.tls import self_signed
+
+    suite = tmp_path / "partner-suite"
+    shutil.copytree(EXAMPLE, suite)
+    with (suite / "conftest.py").open("a") as conftest:  # the example README's lines for a self-signed certificate
+        conftest.write(SELF_SIGNED_CONFTEST)
+    certificate = self_signed(tmp_path / "tls")
+    key = "team-key-" + os.urandom(8).hex()
+    with LiveServer({"CONTROL_API_KEY": key}, certificate=certificate) as server:
+        trust = {name: str(certificate.cert) for name in ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS")}
+        finished = run_pytest(suite, "-q", f"--sandbox-url={server.url}",
+                              env={"MCA_SANDBOX_CONTROL_API_KEY": key, **trust})
+    assert finished.returncode == 0, finished.stdout[-4000:] + finished.stderr[-2000:]

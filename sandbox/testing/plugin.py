@@ -159,6 +159,12 @@ def external_url(config: pytest.Config) -> str | None:
     return url.rstrip("/") if url else None
 
 
+def control_key() -> str:
+    """The key of an external sandbox's control API: the server's own variable, MCA_SANDBOX_CONTROL_API_KEY
+    (MCA_SANDBOX_CONTROL_KEY, the name this plugin read before, still works)."""
+    return os.environ.get("MCA_SANDBOX_CONTROL_API_KEY") or os.environ.get("MCA_SANDBOX_CONTROL_KEY", "")
+
+
 @pytest.fixture(scope="session")
 def sandbox(pytestconfig):
     """The sandbox of this run (of this xdist worker): external by URL, or started here."""
@@ -166,7 +172,7 @@ def sandbox(pytestconfig):
 
     url = external_url(pytestconfig)
     if url:
-        running = Sandbox.connect(url, key=os.environ.get("MCA_SANDBOX_CONTROL_KEY", ""))
+        running = Sandbox.connect(url, key=control_key())
     else:
         running = Sandbox.start(database_url=pytestconfig.getoption("sandbox_db"),
                                 seed=pytestconfig.getoption("sandbox_seed"))
