@@ -126,7 +126,7 @@ def delete_certificate(ctx: ServiceContext, tenant_id: str, client_id: str, thum
 
 
 def check_assertion(uow, assertion: ClientAssertion, tenant: str, app: Application, partner: Partner, real_now: datetime,
-                     refused) -> None:
+                    refused) -> None:
     """A client assertion authenticates ``app`` when a certificate registered for it, named by the header's x5t
     (or x5t#S256) and not expired, signed it; its iss and sub are the app's client id; its aud is one of the
     sandbox's token endpoints for this tenant (either version, the tenant as the request named it, or its id or

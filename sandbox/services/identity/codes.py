@@ -60,7 +60,7 @@ def pkce_challenge(verifier: str, method: str) -> str:
 
 
 def code_user(uow, redemption: CodeRedemption, asked_under: str, app: Application, partner: Partner, now,
-               refused) -> PartnerUser:
+              refused) -> PartnerUser:
     """The user an authorization code stands for, if the redemption matches the authorization request: the same
     app, tenant, endpoint version and redirect URI, within 10 minutes of its issue on the tenant's clock, the PKCE
     verifier answering the challenge, and the user's password unchanged since."""

@@ -117,7 +117,7 @@ def start_device_flow(ctx: ServiceContext, *, tenant: str, client_id: str, versi
 
 
 def device_user(uow, redemption: DeviceCodeRedemption, asked_under: str, app: Application, partner: Partner, now,
-                 refused) -> tuple[PartnerUser, DeviceAuthorization]:
+                refused) -> tuple[PartnerUser, DeviceAuthorization]:
     """The user who signed in for a device code, once they have: the code this sandbox's, asked for this app at
     the endpoint of this version and under this authority, within its 15 minutes on the tenant's clock, not
     redeemed yet, and the user's password unchanged since their sign-in."""
