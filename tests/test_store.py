@@ -32,7 +32,7 @@ def test_migrations_build_exactly_the_schema_the_code_maps(tmp_path):
         diff = compare_metadata(MigrationContext.configure(connection), metadata)
         version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     assert diff == []
-    assert version == head_revision() == "0005"
+    assert version == head_revision() == "0006"
 
 
 @pytest.mark.skipif(not pg_slice.ENABLED, reason="the PostgreSQL slice is off")
@@ -62,7 +62,7 @@ def blank_database_url(request, tmp_path):
 def _copy_rows(source, target) -> None:
     """Every row of ``source`` (a database at head) into ``target`` (an older schema), in the columns the older
     schema has: a database as a sandbox of that version kept it."""
-    from sqlalchemy import MetaData, select
+    from sqlalchemy import Column, MetaData, Table, select
 
     old = MetaData()
     old.reflect(target)
@@ -72,8 +72,10 @@ def _copy_rows(source, target) -> None:
                 continue
             kept = [table.c[column.name] for column in old.tables[table.name].columns]
             rows = [dict(row) for row in reading.execute(select(*kept)).mappings()]
+            # the head's types, but no column of the head's alone, nor their defaults, in the insert
+            older = Table(table.name, MetaData(), *[Column(column.name, column.type) for column in kept])
             if rows:
-                writing.execute(table.insert(), rows)
+                writing.execute(older.insert(), rows)
 
 
 def test_migration_0002_gives_the_subscriptions_of_an_0001_database_their_offers_name(blank_database_url):
@@ -125,6 +127,60 @@ def test_migration_0002_gives_the_subscriptions_of_an_0001_database_their_offers
         some = next(key for key, row in after.items() if row.customer_id == bought)
         purchases.update_subscription(later, actor, bought, some, friendly_name="Head office")
         assert purchases.get_subscription(later, actor, bought, some).friendly_name == "Head office"
+    finally:
+        engine.dispose()
+
+
+def test_migration_0006_lets_the_apps_of_an_0005_database_allow_public_client_flows(blank_database_url):
+    """An 0005 database (no allow_public_client_flows) with tenants of every kind, their apps, a registered
+    certificate and a device code flow, upgraded at the next start: everything is still there, every app allows
+    public client flows (what they all did before), and the token endpoint takes their public clients' grants."""
+    from alembic import command
+    from sqlalchemy import func, inspect, select
+
+    from sandbox.domain.model import PartnerKind
+    from sandbox.services import identity
+    from sandbox.store.db import alembic_config
+    from sandbox.store.orm import application_certificates, applications, device_authorizations
+    from tests.api.test_client_assertion import make_certificate
+
+    source_app = create_app({"DATABASE_URL": "sqlite://"})
+    ctx = source_app.extensions["services"]
+    made = [seed.create_tenant(ctx, kind=kind, customers=1) for kind in PartnerKind]
+    direct = made[0]
+    identity.register_certificate(ctx, direct["id"], direct["application"]["clientId"], make_certificate().pem)
+    identity.start_device_flow(ctx, tenant=direct["id"], client_id=direct["application"]["clientId"], version="2.0",
+                               scope="https://api.partnercenter.microsoft.com/user_impersonation", resource=None)
+    with source_app.extensions["engine"].connect() as connection:
+        before = {row.client_id: row._asdict() for row in connection.execute(select(applications))}
+    assert len(before) == 4  # an indirect reseller's tenant holds its provider's app too
+
+    old = make_engine(blank_database_url)
+    try:
+        command.upgrade(alembic_config(old), "0005")
+        assert "allow_public_client_flows" not in {c["name"] for c in inspect(old).get_columns("applications")}
+        _copy_rows(source_app.extensions["engine"], old)
+    finally:
+        old.dispose()
+
+    upgraded = create_app({"DATABASE_URL": blank_database_url, "PUBLIC_URL": "http://sandbox.test"})  # migrates
+    engine = upgraded.extensions["engine"]
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head_revision()
+            assert compare_metadata(MigrationContext.configure(connection), metadata) == []
+            after = {row.client_id: row._asdict() for row in connection.execute(select(applications))}
+            kept = [connection.execute(select(func.count()).select_from(table)).scalar()
+                    for table in (application_certificates, device_authorizations)]
+        assert after == {key: row | {"allow_public_client_flows": True} for key, row in before.items()}
+        assert kept == [1, 1]
+        client = upgraded.test_client()
+        for tenant in made:  # a public client's password grant: no secret, as before the upgrade
+            admin = next(u for u in tenant["users"] if u["role"] == "AdminAgent")
+            form = {"grant_type": "password", "client_id": tenant["application"]["clientId"],
+                    "username": admin["userName"], "password": admin["password"],
+                    "resource": "https://api.partnercenter.microsoft.com"}
+            assert client.post(f"/{tenant['id']}/oauth2/token", data=form).status_code == 200
     finally:
         engine.dispose()
 

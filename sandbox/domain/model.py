@@ -104,6 +104,9 @@ class Application:
     partner_id: str
     name: str
     secret_hash: str
+    # Entra's "Allow public client flows" (Graph: isFallbackPublicClient): on, the password, refresh token and device
+    # code grants and a loopback redirect URI's code may leave the app's secret out; off, every grant needs it
+    allow_public_client_flows: bool = True
 
 
 @dataclass

@@ -125,6 +125,8 @@ applications = Table(
     Column("partner_id", GUID, ForeignKey("partners.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("name", String(200), nullable=False),
     Column("secret_hash", String(255), nullable=False),
+    # Entra's "Allow public client flows" (migration 0006: on for the apps made before)
+    Column("allow_public_client_flows", Boolean, nullable=False, default=True),
 )
 
 customers = Table(
