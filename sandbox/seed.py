@@ -140,14 +140,19 @@ def create_tenant(
 
 
 def reset_tenant(ctx: ServiceContext, workspace_id: str) -> dict:
-    """Put a tenant back as its seed made it: same ids, same sign-ins, same clock setting."""
+    """Put a tenant back as its seed made it: same ids, same sign-ins, same clock setting. Its apps keep what the
+    control API set for them (certificates, "Allow public client flows"): an app registration outlives a reset."""
     with ctx.unit_of_work() as uow:
         workspace = require_workspace(uow, workspace_id)
+        public_client_flows = {a.client_id: a.allow_public_client_flows for a in uow.repo.applications(workspace_id)}
         uow.repo.delete_workspace_contents(workspace_id)
         workspace = require_workspace(uow, workspace_id)
         rng = random.Random(workspace.seed)
         seeder = _Seeder(ctx, rng, workspace.seed, workspace, ctx.now_in(workspace), [])
         result = _populate(seeder, kind=workspace.kind, customers=workspace.customer_count, demo=workspace.demo)
+        for record in seeder.records:
+            if isinstance(record, Application):
+                record.allow_public_client_flows = public_client_flows.get(record.client_id, True)
         uow.repo.add(*seeder.records)
     result["clock"] = {"now": ctx.now_in(workspace).isoformat(), "frozen": workspace.clock.frozen}
     return result

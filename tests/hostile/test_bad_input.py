@@ -296,6 +296,9 @@ CONTROL_BAD = [
     ("GET", "/_sandbox/tenants/" + "%27%20OR%20%271%27%3D%271", None),
     ("DELETE", "/_sandbox/tenants/" + "%27%20OR%20%271%27%3D%271", None),
     ("POST", "/_sandbox/tenants/" + "%00" + "/reset", None),
+    ("PATCH", "/_sandbox/tenants/{id}/applications/" + "%27%20OR%20%271%27%3D%271", {"allowPublicClientFlows": False}),
+    ("PATCH", "/_sandbox/tenants/{id}/applications/" + "%00", {"allowPublicClientFlows": False}),
+    ("PATCH", "/_sandbox/tenants/" + "%27%20OR%20%271%27%3D%271" + "/applications/x", {"allowPublicClientFlows": False}),
 ]
 
 

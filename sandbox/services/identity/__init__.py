@@ -1,7 +1,8 @@
 """Sign-in, Entra ID style: who is calling (partner users and app registrations), the tokens they are granted
-(client credentials, password, refresh token, authorization code, device code, client assertion), and the
-certificates apps sign their assertions with."""
+(client credentials, password, refresh token, authorization code, device code, client assertion), the
+certificates apps sign their assertions with, and whether an app allows public client flows."""
 
+from .applications import ApplicationSettings, set_public_client_flows
 from .certificates import (
     CLIENT_ASSERTION_TYPE,
     MAX_CERTIFICATE_PEM,
@@ -19,6 +20,7 @@ from .errors import (
     InvalidClientAssertion,
     InvalidClientSecret,
     InvalidUserPassword,
+    MissingClientCredential,
     TokenRequestError,
     UnknownApplication,
     UnknownUser,
@@ -46,6 +48,7 @@ __all__ = [
     "MAX_CERTIFICATE_PEM",
     "REFRESH_TOKEN_LIFETIME",
     "TENANT_ALIASES",
+    "ApplicationSettings",
     "AuthorizationCode",
     "ClientAssertion",
     "CodeRedemption",
@@ -55,6 +58,7 @@ __all__ = [
     "InvalidClientAssertion",
     "InvalidClientSecret",
     "InvalidUserPassword",
+    "MissingClientCredential",
     "Principal",
     "RefreshGrant",
     "RegisteredCertificate",
@@ -77,6 +81,7 @@ __all__ = [
     "redeem_device_code",
     "register_certificate",
     "resolve_tenant",
+    "set_public_client_flows",
     "sign_in_client",
     "start_device_flow",
     "user_realm",

@@ -13,7 +13,8 @@ from sandbox.domain.clock import as_utc
 from sandbox.domain.errors import Conflict, InvalidRequestInput, NotFound
 from sandbox.domain.model import Application, Partner
 
-from ..context import ServiceContext, require_workspace
+from ..context import ServiceContext
+from .applications import tenant_app
 from .errors import InvalidClientAssertion, entra_instant
 
 CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -57,14 +58,6 @@ class RegisteredCertificate:
         return cls(row["thumbprint"], row["thumbprint_sha256"], as_utc(row["not_after"]), as_utc(row["added_at"]))
 
 
-def _tenant_app(uow, tenant_id: str, client_id: str) -> Application:
-    require_workspace(uow, tenant_id)
-    app = uow.repo.application(client_id or "")
-    if app is None or app.workspace_id != tenant_id:
-        raise NotFound(f"The tenant has no application '{client_id[:100]}'.")
-    return app
-
-
 def _parse_certificate(pem: str):
     """An X.509 certificate in PEM (the first, if a chain), with an RSA key: 400 / 800002 otherwise."""
     from cryptography import x509
@@ -101,7 +94,7 @@ def register_certificate(ctx: ServiceContext, tenant_id: str, client_id: str, pe
     }
     try:
         with ctx.unit_of_work() as uow:
-            app = _tenant_app(uow, tenant_id, client_id)
+            app = tenant_app(uow, tenant_id, client_id)
             if uow.repo.certificate(app.client_id, sha1=row["thumbprint"]) is not None:
                 raise Conflict(f"The application has the certificate {row['thumbprint']} already.")
             row.update(client_id=app.client_id, workspace_id=app.workspace_id, added_at=ctx.real_now())
@@ -113,14 +106,14 @@ def register_certificate(ctx: ServiceContext, tenant_id: str, client_id: str, pe
 
 def list_certificates(ctx: ServiceContext, tenant_id: str, client_id: str) -> list[RegisteredCertificate]:
     with ctx.unit_of_work() as uow:
-        app = _tenant_app(uow, tenant_id, client_id)
+        app = tenant_app(uow, tenant_id, client_id)
         return [RegisteredCertificate.from_row(row) for row in uow.repo.certificates(app.client_id)]
 
 
 def delete_certificate(ctx: ServiceContext, tenant_id: str, client_id: str, thumbprint: str) -> None:
     """Remove an app's certificate, named by its SHA-1 thumbprint (any case): its assertions no longer sign in."""
     with ctx.unit_of_work() as uow:
-        app = _tenant_app(uow, tenant_id, client_id)
+        app = tenant_app(uow, tenant_id, client_id)
         if not uow.repo.delete_certificate(app.client_id, thumbprint.strip().upper()):
             raise NotFound(f"The application has no certificate '{thumbprint[:100]}'.")
 

@@ -62,7 +62,7 @@ def approve_device_code(ctx: ServiceContext, typed: str, *, user_name: str, pass
     signing_in = device_sign_in(ctx, typed)
     asked = signing_in.authorization
     grant = grant_token(ctx, tenant=asked.authority, client_id=asked.client_id, client_secret=None,
-                        user_name=user_name, password=password)
+                        user_name=user_name, password=password, interactive=True)
     user = grant.principal.user
     with ctx.unit_of_work() as uow:
         approved = uow.repo.approve_device_authorization(asked.id, user_id=user.id, credential_stamp=credential_stamp(user),

@@ -23,6 +23,12 @@ class InvalidClientSecret(TokenRequestError):
     pass
 
 
+class MissingClientCredential(TokenRequestError):
+    """A confidential client's token request without its secret or a client assertion: Entra's 7000218."""
+
+    default_description = "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."
+
+
 class UnknownUser(TokenRequestError):
     pass
 

@@ -12,6 +12,7 @@ from sandbox.domain.clock import as_utc
 from sandbox.domain.model import Application, Partner, PartnerUser
 
 from ..context import ServiceContext, check_secret, require_workspace
+from .applications import require_client_authentication
 from .certificates import ClientAssertion, check_assertion
 from .codes import AuthorizationCode, CodeRedemption, code_user
 from .device import DeviceAuthorization, DeviceCodeRedemption, device_user
@@ -63,6 +64,7 @@ def grant_token(
     redemption: CodeRedemption | None = None,
     device: DeviceCodeRedemption | None = None,
     assertion: ClientAssertion | None = None,
+    interactive: bool = False,
 ) -> TokenGrant:
     """Who a token is for: the app alone (client credentials) or the app with a user (password grant, a
     refresh token the app was given with an earlier App+User token, an authorization code the user's
@@ -70,8 +72,10 @@ def grant_token(
     ``redeem_code`` or ``redeem_device_code`` once the answer is sure).
 
     The app must belong to the tenant named in the path, and prove it with its secret or a client assertion
-    (``assertion``, signed with a certificate registered for it) when the request gives one; the user must belong
-    to the app's partner.
+    (``assertion``, signed with a certificate registered for it) when the request gives one, and give one when it
+    doesn't allow public client flows (a confidential client); the user must belong to the app's partner.
+    ``interactive``: the user's own sign-in on the authorize or device login page, which never authenticates the
+    app (the token request that redeems its code does).
     The instant comes from that tenant's clock, so tokens (refresh tokens too) expire on it.
     """
     with ctx.unit_of_work() as uow:
@@ -87,6 +91,9 @@ def grant_token(
             raise refused(InvalidClientSecret("Invalid client secret provided."))
         if assertion is not None:
             check_assertion(uow, assertion, tenant, app, partner, as_utc(ctx.real_now()), refused)
+        # before the user, the refresh token or the code: Entra authenticates the client first (nothing is taken)
+        if not interactive:
+            require_client_authentication(app, client_secret is not None or assertion is not None, refused)
         user = None
         if user_name is not None:
             user = uow.repo.user_by_name(user_name)

@@ -92,6 +92,22 @@ class CertificateSchema(Schema):
     certificate = fields.String(required=True, validate=validate.Length(min=1, max=identity.MAX_CERTIFICATE_PEM))
 
 
+class StrictBoolean(fields.Boolean):
+    """JSON's true or false only: not 0 or 1 (equal to False and True in Python, so ``truthy={True}`` takes them)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+class ApplicationSettingsSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    allow_public_client_flows = StrictBoolean(data_key="allowPublicClientFlows", required=True)
+
+
 def load(schema: Schema, *, required: bool = False) -> dict:
     return load_json(schema, required=required)
 
@@ -131,6 +147,7 @@ def get_tenant(tenant_id):
         partners=[{"id": p.id, "name": p.name, "kind": p.kind.value, "providerId": p.provider_id} for p in summary.partners],
         users=[{"userName": u.user_name, "role": u.role.value, "partnerId": u.partner_id} for u in summary.users],
         applications=[{"clientId": a.client_id, "partnerId": a.partner_id,
+                       "allowPublicClientFlows": a.allow_public_client_flows,
                        "certificates": [certificate_json(c) for c in summary.certificates[a.client_id]]}
                       for a in summary.applications],
         customerCount=summary.customer_count,
@@ -177,6 +194,17 @@ def add_customer(tenant_id):
     body = load(CustomerFactorySchema())
     made = seed.add_customer(services(), tenant_id, state=body["state"], partner_id=body["partner_id"], country=body["country"])
     return jsonify(made), 201
+
+
+@bp.patch("/tenants/<tenant_id>/applications/<client_id>")
+def update_application(tenant_id, client_id):
+    """Entra's "Allow public client flows" for the tenant's app: off, the token endpoint asks every grant for the
+    app's secret or a client assertion (a confidential client); on (the default), the password, refresh token and
+    device code grants and a loopback redirect URI's code may leave it out (a public client)."""
+    body = load(ApplicationSettingsSchema(), required=True)
+    changed = identity.set_public_client_flows(services(), tenant_id, client_id, body["allow_public_client_flows"])
+    return jsonify(clientId=changed.client_id, partnerId=changed.partner_id,
+                   allowPublicClientFlows=changed.allow_public_client_flows)
 
 
 def certificate_json(certificate: identity.RegisteredCertificate) -> dict:

@@ -181,8 +181,10 @@ def _read_assertion(token: str | None) -> identity_service.ClientAssertion | Non
 
 
 def _no_client_secret() -> EntraError:
-    return EntraError(401, "invalid_client", 7000218,
-                      "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
+    """Entra's 7000218: a grant only a confidential client makes (client credentials, a web app's code) without the
+    app's secret or a client assertion. An app that doesn't allow public client flows is refused so for every grant:
+    the identity service's rule (it needs the app)."""
+    return EntraError(401, "invalid_client", 7000218, identity_service.MissingClientCredential.default_description)
 
 
 def _form(name: str, limit: int = MAX_FIELD) -> str | None:
@@ -427,6 +429,8 @@ def _refusal(exc) -> EntraError:
                           "is the client secret value, not the client secret ID.")
     if isinstance(exc, identity_service.InvalidClientAssertion):
         return EntraError(401, "invalid_client", exc.entra_code, exc.description)
+    if isinstance(exc, identity_service.MissingClientCredential):
+        return _no_client_secret()
     if isinstance(exc, identity_service.UnknownUser):
         return EntraError(400, "invalid_grant", 50034, exc.description)
     if isinstance(exc, identity_service.GrantRefused):

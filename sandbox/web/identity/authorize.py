@@ -248,7 +248,8 @@ def _sign_in(asked: AuthorizationRequest, reply: Reply) -> Response:
     services = current_app.extensions["services"]
     try:
         grant = identity_service.grant_token(services, tenant=asked.tenant, client_id=asked.client.client_id,
-                                             client_secret=None, user_name=user_name, password=password)
+                                             client_secret=None, user_name=user_name, password=password,
+                                             interactive=True)
     except identity_service.UnknownUser:
         return _sign_in_page(asked, user_name=user_name, errors={"username": UNKNOWN_USER}, status=400)
     except identity_service.InvalidUserPassword:
