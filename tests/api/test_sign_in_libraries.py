@@ -166,6 +166,37 @@ def test_app_user_from_the_device_code_flow(https_sandbox, live_tenant):
     assert (again["error"], again["error_codes"]) == ("invalid_grant", [54005]), again
 
 
+@pytest.mark.filterwarnings("ignore:Attempted too soon")  # the refused poll, on purpose without waiting
+def test_msals_public_client_is_refused_by_an_app_that_does_not_allow_public_client_flows(https_sandbox, live_tenant):
+    """An integration that forgot its secret: with the app's "Allow public client flows" off (a web app registration,
+    Partner Center's secure application model), MSAL's public client starts the device flow and the person signs
+    in, but its poll, and its refresh token redemption, get Entra's 401 invalid_client 7000218; MSAL's confidential
+    client, with the secret, keeps working."""
+    url, http, _ = https_sandbox
+    client_id = live_tenant["application"]["clientId"]
+    changed = http.patch(f"{url}/_sandbox/tenants/{live_tenant['id']}/applications/{client_id}", timeout=10,
+                         json={"allowPublicClientFlows": False})
+    assert changed.status_code == 200 and changed.json()["allowPublicClientFlows"] is False, changed.text
+    public = msal.PublicClientApplication(client_id, authority=f"{url}/{live_tenant['id']}", validate_authority=False,
+                                          http_client=http)
+
+    flow = public.initiate_device_flow(scopes=USER_SCOPE)
+    assert "user_code" in flow, flow
+    approve_on_the_device_login_page(https_sandbox, live_tenant, flow)
+    flow["expires_at"] = 0  # one poll, no waiting
+    refused = public.acquire_token_by_device_flow(flow)
+    assert (refused["error"], refused["error_codes"]) == ("invalid_client", [7000218]), refused
+
+    admin = user_of(live_tenant, "AdminAgent")
+    refresh_token = http.post(f"{url}/{live_tenant['id']}/oauth2/token", timeout=10, data={
+        "grant_type": "password", "client_id": client_id, "client_secret": live_tenant["application"]["clientSecret"],
+        "username": admin["userName"], "password": admin["password"], "resource": RESOURCE}).json()["refresh_token"]
+    refused = public.acquire_token_by_refresh_token(refresh_token, scopes=USER_SCOPE)
+    assert (refused["error"], refused["error_codes"]) == ("invalid_client", [7000218]), refused
+    result = msal_app(https_sandbox, live_tenant).acquire_token_by_refresh_token(refresh_token, scopes=USER_SCOPE)
+    assert "access_token" in result, result
+
+
 def test_adal_device_code(https_sandbox, live_tenant, monkeypatch):
     """ADAL's v1 device code flow: acquire_user_code, the person's sign-in, then acquire_token_with_device_code
     (grant_type=device_code with code), whose first poll gets the token."""
