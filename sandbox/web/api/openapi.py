@@ -57,7 +57,8 @@ TOKEN_ERRORS = {400: "Invalid request: invalid_request (e.g. 90002 unknown tenan
                      "authorization_pending (70016) and expired_token (70020) for a device code, "
                      "invalid_grant (e.g. 54005 authorization code already redeemed, 70008 expired, 501481 PKCE "
                      "mismatch), unauthorized_client, unsupported_grant_type, invalid_resource, invalid_scope.",
-                401: "invalid_client: a wrong or missing client secret.",
+                401: "invalid_client: a wrong client secret (7000215), a missing one (7000218), a refused client "
+                     "assertion.",
                 413: "The body is over 1 MiB (invalid_request 90023).",
                 **FAULT_ERRORS}
 _STATIC_FILES = frozenset({"swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "favicon-32x32.png",

@@ -508,8 +508,12 @@ class TokenRequestIn(Schema):
         "description": "urn:ietf:params:oauth:grant-type:device_code (RFC 8628, v2.0) and device_code (Entra v1's "
                        "name) are the device code grant, either taken at either endpoint"})
     client_id = fields.String(required=True)
-    client_secret = fields.String(metadata={"description": "required for client_credentials unless a client assertion "
-                                                           "authenticates the app; checked when given"})
+    client_secret = fields.String(metadata={"description": "required, unless a client assertion authenticates the app, "
+                                                           "for client_credentials, for an authorization code sent to a "
+                                                           "redirect URI not on a loopback host, and for every grant of "
+                                                           "an app whose allowPublicClientFlows is off (PATCH /_sandbox/"
+                                                           "tenants/{tenant}/applications/{client_id}); checked when "
+                                                           "given"})
     client_assertion_type = fields.String(metadata={
         "enum": ["urn:ietf:params:oauth:client-assertion-type:jwt-bearer"],
         "description": "with client_assertion, instead of client_secret (private_key_jwt)"})
