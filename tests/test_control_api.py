@@ -110,7 +110,7 @@ def test_bad_tenant_bodies_get_a_clear_4xx_and_create_nothing(client, body, cont
 
 @pytest.mark.parametrize(
     "body",
-    ['{"now": "2020-13-01T00:00:00Z"}', '{"frozen": "yes"}', "{", '{"advanceSeconds": 1e20}', ""],
+    ['{"now": "2020-13-01T00:00:00Z"}', '{"frozen": "yes"}', '{"frozen": 0}', "{", '{"advanceSeconds": 1e20}', ""],
 )
 def test_bad_clock_bodies_leave_the_clock_alone(client, body):
     created = client.post("/_sandbox/tenants", json={"clock": {"now": "2020-01-01T00:00:00Z", "frozen": True}}).get_json()

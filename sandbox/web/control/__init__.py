@@ -56,12 +56,21 @@ class ClockInstant(fields.AwareDateTime):
             raise ValidationError(CLOCK_RANGE) from exc
 
 
+class StrictBoolean(fields.Boolean):
+    """JSON's true or false only: not 0 or 1 (equal to False and True in Python, so ``truthy={True}`` takes them)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 class ClockSchema(Schema):
     class Meta:
         unknown = RAISE
 
     now = ClockInstant(load_default=None, allow_none=True, default_timezone=None)
-    frozen = fields.Boolean(load_default=False, truthy={True}, falsy={False})
+    frozen = StrictBoolean(load_default=False)
     advance_seconds = fields.Float(data_key="advanceSeconds", load_default=None, allow_none=True,
                                    validate=validate.Range(min=-10 * 365 * 86400, max=10 * 365 * 86400))
 
@@ -90,15 +99,6 @@ class CertificateSchema(Schema):
         unknown = RAISE
 
     certificate = fields.String(required=True, validate=validate.Length(min=1, max=identity.MAX_CERTIFICATE_PEM))
-
-
-class StrictBoolean(fields.Boolean):
-    """JSON's true or false only: not 0 or 1 (equal to False and True in Python, so ``truthy={True}`` takes them)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return value
 
 
 class ApplicationSettingsSchema(Schema):
