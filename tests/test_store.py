@@ -78,15 +78,31 @@ def _copy_rows(source, target) -> None:
                 writing.execute(older.insert(), rows)
 
 
+def _older_database(url: str, revision: str, source, *, without: tuple[str, str]) -> None:
+    """The database at ``url`` as a sandbox at migration ``revision`` kept it: that schema (whose table has no
+    column ``without`` yet), holding ``source``'s rows."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from sandbox.store.db import alembic_config
+
+    old = make_engine(url)
+    try:
+        command.upgrade(alembic_config(old), revision)
+        table, column = without
+        assert column not in {c["name"] for c in inspect(old).get_columns(table)}
+        _copy_rows(source, old)
+    finally:
+        old.dispose()
+
+
 def test_migration_0002_gives_the_subscriptions_of_an_0001_database_their_offers_name(blank_database_url):
     """An 0001 database (no friendly_name) with tenants, customers, orders and subscriptions, upgraded at the
     next start: everything is still there and every subscription is named after its offer."""
-    from alembic import command
-    from sqlalchemy import inspect, select
+    from sqlalchemy import select
 
     from sandbox.domain.model import Role
     from sandbox.services import Actor, purchases
-    from sandbox.store.db import alembic_config
     from sandbox.store.orm import subscriptions
 
     source_app = create_app({"DATABASE_URL": "sqlite://"})
@@ -101,13 +117,7 @@ def test_migration_0002_gives_the_subscriptions_of_an_0001_database_their_offers
         before = {row.id: row for row in connection.execute(select(subscriptions))}
     assert len(before) >= 4 and any(row.order_id for row in before.values())
 
-    old = make_engine(blank_database_url)
-    try:
-        command.upgrade(alembic_config(old), "0001")
-        assert "friendly_name" not in {c["name"] for c in inspect(old).get_columns("subscriptions")}
-        _copy_rows(source_app.extensions["engine"], old)
-    finally:
-        old.dispose()
+    _older_database(blank_database_url, "0001", source_app.extensions["engine"], without=("subscriptions", "friendly_name"))
 
     upgraded = create_app({"DATABASE_URL": blank_database_url})  # the next start migrates
     engine = upgraded.extensions["engine"]
@@ -135,12 +145,10 @@ def test_migration_0006_lets_the_apps_of_an_0005_database_allow_public_client_fl
     """An 0005 database (no allow_public_client_flows) with tenants of every kind, their apps, a registered
     certificate and a device code flow, upgraded at the next start: everything is still there, every app allows
     public client flows (what they all did before), and the token endpoint takes their public clients' grants."""
-    from alembic import command
-    from sqlalchemy import func, inspect, select
+    from sqlalchemy import func, select
 
     from sandbox.domain.model import PartnerKind
     from sandbox.services import identity
-    from sandbox.store.db import alembic_config
     from sandbox.store.orm import application_certificates, applications, device_authorizations
     from tests.api.test_client_assertion import make_certificate
 
@@ -155,13 +163,8 @@ def test_migration_0006_lets_the_apps_of_an_0005_database_allow_public_client_fl
         before = {row.client_id: row._asdict() for row in connection.execute(select(applications))}
     assert len(before) == 4  # an indirect reseller's tenant holds its provider's app too
 
-    old = make_engine(blank_database_url)
-    try:
-        command.upgrade(alembic_config(old), "0005")
-        assert "allow_public_client_flows" not in {c["name"] for c in inspect(old).get_columns("applications")}
-        _copy_rows(source_app.extensions["engine"], old)
-    finally:
-        old.dispose()
+    _older_database(blank_database_url, "0005", source_app.extensions["engine"],
+                    without=("applications", "allow_public_client_flows"))
 
     upgraded = create_app({"DATABASE_URL": blank_database_url, "PUBLIC_URL": "http://sandbox.test"})  # migrates
     engine = upgraded.extensions["engine"]
