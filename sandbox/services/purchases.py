@@ -63,11 +63,11 @@ def _gate(ctx: ServiceContext, uow: UnitOfWork, customer: Customer, offer, today
 def create_order(ctx: ServiceContext, actor: Actor, customer_id: str, line_items: list[LineItem]) -> tuple[Order, list[Subscription]]:
     """Place an order: every line item's offer must exist and the agreement must be in place. A line's
     friendly name becomes its subscription's nickname (the offer's name when it has none)."""
-    if not line_items:
-        raise InvalidProperty("An order needs at least one line item.", field="lineItems")
     with ctx.unit_of_work() as uow:
         workspace = require_workspace(uow, actor.workspace_id)
         customer = _buying_customer(uow, actor, customer_id)
+        if not line_items:
+            raise InvalidProperty("An order needs at least one line item.", field="lineItems")
         now = ctx.now_in(workspace)
         offers, names = [], []
         for index, item in enumerate(line_items):
@@ -116,12 +116,12 @@ def update_subscription(
     A seat change passes the same agreement gate as a new purchase (R-TL-4, R-TL-5); a new nickname alone is
     no purchase and is not gated. Everything is checked before anything changes: a refused change (13605, a
     bad value) changes nothing, the nickname included."""
-    if quantity is not None:
-        rules.ensure_quantity(quantity)
-    name = rules.nickname(friendly_name)
     with ctx.unit_of_work() as uow:
         workspace = require_workspace(uow, actor.workspace_id)
         customer = _buying_customer(uow, actor, customer_id)
+        if quantity is not None:
+            rules.ensure_quantity(quantity)
+        name = rules.nickname(friendly_name)
         subscription = _subscription_or_404(uow, actor, customer, subscription_id)
         if quantity is not None and quantity != subscription.quantity:
             _gate(ctx, uow, customer, find_offer(subscription.offer_id), ctx.now_in(workspace).date())

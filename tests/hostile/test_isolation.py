@@ -235,7 +235,11 @@ def test_an_indirect_reseller_sees_its_providers_purchases_but_places_and_change
     before = snapshot(app)
     for method, path, body in [("POST", f"/v1/customers/{customer}/orders", ORDER),
                                ("PATCH", f"/v1/customers/{customer}/subscriptions/{subscription}", {"quantity": 3}),
-                               ("PATCH", f"/v1/customers/{customer}/subscriptions/{subscription}", {"friendlyName": "x"})]:
+                               ("PATCH", f"/v1/customers/{customer}/subscriptions/{subscription}", {"friendlyName": "x"}),
+                               # refused before the values are looked at: not 400 / 3000 for a quantity of 0
+                               ("PATCH", f"/v1/customers/{customer}/subscriptions/{subscription}", {"quantity": 0}),
+                               ("POST", f"/v1/customers/{customer}/orders",
+                                {"lineItems": [{"offerId": "NOT-AN-OFFER", "quantity": 0}]})]:
         response = client.open(path, method=method, headers=headers, json=body)
         assert response.status_code == 403 and response.get_json()["code"] == 2032, (method, body, response.get_json())
     assert snapshot(app) == before

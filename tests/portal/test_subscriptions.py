@@ -156,5 +156,7 @@ def test_an_indirect_reseller_sees_its_providers_subscriptions_but_neither_buys_
     refused = portal.post(subscriptions_url(customer), {"offer": BUSINESS_STANDARD, "quantity": "3"})
     assert refused.status_code == 403 and "your indirect provider does it for you" in page_text(refused)
     assert portal.post(f"{subscriptions_url(customer)}/{subscription.group(1)}", {"quantity": "9"}).status_code == 403
+    crafted = portal.post(f"{subscriptions_url(customer)}/{subscription.group(1)}", {"quantity": "0"})  # no form shows it
+    assert crafted.status_code == 403 and "your indirect provider does it for you" in page_text(crafted)
     text = page_text(provider_portal.get(subscriptions_url(customer)))  # nothing bought, no seat changed
     assert text.count("Save quantity of") == 1 and re.search(rf'id="q-{subscription.group(1)}"[^>]*value="7"', text)

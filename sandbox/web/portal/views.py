@@ -651,6 +651,7 @@ def subscriptions(customer_id):
 
 @bp.post("/customers/<customer_id>/subscriptions")
 def subscription_add(customer_id):
+    rules.ensure_may_buy(_kind())  # an indirect reseller's page has no form: refused whatever was posted (403)
     parsed = forms.parse_new_subscription(request.form, OFFERS)
     if not parsed.ok:
         return _render_subscriptions(customer_id, add=parsed, status=400)
@@ -672,6 +673,7 @@ def subscription_add(customer_id):
 
 @bp.post("/customers/<customer_id>/subscriptions/<subscription_id>")
 def subscription_quantity(customer_id, subscription_id):
+    rules.ensure_may_buy(_kind())
     parsed = forms.Parsed()
     quantity = forms.read_quantity(request.form, "quantity", parsed)
     typed = parsed.values.get("quantity", "")
