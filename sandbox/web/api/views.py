@@ -308,7 +308,8 @@ def get_relationship_request():
     "createOrder", "POST", "/customers/<customer_id>/orders", "/v1/customers/{customer-tenant-id}/orders",
     "Create an order", APP_OR_APP_USER, "R-NEW-BUY, R-TL-4, R-TL-5", params=(CUSTOMER_ID,), body=schemas.OrderIn,
     responses={201: ("The order, completed.", schemas.OrderOut),
-               403: ("13605 until the agreement the tenant's date requires is in place.", schemas.ErrorOut)},
+               403: ("13605 until the agreement the tenant's date requires is in place; 2032 for an indirect reseller "
+                     "(its indirect provider buys for it).", schemas.ErrorOut)},
 ))
 def create_order(customer_id):
     customer_id = customer_id_from(customer_id)
@@ -365,7 +366,8 @@ def get_subscription(customer_id, subscription_id):
     APP_OR_APP_USER, "R-TL-4, R-TL-5", params=(CUSTOMER_ID, SUBSCRIPTION_ID), body=schemas.SubscriptionPatchIn,
     responses={200: ("The subscription.", schemas.SubscriptionOut),
                403: ("13605 for a seat change until the agreement the tenant's date requires is in place "
-                     "(a new nickname alone is not gated).", schemas.ErrorOut)},
+                     "(a new nickname alone is not gated); 2032 for an indirect reseller, any change (its indirect "
+                     "provider changes them).", schemas.ErrorOut)},
 ))
 def update_subscription(customer_id, subscription_id):
     customer_id, subscription_id = customer_id_from(customer_id), id_from(subscription_id, SUBSCRIPTION_ID)
