@@ -32,7 +32,7 @@ def test_migrations_build_exactly_the_schema_the_code_maps(tmp_path):
         diff = compare_metadata(MigrationContext.configure(connection), metadata)
         version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     assert diff == []
-    assert version == head_revision() == "0006"
+    assert version == head_revision() == "0007"
 
 
 @pytest.mark.skipif(not pg_slice.ENABLED, reason="the PostgreSQL slice is off")
@@ -78,9 +78,9 @@ def _copy_rows(source, target) -> None:
                 writing.execute(older.insert(), rows)
 
 
-def _older_database(url: str, revision: str, source, *, without: tuple[str, str]) -> None:
+def _older_database(url: str, revision: str, source, *, without: tuple[str, str | None]) -> None:
     """The database at ``url`` as a sandbox at migration ``revision`` kept it: that schema (whose table has no
-    column ``without`` yet), holding ``source``'s rows."""
+    column ``without`` yet; with a column of None, no such table yet), holding ``source``'s rows."""
     from alembic import command
     from sqlalchemy import inspect
 
@@ -90,7 +90,10 @@ def _older_database(url: str, revision: str, source, *, without: tuple[str, str]
     try:
         command.upgrade(alembic_config(old), revision)
         table, column = without
-        assert column not in {c["name"] for c in inspect(old).get_columns(table)}
+        if column is None:
+            assert table not in inspect(old).get_table_names()
+        else:
+            assert column not in {c["name"] for c in inspect(old).get_columns(table)}
         _copy_rows(source, old)
     finally:
         old.dispose()
@@ -184,6 +187,48 @@ def test_migration_0006_lets_the_apps_of_an_0005_database_allow_public_client_fl
                     "username": admin["userName"], "password": admin["password"],
                     "resource": "https://api.partnercenter.microsoft.com"}
             assert client.post(f"/{tenant['id']}/oauth2/token", data=form).status_code == 200
+    finally:
+        engine.dispose()
+
+
+def test_migration_0007_gives_an_0006_database_a_table_of_fault_rules(blank_database_url):
+    """An 0006 database (no fault_rules: rules lived in each process's memory) with tenants, upgraded at the next
+    start: everything is still there, no tenant has a rule, and a rule added then fires and is counted."""
+    from sqlalchemy import func, select
+
+    from sandbox.domain.model import PartnerKind
+    from sandbox.store.orm import applications, customers, fault_rules, workspaces
+
+    source_app = create_app({"DATABASE_URL": "sqlite://"})
+    ctx = source_app.extensions["services"]
+    made = [seed.create_tenant(ctx, kind=kind, customers=2) for kind in PartnerKind]
+    tables = (workspaces, customers, applications)
+    with source_app.extensions["engine"].connect() as connection:
+        before = [sorted(tuple(row) for row in connection.execute(select(table))) for table in tables]
+
+    _older_database(blank_database_url, "0006", source_app.extensions["engine"], without=("fault_rules", None))
+
+    upgraded = create_app({"DATABASE_URL": blank_database_url, "PUBLIC_URL": "http://sandbox.test"})  # migrates
+    engine = upgraded.extensions["engine"]
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head_revision()
+            assert compare_metadata(MigrationContext.configure(connection), metadata) == []
+            after = [sorted(tuple(row) for row in connection.execute(select(table))) for table in tables]
+            assert connection.execute(select(func.count()).select_from(fault_rules)).scalar() == 0
+        assert after == before
+        client = upgraded.test_client()
+        tenant = made[0]
+        assert client.get(f"/_sandbox/tenants/{tenant['id']}/faults").get_json() == {"items": []}
+        rule = client.post(f"/_sandbox/tenants/{tenant['id']}/faults",
+                           json={"operation": "token", "status": 503, "count": 1}).get_json()
+        admin = next(u for u in tenant["users"] if u["role"] == "AdminAgent")
+        form = {"grant_type": "password", "client_id": tenant["application"]["clientId"],
+                "client_secret": tenant["application"]["clientSecret"], "username": admin["userName"],
+                "password": admin["password"], "resource": "https://api.partnercenter.microsoft.com"}
+        assert [client.post(f"/{tenant['id']}/oauth2/token", data=form).status_code for _ in range(2)] == [503, 200]
+        [listed] = client.get(f"/_sandbox/tenants/{tenant['id']}/faults").get_json()["items"]
+        assert listed == rule | {"fired": 1, "remaining": 0}
     finally:
         engine.dispose()
 

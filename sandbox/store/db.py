@@ -178,7 +178,8 @@ class ThreadReader:
 
     def __init__(self, connection, watch: WalIndexWatch | None = None):
         self.connection = connection
-        self.memory: dict = {}
+        self.memory: dict = {}  # the callers' records (``repository.principal_records``)
+        self.memories: dict[str, dict] = {}  # other readers' memories, by name (``faults.rules``'s)
         self.watch = watch
 
     def data_version(self):
@@ -186,10 +187,18 @@ class ThreadReader:
             return self.watch.header()
         return self.connection.execute("PRAGMA data_version").fetchone()[0]
 
-    def remember(self, key, value) -> None:
-        if len(self.memory) >= self.MEMORY_SIZE:
-            self.memory.clear()
-        self.memory[key] = value
+    def remember(self, key, value, memory: dict | None = None) -> None:
+        """Keep ``value`` in ``memory`` (``self.memory``, or one of ``memories``), emptied when it is full."""
+        memory = self.memory if memory is None else memory
+        if len(memory) >= self.MEMORY_SIZE:
+            memory.clear()
+        memory[key] = value
+
+    def memory_named(self, name: str) -> dict:
+        memory = self.memories.get(name)
+        if memory is None:
+            memory = self.memories[name] = {}
+        return memory
 
 
 class WalIndexWatch:
@@ -336,6 +345,32 @@ class PreparedRead(_Prepared):
             return typer(row)
         except TypeError:  # a value that can't be hashed (a driver's JSON, say): typed each time
             return typer.__wrapped__(row)
+
+    def all(self, engine: Engine, params: dict, connection=None) -> list[tuple]:
+        """Every row, typed as ``first`` types its one."""
+        dialect = engine.dialect
+        compiled = self._compiled_for(dialect)
+        bound = compiled.construct_params(params)
+        args = tuple(bound[name] for name in compiled.positiontup) if compiled.positiontup is not None else bound
+        pooled = engine.raw_connection() if connection is None else None
+        try:
+            cursor = (connection or pooled).cursor()
+            try:
+                cursor.execute(compiled.string, args)
+                rows = cursor.fetchall()
+                typer = (self._typers.get(compiled) or self._typer_for(compiled, dialect, cursor.description)) if rows else None
+            finally:
+                cursor.close()
+        finally:
+            if pooled is not None:
+                pooled.close()
+        typed = []
+        for row in rows:
+            try:
+                typed.append(typer(row))
+            except TypeError:
+                typed.append(typer.__wrapped__(row))
+        return typed
 
     def _typer_for(self, compiled, dialect, description):
         """The row's typing by the columns' result processors, given the driver's type codes (some drivers

@@ -319,6 +319,25 @@ application_certificates = Table(
     Column("added_at", UTCDateTime, nullable=False),
 )
 
+# A tenant's fault and latency rules (the control API's /_sandbox/tenants/{id}/faults): every process on the
+# database applies the same rules, and a rule's ``count`` holds across them (a conditional update of ``fired``
+# decides each firing). Listed and tried in the order they were added (``created_at``, real time). A tenant's
+# reset and delete remove them (ON DELETE CASCADE too).
+fault_rules = Table(
+    "fault_rules",
+    metadata,
+    Column("id", GUID, primary_key=True),
+    _workspace_fk(),
+    Column("operation", String(100), nullable=False),
+    Column("status", Integer, nullable=True),  # None: a latency rule only
+    Column("probability", Float, nullable=False),
+    Column("delay_ms", Integer, nullable=False),
+    Column("count", Integer, nullable=True),  # None: fires without end
+    Column("retry_after", Integer, nullable=True),
+    Column("fired", Integer, nullable=False, server_default="0"),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
 # Instance-wide settings shared by every process on one database (the signing key, for one).
 settings = Table(
     "sandbox_settings",

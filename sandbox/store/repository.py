@@ -109,8 +109,10 @@ class Repository:
         return list(self.session.scalars(select(model.Workspace).order_by(orm.workspaces.c.created_at)))
 
     def delete_workspace_contents(self, workspace_id: str) -> None:
-        """Remove everything a workspace holds, children first (no reliance on ON DELETE CASCADE)."""
+        """Remove everything a workspace holds, children first (no reliance on ON DELETE CASCADE); its fault
+        rules too (a reset tenant has none, as its seed made it)."""
         for table in (
+            orm.fault_rules,
             orm.idempotency,
             orm.redeemed_codes,
             orm.document_links,

@@ -1,9 +1,14 @@
 """Sandbox-only traffic tools, per tenant: fault and latency rules, and a journal of API exchanges.
 
-Both live in memory, per process (``app.extensions["traffic"]``): a sandbox served by several
-worker processes keeps one set per process. The journal is bounded (``JOURNAL_SIZE`` entries per
-tenant) and never holds a secret: Authorization headers, passwords, client secrets and tokens are
-redacted before an entry is stored. Deleting or resetting a tenant drops both.
+Fault rules live in the database (``sandbox.store.faults``): every process on it applies the same rules, a
+rule added or deleted through one process is added or deleted for all, and a rule's ``count`` holds across
+them (each firing is a conditional update: ``count: 2`` fires twice in all, whichever processes and threads
+serve the requests). Whether a rule with a probability fires is drawn by the process that serves the request.
+
+The journal lives in memory, per process (``app.extensions["traffic"]``): a sandbox served by several worker
+processes keeps one journal per process. It is bounded (``JOURNAL_SIZE`` entries per tenant) and never holds
+a secret: Authorization headers, passwords, client secrets and tokens are redacted before an entry is stored.
+Deleting or resetting a tenant drops its rules (in the same transaction) and its journal.
 
 Control routes (on the control blueprint):
 - ``GET|POST|DELETE /_sandbox/tenants/{id}/faults``, ``DELETE /_sandbox/tenants/{id}/faults/{ruleId}``
@@ -21,16 +26,19 @@ import time
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl
 
 from flask import Flask, Response, current_app, g, jsonify, request
 from marshmallow import RAISE, Schema, fields, validate
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wsgi import get_content_length
 
 from sandbox.domain.clock import as_utc
 from sandbox.domain.errors import InvalidRequestInput, NotFound
 from sandbox.services import tenants
+from sandbox.store import faults as fault_store
 from sandbox.web.paths import query_parameters
 
 from . import bp, load, services
@@ -80,18 +88,23 @@ class FaultRule:
 @dataclass
 class _TenantTraffic:
     journal: deque
-    rules: list = field(default_factory=list)
     sequence: itertools.count = field(default_factory=lambda: itertools.count(1))
 
 
-class Traffic:
-    """The per-process store of rules and journals; thread-safe."""
+_TICK = timedelta(microseconds=1)
 
-    def __init__(self, journal_size: int, rng: random.Random | None = None):
+
+class Traffic:
+    """A sandbox's fault rules (kept in its database: shared by every process on it) and its journals (kept
+    in this process's memory); thread-safe."""
+
+    def __init__(self, journal_size: int, engine: Engine, rng: random.Random | None = None):
         self.journal_size = max(int(journal_size), 1)
+        self.engine = engine
         self._lock = threading.Lock()
         self._tenants: dict[str, _TenantTraffic] = {}
         self._rng = rng or random.Random()
+        self._last_added = datetime.min.replace(tzinfo=UTC)
 
     def _tenant(self, workspace_id: str) -> _TenantTraffic:
         found = self._tenants.get(workspace_id)
@@ -99,45 +112,40 @@ class Traffic:
             found = self._tenants[workspace_id] = _TenantTraffic(journal=deque(maxlen=self.journal_size))
         return found
 
-    # --- fault rules ----------------------------------------------------------------------
+    # --- fault rules (in the database) -----------------------------------------------------
 
     def add_rule(self, workspace_id: str, rule: FaultRule) -> FaultRule:
-        with self._lock:
-            self._tenant(workspace_id).rules.append(rule)
+        """Keep a rule, after the tenant's others (IntegrityError for a tenant that is gone)."""
+        with self._lock:  # added in order, even within one microsecond
+            added = self._last_added = max(datetime.now(UTC), self._last_added + _TICK)
+        fault_store.add_rule(self.engine, workspace_id, fault_store.StoredFaultRule(
+            rule.id, rule.operation, rule.status, rule.probability, rule.delay_ms, rule.count, rule.retry_after,
+            rule.fired), added)
         return rule
 
     def rules(self, workspace_id: str) -> list[FaultRule]:
-        with self._lock:
-            return list(self._tenant(workspace_id).rules)
+        return [FaultRule(*stored) for stored in fault_store.rules(self.engine, workspace_id)]
 
     def delete_rule(self, workspace_id: str, rule_id: str) -> bool:
-        with self._lock:
-            rules = self._tenant(workspace_id).rules
-            kept = [r for r in rules if r.id != rule_id]
-            self._tenant(workspace_id).rules = kept
-            return len(kept) != len(rules)
+        return fault_store.delete_rule(self.engine, workspace_id, rule_id)
 
     def clear_rules(self, workspace_id: str) -> None:
-        with self._lock:
-            self._tenant(workspace_id).rules = []
+        fault_store.clear_rules(self.engine, workspace_id)
 
     def pick_fault(self, workspace_id: str, operation: str) -> FaultRule | None:
-        """The first live rule for ``operation`` that fires this time (probability), counted as fired."""
-        tenant = self._tenants.get(workspace_id)
-        if tenant is None or not tenant.rules:  # most tenants have no rules: no lock to take
+        """The first live rule for ``operation`` that fires this time (probability, then its count: whichever
+        process fires it), counted as fired."""
+        stored = fault_store.rules(self.engine, workspace_id)
+        if not stored:  # most tenants have no rules: a look-up in this thread's memory on a SQLite file
             return None
         names = (operation,) if operation == TOKEN_OPERATION else ("*", operation)
-        with self._lock:
-            tenant = self._tenants.get(workspace_id)
-            if tenant is None:
-                return None
-            for rule in tenant.rules:
-                if rule.operation not in names or rule.remaining == 0:
-                    continue
-                if rule.probability < 1 and self._rng.random() >= rule.probability:
-                    continue
-                rule.fired += 1
-                return rule
+        for rule in stored:
+            if rule.operation not in names or (rule.count is not None and rule.fired >= rule.count):
+                continue  # (``fired`` as read: it only grows, so a spent rule is spent)
+            if rule.probability < 1 and self._rng.random() >= rule.probability:
+                continue
+            if fault_store.fire(self.engine, rule.id):
+                return FaultRule(*rule._replace(fired=rule.fired + 1))
         return None
 
     # --- journal --------------------------------------------------------------------------
@@ -158,7 +166,8 @@ class Traffic:
             self._tenant(workspace_id).journal.clear()
 
     def forget(self, workspace_id: str) -> None:
-        """Drop a tenant's rules and journal (deleted or reset): a tenant seeded again starts clean."""
+        """Drop a tenant's journal (deleted or reset): a tenant seeded again starts clean. Its rules went with
+        its delete or reset (the database's: ``Repository.delete_workspace_contents``)."""
         with self._lock:
             self._tenants.pop(workspace_id, None)
 
@@ -173,11 +182,11 @@ def traffic(app: Flask | None = None) -> Traffic:
 
 
 def install(app: Flask) -> None:
-    """Once per app: the store, and the after-request hook that journals an exchange once a surface
+    """Once per app: the store (rules in the app's database), and the after-request hook that journals an exchange once a surface
     has told it (``g.journal``) which tenant the request belongs to."""
     if "traffic" in app.extensions:
         return
-    store = app.extensions["traffic"] = Traffic(app.config["JOURNAL_SIZE"])
+    store = app.extensions["traffic"] = Traffic(app.config["JOURNAL_SIZE"], app.extensions["engine"])
     app.after_request(functools.partial(_journal_exchange, store=store))
 
 
@@ -488,7 +497,11 @@ def add_fault(tenant_id):
         id=str(uuid.uuid4()), operation=body["operation"], status=body["status"], probability=body["probability"],
         delay_ms=body["delay_ms"], count=body["count"], retry_after=retry_after,
     )
-    traffic().add_rule(tenant_id, rule)
+    try:
+        traffic().add_rule(tenant_id, rule)
+    except IntegrityError:  # the tenant was deleted meanwhile
+        _tenant_or_404(tenant_id)
+        raise
     return jsonify(rule.as_json()), 201
 
 
