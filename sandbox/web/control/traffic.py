@@ -182,8 +182,8 @@ def traffic(app: Flask | None = None) -> Traffic:
 
 
 def install(app: Flask) -> None:
-    """Once per app: the store (rules in the app's database), and the after-request hook that journals an exchange once a surface
-    has told it (``g.journal``) which tenant the request belongs to."""
+    """Once per app: the store (rules in the app's database), and the after-request hook that journals an
+    exchange once a surface has told it (``g.journal``) which tenant the request belongs to."""
     if "traffic" in app.extensions:
         return
     store = app.extensions["traffic"] = Traffic(app.config["JOURNAL_SIZE"], app.extensions["engine"])
