@@ -323,31 +323,16 @@ class PreparedRead(_Prepared):
         self._typers: dict = {}  # per compiled statement (so per dialect): a raw row -> the typed row, remembered
 
     def first(self, engine: Engine, params: dict, connection=None) -> tuple | None:
-        dialect = engine.dialect
-        compiled = self._compiled_for(dialect)
-        bound = compiled.construct_params(params)
-        args = tuple(bound[name] for name in compiled.positiontup) if compiled.positiontup is not None else bound
-        pooled = engine.raw_connection() if connection is None else None
-        try:
-            cursor = (connection or pooled).cursor()
-            try:
-                cursor.execute(compiled.string, args)
-                row = cursor.fetchone()
-                typer = self._typers.get(compiled) or self._typer_for(compiled, dialect, cursor.description)
-            finally:
-                cursor.close()
-        finally:
-            if pooled is not None:
-                pooled.close()  # back to the pool (rolled back: nothing was written)
-        if row is None:
-            return None
-        try:
-            return typer(row)
-        except TypeError:  # a value that can't be hashed (a driver's JSON, say): typed each time
-            return typer.__wrapped__(row)
+        rows, typer = self._run(engine, params, connection, one=True)
+        return _typed(typer, rows[0]) if rows else None
 
     def all(self, engine: Engine, params: dict, connection=None) -> list[tuple]:
         """Every row, typed as ``first`` types its one."""
+        rows, typer = self._run(engine, params, connection, one=False)
+        return [_typed(typer, row) for row in rows]
+
+    def _run(self, engine: Engine, params: dict, connection, *, one: bool) -> tuple[list, object]:
+        """The raw rows (the first only, if ``one``) and their typer (None when there are none)."""
         dialect = engine.dialect
         compiled = self._compiled_for(dialect)
         bound = compiled.construct_params(params)
@@ -357,20 +342,18 @@ class PreparedRead(_Prepared):
             cursor = (connection or pooled).cursor()
             try:
                 cursor.execute(compiled.string, args)
-                rows = cursor.fetchall()
+                if one:
+                    row = cursor.fetchone()
+                    rows = [] if row is None else [row]
+                else:
+                    rows = cursor.fetchall()
                 typer = (self._typers.get(compiled) or self._typer_for(compiled, dialect, cursor.description)) if rows else None
             finally:
                 cursor.close()
         finally:
             if pooled is not None:
-                pooled.close()
-        typed = []
-        for row in rows:
-            try:
-                typed.append(typer(row))
-            except TypeError:
-                typed.append(typer.__wrapped__(row))
-        return typed
+                pooled.close()  # back to the pool (rolled back: nothing was written)
+        return rows, typer
 
     def _typer_for(self, compiled, dialect, description):
         """The row's typing by the columns' result processors, given the driver's type codes (some drivers
@@ -386,6 +369,13 @@ class PreparedRead(_Prepared):
 
         self._typers[compiled] = typed
         return typed
+
+
+def _typed(typer, row: tuple) -> tuple:
+    try:
+        return typer(row)
+    except TypeError:  # a value that can't be hashed (a driver's JSON, say): typed each time
+        return typer.__wrapped__(row)
 
 
 class PreparedWrite(_Prepared):
