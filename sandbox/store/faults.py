@@ -26,6 +26,8 @@ F = orm.fault_rules
 
 
 class StoredFaultRule(NamedTuple):
+    """A rule as kept (the web layer's ``FaultRule`` adds what it does with one)."""
+
     id: str
     operation: str
     status: int | None
@@ -33,7 +35,7 @@ class StoredFaultRule(NamedTuple):
     delay_ms: int
     count: int | None
     retry_after: int | None
-    fired: int
+    fired: int = 0
 
 
 _OF_TENANT = PreparedRead(

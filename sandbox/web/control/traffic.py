@@ -62,16 +62,10 @@ OPERATIONS: set[str] = set()
 TOKEN_OPERATION = "token"  # the token endpoint: only a rule that names it, never "*" (that is the REST API's)
 
 
-@dataclass
-class FaultRule:
-    id: str
-    operation: str
-    status: int | None
-    probability: float
-    delay_ms: int
-    count: int | None
-    retry_after: int | None
-    fired: int = 0
+class FaultRule(fault_store.StoredFaultRule):
+    """A tenant's fault or latency rule, as the control API shows it."""
+
+    __slots__ = ()
 
     @property
     def remaining(self) -> int | None:
@@ -118,13 +112,11 @@ class Traffic:
         """Keep a rule, after the tenant's others (IntegrityError for a tenant that is gone)."""
         with self._lock:  # added in order, even within one microsecond
             added = self._last_added = max(datetime.now(UTC), self._last_added + _TICK)
-        fault_store.add_rule(self.engine, workspace_id, fault_store.StoredFaultRule(
-            rule.id, rule.operation, rule.status, rule.probability, rule.delay_ms, rule.count, rule.retry_after,
-            rule.fired), added)
+        fault_store.add_rule(self.engine, workspace_id, rule, added)
         return rule
 
     def rules(self, workspace_id: str) -> list[FaultRule]:
-        return [FaultRule(*stored) for stored in fault_store.rules(self.engine, workspace_id)]
+        return [FaultRule._make(stored) for stored in fault_store.rules(self.engine, workspace_id)]
 
     def delete_rule(self, workspace_id: str, rule_id: str) -> bool:
         return fault_store.delete_rule(self.engine, workspace_id, rule_id)
@@ -145,7 +137,7 @@ class Traffic:
             if rule.probability < 1 and self._rng.random() >= rule.probability:
                 continue
             if fault_store.fire(self.engine, rule.id):
-                return FaultRule(*rule._replace(fired=rule.fired + 1))
+                return FaultRule._make(rule._replace(fired=rule.fired + 1))
         return None
 
     # --- journal --------------------------------------------------------------------------
