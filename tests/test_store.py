@@ -99,6 +99,15 @@ def _older_database(url: str, revision: str, source, *, without: tuple[str, str 
         old.dispose()
 
 
+def _started_on(url: str):
+    """The app's next start on ``url``, which migrates it: the database is then at head, in the models' schema."""
+    app = create_app({"DATABASE_URL": url, "PUBLIC_URL": "http://sandbox.test"})
+    with app.extensions["engine"].connect() as connection:
+        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head_revision()
+        assert compare_metadata(MigrationContext.configure(connection), metadata) == []
+    return app
+
+
 def test_migration_0002_gives_the_subscriptions_of_an_0001_database_their_offers_name(blank_database_url):
     """An 0001 database (no friendly_name) with tenants, customers, orders and subscriptions, upgraded at the
     next start: everything is still there and every subscription is named after its offer."""
@@ -122,12 +131,10 @@ def test_migration_0002_gives_the_subscriptions_of_an_0001_database_their_offers
 
     _older_database(blank_database_url, "0001", source_app.extensions["engine"], without=("subscriptions", "friendly_name"))
 
-    upgraded = create_app({"DATABASE_URL": blank_database_url})  # the next start migrates
+    upgraded = _started_on(blank_database_url)
     engine = upgraded.extensions["engine"]
     try:
         with engine.connect() as connection:
-            assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head_revision()
-            assert compare_metadata(MigrationContext.configure(connection), metadata) == []
             after = {row.id: row for row in connection.execute(select(subscriptions))}
         assert after.keys() == before.keys()
         for key, row in after.items():
@@ -169,12 +176,10 @@ def test_migration_0006_lets_the_apps_of_an_0005_database_allow_public_client_fl
     _older_database(blank_database_url, "0005", source_app.extensions["engine"],
                     without=("applications", "allow_public_client_flows"))
 
-    upgraded = create_app({"DATABASE_URL": blank_database_url, "PUBLIC_URL": "http://sandbox.test"})  # migrates
+    upgraded = _started_on(blank_database_url)
     engine = upgraded.extensions["engine"]
     try:
         with engine.connect() as connection:
-            assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head_revision()
-            assert compare_metadata(MigrationContext.configure(connection), metadata) == []
             after = {row.client_id: row._asdict() for row in connection.execute(select(applications))}
             kept = [connection.execute(select(func.count()).select_from(table)).scalar()
                     for table in (application_certificates, device_authorizations)]
@@ -208,12 +213,10 @@ def test_migration_0007_gives_an_0006_database_a_table_of_fault_rules(blank_data
 
     _older_database(blank_database_url, "0006", source_app.extensions["engine"], without=("fault_rules", None))
 
-    upgraded = create_app({"DATABASE_URL": blank_database_url, "PUBLIC_URL": "http://sandbox.test"})  # migrates
+    upgraded = _started_on(blank_database_url)
     engine = upgraded.extensions["engine"]
     try:
         with engine.connect() as connection:
-            assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head_revision()
-            assert compare_metadata(MigrationContext.configure(connection), metadata) == []
             after = [sorted(tuple(row) for row in connection.execute(select(table))) for table in tables]
             assert connection.execute(select(func.count()).select_from(fault_rules)).scalar() == 0
         assert after == before
