@@ -130,11 +130,10 @@ def test_rules_ended_through_one_are_gone_for_the_other(clients, tenant, headers
         assert again["id"] == tenant["id"] and faults(a, again["id"]) == []
 
 
+@pytest.mark.parametrize("shared_url", ["file"], indirect=True)  # elsewhere (PostgreSQL) read each time
 def test_the_rules_are_remembered_per_thread_until_something_is_committed(apps, clients, tenant, headers):
     a, b = clients
     reader = thread_reader(apps[0].extensions["engine"])
-    if reader is None:
-        pytest.skip("read each time on PostgreSQL")
     assert a.get(METADATA, headers=headers).status_code == 200
     remembered = reader.memories["fault_rules"][tenant["id"]]
     assert remembered[1] == ()
