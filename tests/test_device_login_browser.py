@@ -16,6 +16,7 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
+from sandbox.testing.pages import DeviceLoginPage
 from sandbox.testing.server import LiveServer
 from sandbox.tls import self_signed
 from sandbox.web.identity.authorize import WRONG_PASSWORD
@@ -67,44 +68,36 @@ def test_the_person_enters_the_code_and_signs_in_then_the_app_gets_its_token(pag
             "grant_type": DEVICE_GRANT, "client_id": app["clientId"], "device_code": flow["device_code"]})
 
     page.goto(flow["verification_uri"])
+    device_login = DeviceLoginPage(page)
 
     expect(page).to_have_title("Enter code")
-    expect(page.get_by_role("heading", name="Enter code", exact=True, level=1)).to_be_visible()
-    code = page.get_by_label("Code", exact=True)
-    next_button = page.get_by_role("button", name="Next", exact=True)
-    expect(code).to_be_focused()
+    expect(device_login.heading).to_be_visible()
+    expect(device_login.code).to_be_focused()
 
-    code.fill("ABCD-EFGH")
-    next_button.click()
+    device_login.enter_code("ABCD-EFGH")
 
-    expect(page.get_by_role("alert")).to_have_text(WRONG_CODE)
-    expect(code).to_have_accessible_description(WRONG_CODE)
-    expect(code).to_have_value("ABCD-EFGH")  # what was typed is kept
-    expect(code).to_be_focused()
+    expect(device_login.error).to_have_text(WRONG_CODE)
+    expect(device_login.code).to_have_accessible_description(WRONG_CODE)
+    expect(device_login.code).to_have_value("ABCD-EFGH")  # what was typed is kept
+    expect(device_login.code).to_be_focused()
 
-    code.fill(flow["user_code"].lower())
-    next_button.click()
+    sign_in = device_login.enter_code(flow["user_code"].lower())
 
-    expect(page.get_by_role("heading", name="Sign in", exact=True, level=1)).to_be_visible()
-    expect(page.get_by_role("main")).to_contain_text(f"to continue to {live_tenant['name']} integration")
-    user_name = page.get_by_label("Email, phone, or Skype", exact=True)
-    password = page.get_by_label("Password", exact=True)
-    sign_in = page.get_by_role("button", name="Sign in", exact=True)
-    expect(user_name).to_be_focused()
-    user_name.fill(admin["userName"])
-    password.fill("not-the-password")
-    sign_in.click()
+    expect(sign_in.heading).to_be_visible()
+    expect(sign_in.main).to_contain_text(f"to continue to {live_tenant['name']} integration")
+    expect(sign_in.user_name).to_be_focused()
+    sign_in.sign_in(admin["userName"], "not-the-password")
 
-    expect(page.get_by_role("alert")).to_have_text(WRONG_PASSWORD)
-    expect(user_name).to_have_value(admin["userName"])
-    expect(password).to_be_focused()
+    expect(sign_in.error).to_have_text(WRONG_PASSWORD)
+    expect(sign_in.user_name).to_have_value(admin["userName"])
+    expect(sign_in.password).to_be_focused()
     pending = poll()
     assert (pending.status_code, pending.json()["error"]) == (400, "authorization_pending"), pending.text
 
-    password.fill(admin["password"])
-    sign_in.click()
+    sign_in.password.fill(admin["password"])
+    sign_in.sign_in_button.click()
 
-    expect(page.get_by_role("status")).to_have_text(
+    expect(device_login.done).to_have_text(
         f"You have signed in to the {live_tenant['name']} integration application on your device. "
         "You may now close this window.")
     expect(page).to_have_url(re.compile(r"/devicelogin$"))

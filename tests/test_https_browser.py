@@ -25,7 +25,7 @@ import pytest
 import requests
 from playwright.sync_api import Page, Request, expect
 
-from sandbox.testing.pages import AccountPage, PartnerCenterSignIn
+from sandbox.testing.pages import AccountPage, EntraSignIn, PartnerCenterSignIn
 from sandbox.testing.server import LiveServer
 from sandbox.tls import self_signed
 from sandbox.web.identity.authorize import WRONG_PASSWORD
@@ -133,29 +133,25 @@ def test_consent_signs_in_in_the_browser_and_the_code_redeems_for_tokens(page: P
     page.goto(f"/{live_tenant['id']}/oauth2/v2.0/authorize?{query}")
 
     expect(page).to_have_title("Sign in to your account")
-    expect(page.get_by_role("heading", name="Sign in", exact=True, level=1)).to_be_visible()
-    expect(page.get_by_role("main")).to_contain_text(f"to continue to {live_tenant['name']} integration")
-    user_name = page.get_by_label("Email, phone, or Skype", exact=True)
-    password = page.get_by_label("Password", exact=True)
-    sign_in = page.get_by_role("button", name="Sign in", exact=True)
-    expect(user_name).to_be_focused()
-    expect(password).to_have_attribute("type", "password")
+    sign_in = EntraSignIn(page)
+    expect(sign_in.heading).to_be_visible()
+    expect(sign_in.main).to_contain_text(f"to continue to {live_tenant['name']} integration")
+    expect(sign_in.user_name).to_be_focused()
+    expect(sign_in.password).to_have_attribute("type", "password")
 
-    user_name.fill(admin["userName"])
-    password.fill("not-the-password")
-    sign_in.click()
+    sign_in.sign_in(admin["userName"], "not-the-password")
 
-    expect(page.get_by_role("alert")).to_have_text(WRONG_PASSWORD)
-    expect(password).to_have_attribute("aria-invalid", "true")
-    expect(password).to_have_accessible_description(WRONG_PASSWORD)
-    expect(password).to_be_focused()
-    expect(password).to_have_value("")
-    expect(user_name).to_have_value(admin["userName"])  # the user name is kept
+    expect(sign_in.error).to_have_text(WRONG_PASSWORD)
+    expect(sign_in.password).to_have_attribute("aria-invalid", "true")
+    expect(sign_in.password).to_have_accessible_description(WRONG_PASSWORD)
+    expect(sign_in.password).to_be_focused()
+    expect(sign_in.password).to_have_value("")
+    expect(sign_in.user_name).to_have_value(admin["userName"])  # the user name is kept
     expect(page).to_have_url(re.compile(r"/oauth2/v2\.0/authorize\?"))  # still Entra's page, the request kept
     assert the_app.seen == []
 
-    password.fill(admin["password"])
-    sign_in.click()
+    sign_in.password.fill(admin["password"])
+    sign_in.sign_in_button.click()
 
     expect(page.get_by_role("heading", name="Back in the app", exact=True)).to_be_visible()
     expect(page).to_have_url(re.compile(rf"^{re.escape(redirect_uri)}\?"))

@@ -14,6 +14,7 @@ from .admin_center import (
     PartnerListPage,
 )
 from .common import AccountInfo, Credentials, definition
+from .identity import DeviceLoginPage, EntraSignIn
 from .portal import (
     AccountPage,
     CustomersPage,
@@ -34,6 +35,8 @@ __all__ = [
     "ConfirmationPage",
     "Credentials",
     "CustomersPage",
+    "DeviceLoginPage",
+    "EntraSignIn",
     "InvitationPage",
     "NewCustomerPage",
     "PartnerCenterSignIn",
