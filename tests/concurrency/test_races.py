@@ -177,6 +177,17 @@ def test_customers_created_at_once_with_one_domain_make_one_customer(live):
     assert all(a.json()["code"] == 3000 and "isn't available" in a.json()["description"] for a in answers if a.status_code == 400)
 
 
+def assert_one_token_of_twenty_redemptions(live, tenant: dict, form: dict) -> None:
+    """Twenty token requests with one code at once: exactly one token, the others Entra's 54005."""
+    answers = hammer(20, lambda i: requests.post(f"{live.url}/{tenant['id']}/oauth2/token", data=form, timeout=60))
+
+    assert not [a for a in answers if isinstance(a, Exception)], answers
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses.count(200) == 1, [a.text for a in answers if a.status_code != 400]
+    assert all(a.json()["error_codes"] == [54005] for a in answers if a.status_code == 400), statuses
+    assert set(statuses) == {200, 400}
+
+
 def test_twenty_redemptions_of_one_authorization_code_give_one_token(live):
     """The authorization code grant: a code is single use across threads (and processes): of redemptions at
     once, exactly one gets a token, the others Entra's 54005; one row in redeemed_codes."""
@@ -194,13 +205,7 @@ def test_twenty_redemptions_of_one_authorization_code_give_one_token(live):
     form = {"grant_type": "authorization_code", "client_id": app["clientId"], "client_secret": app["clientSecret"],
             "code": code, "redirect_uri": redirect_uri, "resource": RESOURCE}
 
-    answers = hammer(20, lambda i: requests.post(f"{live.url}/{tenant['id']}/oauth2/token", data=form, timeout=60))
-
-    assert not [a for a in answers if isinstance(a, Exception)], answers
-    statuses = sorted(a.status_code for a in answers)
-    assert statuses.count(200) == 1, [a.text for a in answers if a.status_code != 400]
-    assert all(a.json()["error_codes"] == [54005] for a in answers if a.status_code == 400), statuses
-    assert set(statuses) == {200, 400}
+    assert_one_token_of_twenty_redemptions(live, tenant, form)
     assert count(live.app, orm.redeemed_codes) == 1
 
 
@@ -219,13 +224,7 @@ def test_twenty_redemptions_of_one_device_code_give_one_token(live):
     assert "You have signed in" in signed_in.text, signed_in.text
     form = {"grant_type": "device_code", "client_id": app["clientId"], "code": flow["device_code"], "resource": RESOURCE}
 
-    answers = hammer(20, lambda i: requests.post(f"{live.url}/{tenant['id']}/oauth2/token", data=form, timeout=60))
-
-    assert not [a for a in answers if isinstance(a, Exception)], answers
-    statuses = sorted(a.status_code for a in answers)
-    assert statuses.count(200) == 1, [a.text for a in answers if a.status_code != 400]
-    assert all(a.json()["error_codes"] == [54005] for a in answers if a.status_code == 400), statuses
-    assert set(statuses) == {200, 400}
+    assert_one_token_of_twenty_redemptions(live, tenant, form)
     with live.app.extensions["engine"].connect() as connection:
         [redeemed] = connection.execute(select(orm.device_authorizations.c.redeemed_at)).scalars().all()
     assert redeemed is not None
