@@ -187,13 +187,26 @@ def _no_client_secret() -> EntraError:
     return EntraError(401, "invalid_client", 7000218, identity_service.MissingClientCredential.default_description)
 
 
-def _form(name: str, limit: int = MAX_FIELD) -> str | None:
-    value = request.form.get(name)
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def has_control_character(value: str) -> bool:
+    return _CONTROL_CHARACTER.search(value) is not None
+
+
+def entra_field(values, name: str, *, limit: int = MAX_FIELD, where: str = "request body") -> str | None:
+    """A field of a form (or, ``where="request"``, of a query) as Entra reads it: None when absent or empty;
+    400 / 90014 when longer than ``limit`` or with a control character."""
+    value = values.get(name)
     if value is None or value == "":
         return None
-    if len(value) > limit or any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-        raise EntraError(400, "invalid_request", 90014, f"The request body contains an invalid value for '{name}'.")
+    if len(value) > limit or has_control_character(value):
+        raise EntraError(400, "invalid_request", 90014, f"The {where} contains an invalid value for '{name}'.")
     return value
+
+
+def _form(name: str, limit: int = MAX_FIELD) -> str | None:
+    return entra_field(request.form, name, limit=limit)
 
 
 def _check_tenant(tenant: str, error: str = "invalid_request") -> str:

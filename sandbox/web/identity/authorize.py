@@ -32,6 +32,8 @@ from . import (
     _missing,
     _refusal,
     bp,
+    entra_field,
+    has_control_character,
     new_trace,
     tokens,
     user_sign_in_scope,
@@ -111,18 +113,13 @@ def _no_store(response: Response) -> Response:
 
 def _arg(name: str) -> str | None:
     """A parameter of the authorization request (the query string): None when absent or empty."""
-    value = request.args.get(name)
-    if value is None or value == "":
-        return None
-    if len(value) > MAX_FIELD or any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-        raise EntraError(400, "invalid_request", 90014, f"The request contains an invalid value for '{name}'.")
-    return value
+    return entra_field(request.args, name, where="request")
 
 
 def acceptable_redirect_uri(uri: str) -> bool:
     """The sandbox has no registered redirect URIs: it takes any ``https`` URL, and ``http`` on a loopback host
     (any port), as Entra lets an app register; never a fragment, credentials, spaces or non-ASCII text."""
-    if len(uri) > MAX_FIELD or not uri.isascii() or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in uri):
+    if len(uri) > MAX_FIELD or not uri.isascii() or has_control_character(uri) or any(ch.isspace() for ch in uri):
         return False
     try:
         parts = urlsplit(uri)
@@ -269,7 +266,7 @@ def missing_sign_in(user_name: str, password: str) -> dict:
     """What the sign-in form lacks, in Entra's words by field; {} when it has a user name and a password."""
     if not user_name:
         return {"username": NO_USER}
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in user_name):  # no user has such a name (and some databases refuse it)
+    if has_control_character(user_name):  # no user has such a name (and some databases refuse it)
         return {"username": UNKNOWN_USER}
     if not password:
         return {"password": NO_PASSWORD}
