@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 
 from itsdangerous import BadData, URLSafeSerializer
@@ -262,9 +261,3 @@ def is_domain_available(ctx: ServiceContext, domain: str) -> bool:
     """Whether a customer domain (``<prefix>.onmicrosoft.com``) is still free, for the Add customer form."""
     with ctx.unit_of_work() as uow:
         return not uow.repo.domain_taken(domain.strip().lower())
-
-
-def suggest_domain_prefix(company_name: str) -> str:
-    """A domain prefix from a company name, for the portal's Add customer form."""
-    prefix = "".join(ch for ch in company_name.lower() if ch.isascii() and ch.isalnum())[:20] or "customer"
-    return f"{prefix}{secrets.randbelow(9000) + 1000}"

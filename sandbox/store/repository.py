@@ -216,9 +216,6 @@ class Repository:
         stmt = select(model.Partner).where(orm.partners.c.workspace_id == workspace_id).order_by(orm.partners.c.name)
         return list(self.session.scalars(stmt))
 
-    def any_partner(self, partner_id: str) -> model.Partner | None:
-        return self.session.get(model.Partner, partner_id)
-
     def users(self, workspace_id: str, partner_id: str | None = None) -> list[model.PartnerUser]:
         stmt = select(model.PartnerUser).where(orm.partner_users.c.workspace_id == workspace_id)
         if partner_id is not None:
