@@ -32,7 +32,7 @@ def test_migrations_build_exactly_the_schema_the_code_maps(tmp_path):
         diff = compare_metadata(MigrationContext.configure(connection), metadata)
         version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     assert diff == []
-    assert version == head_revision() == "0007"
+    assert version == head_revision() == "0008"
 
 
 @pytest.mark.skipif(not pg_slice.ENABLED, reason="the PostgreSQL slice is off")
@@ -234,6 +234,41 @@ def test_migration_0007_gives_an_0006_database_a_table_of_fault_rules(blank_data
         assert listed == rule | {"fired": 1, "remaining": 0}
     finally:
         engine.dispose()
+
+
+def test_migration_0008_makes_the_rules_of_an_0007_database_answer_before_the_operation(blank_database_url):
+    """An 0007 database's rules (no phase: each answered instead of the operation) upgraded at the next start:
+    each is kept, fired count and all, as a "before" rule, and still answers without running its operation."""
+    from tests.api.helpers import customer_body
+
+    source_app = create_app({"DATABASE_URL": "sqlite://"})
+    ctx = source_app.extensions["services"]
+    tenant = seed.create_tenant(ctx, customers=1)
+    client = source_app.test_client()
+    rules = [client.post(f"/_sandbox/tenants/{tenant['id']}/faults", json=rule).get_json()
+             for rule in ({"operation": "createCustomer", "status": 503, "count": 2}, {"operation": "token", "delayMs": 5})]
+    admin = next(u for u in tenant["users"] if u["role"] == "AdminAgent")
+    form = {"grant_type": "password", "client_id": tenant["application"]["clientId"],
+            "client_secret": tenant["application"]["clientSecret"], "username": admin["userName"],
+            "password": admin["password"], "resource": "https://api.partnercenter.microsoft.com"}
+    token = client.post(f"/{tenant['id']}/oauth2/token", data=form).get_json()["access_token"]  # fires the token rule
+
+    _older_database(blank_database_url, "0007", source_app.extensions["engine"], without=("fault_rules", "phase"))
+
+    upgraded = _started_on(blank_database_url)
+    try:
+        client = upgraded.test_client()
+        listed = client.get(f"/_sandbox/tenants/{tenant['id']}/faults").get_json()["items"]
+        assert listed == [rules[0] | {"when": "before"}, rules[1] | {"fired": 1, "when": "before"}]
+        body = customer_body("upgraded.onmicrosoft.com")
+        answers = [client.post("/v1/customers", headers={"Authorization": f"Bearer {token}"}, json=body).status_code
+                   for _ in range(3)]
+        assert answers == [503, 503, 201]
+        domains = [c["companyProfile"]["domain"] for c in client.get(
+            "/v1/customers", headers={"Authorization": f"Bearer {token}"}).get_json()["items"]]
+        assert domains.count(body["companyProfile"]["domain"]) == 1  # the 503s ran nothing
+    finally:
+        upgraded.extensions["engine"].dispose()
 
 
 def test_a_file_database_keeps_tenants_across_restarts(tmp_path):

@@ -36,10 +36,12 @@ class StoredFaultRule(NamedTuple):
     count: int | None
     retry_after: int | None
     fired: int = 0
+    phase: str = "before"  # or "after": the operation runs, then the client gets the fault instead of its answer
 
 
 _OF_TENANT = PreparedRead(
-    select(F.c.id, F.c.operation, F.c.status, F.c.probability, F.c.delay_ms, F.c.count, F.c.retry_after, F.c.fired)
+    select(F.c.id, F.c.operation, F.c.status, F.c.probability, F.c.delay_ms, F.c.count, F.c.retry_after, F.c.fired,
+           F.c.phase)
     .where(F.c.workspace_id == bindparam("ws"))
     .order_by(F.c.created_at, F.c.id)
 )
@@ -47,6 +49,7 @@ _ADD = PreparedWrite(insert(F).values(
     id=bindparam("rule_id"), workspace_id=bindparam("ws"), operation=bindparam("operation"), status=bindparam("status"),
     probability=bindparam("probability"), delay_ms=bindparam("delay_ms"), count=bindparam("count_"),
     retry_after=bindparam("retry_after"), fired=bindparam("fired"), created_at=bindparam("created_at"),
+    phase=bindparam("phase"),
 ))
 _FIRE = PreparedWrite(
     update(F).where(F.c.id == bindparam("rule_id"), or_(F.c.count.is_(None), F.c.fired < F.c.count))
@@ -82,7 +85,7 @@ def add_rule(engine: Engine, workspace_id: str, rule: StoredFaultRule, created_a
     run_writes(engine, (_ADD, {
         "rule_id": rule.id, "ws": workspace_id, "operation": rule.operation, "status": rule.status,
         "probability": rule.probability, "delay_ms": rule.delay_ms, "count_": rule.count,
-        "retry_after": rule.retry_after, "fired": rule.fired, "created_at": created_at,
+        "retry_after": rule.retry_after, "fired": rule.fired, "created_at": created_at, "phase": rule.phase,
     }))
 
 

@@ -336,6 +336,9 @@ fault_rules = Table(
     Column("retry_after", Integer, nullable=True),
     Column("fired", Integer, nullable=False, server_default="0"),
     Column("created_at", UTCDateTime, nullable=False),
+    # "before": the request is answered with the fault and the operation doesn't run; "after": the operation
+    # runs (or its kept answer is replayed), then its answer is lost: the client gets the fault instead
+    Column("phase", String(6), nullable=False, server_default="before"),
 )
 
 # Instance-wide settings shared by every process on one database (the signing key, for one).

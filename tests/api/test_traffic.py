@@ -12,7 +12,16 @@ import pytest
 
 from sandbox.app import create_app
 
-from .helpers import assert_classic_error, bearer, customer_body, request_token, token_form, user_of
+from .helpers import (
+    add_customer,
+    agreement_body,
+    assert_classic_error,
+    bearer,
+    customer_body,
+    request_token,
+    token_form,
+    user_of,
+)
 
 
 def add_rule(client, tenant_id, **rule):
@@ -110,6 +119,8 @@ def test_rules_can_be_cleared(client, tenant, headers):
         {"status": 500, "delayMs": -1},
         {"status": 500, "count": 0},
         {"status": 500, "colour": "red"},
+        {"status": 500, "when": "later"},
+        {"status": 500, "when": None},
     ],
 )
 def test_invalid_rules_are_400(client, tenant, rule):
@@ -123,6 +134,107 @@ def test_unknown_tenants_and_rules_are_404(client, tenant):
     assert client.post(f"/_sandbox/tenants/{unknown}/faults", json={"status": 500}).status_code == 404
     assert client.get(f"/_sandbox/tenants/{unknown}/journal").status_code == 404
     assert client.delete(f"/_sandbox/tenants/{tenant['id']}/faults/{unknown}").status_code == 404
+
+
+# --- lost answers ("when": "after") --------------------------------------------------------------------
+
+ORDER = {"lineItems": [{"offerId": "CFQ7TTC0LH18:0001", "quantity": 3}]}
+
+
+def orders_of(client, headers, customer_id) -> list[dict]:
+    response = client.get(f"/v1/customers/{customer_id}/orders", headers=headers)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()["items"]
+
+
+def test_an_after_rule_places_the_order_and_loses_its_answer_which_a_retry_with_the_same_id_gets(client, tenant, headers):
+    customer = add_customer(client, tenant["id"], state="MCAAttested")["id"]
+    rule = add_rule(client, tenant["id"], operation="createOrder", status=504, count=1, when="after")
+    assert rule["when"] == "after"
+    retry = {**headers, "MS-RequestId": str(uuid.uuid4())}
+
+    lost = client.post(f"/v1/customers/{customer}/orders", headers=retry, json=ORDER)
+    assert_classic_error(lost, 504, 504)
+    assert lost.headers["MS-RequestId"] == retry["MS-RequestId"]
+    [placed] = orders_of(client, headers, customer)  # the order was placed all the same
+
+    again = client.post(f"/v1/customers/{customer}/orders", headers=retry, json=ORDER)
+    assert again.status_code == 201 and again.get_json()["id"] == placed["id"]  # the first answer, not a second order
+    assert len(orders_of(client, headers, customer)) == 1
+
+    lost_entry, replayed = [e for e in journal(client, tenant["id"]) if e["operation"] == "createOrder"]
+    assert (lost_entry["status"], lost_entry["fault"], lost_entry["lostStatus"]) == (504, rule["id"], 201)
+    assert (replayed["status"], replayed["fault"], replayed["lostStatus"], replayed["replayed"]) == (201, None, None, True)
+
+
+def test_a_retry_of_a_lost_answer_with_a_new_request_id_places_a_second_order(client, tenant, headers):
+    """The mistake the rule is there to show: retrying without the first MS-RequestId buys twice."""
+    customer = add_customer(client, tenant["id"], state="MCAAttested")["id"]
+    add_rule(client, tenant["id"], operation="createOrder", status=503, count=1, when="after")
+    first = client.post(f"/v1/customers/{customer}/orders", headers={**headers, "MS-RequestId": str(uuid.uuid4())}, json=ORDER)
+    assert_classic_error(first, 503, 503)
+    assert first.headers["Retry-After"] == "1"
+    second = client.post(f"/v1/customers/{customer}/orders", headers={**headers, "MS-RequestId": str(uuid.uuid4())}, json=ORDER)
+    assert second.status_code == 201
+    assert len(orders_of(client, headers, customer)) == 2
+
+
+def test_a_lost_confirmation_is_stored_and_its_retry_gets_the_201_not_600061(client, tenant, headers, customer_id):
+    add_rule(client, tenant["id"], operation="createCustomerAgreement", status=500, count=1, when="after")
+    retry = {**headers, "MS-RequestId": str(uuid.uuid4())}
+    path = f"/v1/customers/{customer_id}/agreements"
+    assert_classic_error(client.post(path, headers=retry, json=agreement_body()), 500, 800003)
+    again = client.post(path, headers=retry, json=agreement_body())
+    assert again.status_code == 201, again.get_data(as_text=True)
+    listed = client.get(f"{path}?agreementType=MicrosoftCustomerAgreement", headers=headers).get_json()
+    assert listed["totalCount"] == 1
+    # without the first id, the same contact is a duplicate: what an integration that forgets the id sees
+    duplicate = client.post(path, headers={**headers, "MS-RequestId": str(uuid.uuid4())}, json=agreement_body())
+    assert duplicate.status_code == 409 and duplicate.get_json()["code"] == 600061
+
+
+def test_a_before_rule_leaves_nothing_behind_and_an_after_rule_answers_even_a_refusal(client, tenant, headers, customer_id):
+    """"before" (the default): the order is never placed. "after": whatever the operation answered is lost,
+    a refusal too (13605 here), and kept for the retry."""
+    add_rule(client, tenant["id"], operation="createOrder", status=503, count=1)
+    assert client.post(f"/v1/customers/{customer_id}/orders", headers=headers, json=ORDER).status_code == 503
+    assert orders_of(client, headers, customer_id) == []
+
+    add_rule(client, tenant["id"], operation="createOrder", status=502, count=1, when="after")
+    retry = {**headers, "MS-RequestId": str(uuid.uuid4())}
+    assert client.post(f"/v1/customers/{customer_id}/orders", headers=retry, json=ORDER).status_code == 502
+    refused = client.post(f"/v1/customers/{customer_id}/orders", headers=retry, json=ORDER)
+    assert refused.status_code == 403 and refused.get_json()["code"] == 13605
+    assert [e.get("lostStatus") for e in journal(client, tenant["id"]) if e["operation"] == "createOrder"] == [None, 403, None]
+
+
+def test_an_after_latency_rule_answers_late_once_the_work_is_done(client, tenant, headers, customer_id):
+    add_rule(client, tenant["id"], operation="createOrder", delayMs=60, count=1, when="after")
+    customer = add_customer(client, tenant["id"], state="MCAAttested")["id"]
+    started = time.perf_counter()
+    response = client.post(f"/v1/customers/{customer}/orders", headers=headers, json=ORDER)
+    assert response.status_code == 201
+    assert time.perf_counter() - started >= 0.06
+    [entry] = [e for e in journal(client, tenant["id"]) if e["operation"] == "createOrder"]
+    assert entry["lostStatus"] is None and entry["fault"] is not None
+
+
+def test_before_and_after_rules_fire_in_their_own_phase(client, tenant, headers):
+    """A count-1 rule of each phase: the first request meets the "before" one and runs nothing, so the
+    "after" one is still there for the second."""
+    before = add_rule(client, tenant["id"], operation="getAgreementMetadata", status=503, count=1)
+    after = add_rule(client, tenant["id"], operation="getAgreementMetadata", status=500, count=1, when="after")
+    assert [client.get("/v1/agreements", headers=headers).status_code for _ in range(3)] == [503, 500, 200]
+    listed = {r["id"]: r for r in client.get(f"/_sandbox/tenants/{tenant['id']}/faults").get_json()["items"]}
+    assert (listed[before["id"]]["when"], listed[before["id"]]["fired"]) == ("before", 1)
+    assert (listed[after["id"]]["when"], listed[after["id"]]["fired"]) == ("after", 1)
+
+
+def test_a_token_rule_cannot_lose_the_grants_answer(client, tenant):
+    response = client.post(f"/_sandbox/tenants/{tenant['id']}/faults", json={"operation": "token", "status": 503, "when": "after"})
+    body = assert_classic_error(response, 400, 800002)
+    assert "'before'" in body["description"]
+    assert client.get(f"/_sandbox/tenants/{tenant['id']}/faults").get_json() == {"items": []}
 
 
 # --- journal -----------------------------------------------------------------------------------------

@@ -160,13 +160,14 @@ def before_operation():
     fault = _fault(ws, op.id if op else "", app.extensions["traffic"])
     if fault is not None:
         return fault
+    state.answer_may_be_lost = (ws, op.id if op else "")  # an "after" rule may replace whatever answers now
     if req.method in MUTATING and state.get("request_id_given"):
         return _claim(ws)
     return None
 
 
-def _fault(workspace_id: str, operation: str, store: traffic.Traffic) -> Response | None:
-    rule = traffic.fire_fault(workspace_id, operation, store)
+def _fault(workspace_id: str, operation: str, store: traffic.Traffic, phase: str = traffic.BEFORE) -> Response | None:
+    rule = traffic.fire_fault(workspace_id, operation, store, phase)
     if rule is None:
         return None
     headers = {"Retry-After": str(rule.retry_after)} if rule.retry_after is not None else {}
@@ -215,14 +216,28 @@ def _claim(workspace_id: str) -> Response | None:
 
 def after_operation(response: Response) -> Response:
     claim_ = g.pop("idempotency_claim", None)
-    if claim_ is None:
+    if claim_ is not None:
+        services = current_app.extensions["services"]
+        if idempotency.replayable(response.status_code) and not response.direct_passthrough:
+            idempotency.keep(services, *claim_, response.status_code, response.get_data(as_text=True))
+        else:
+            idempotency.release(services, *claim_)
+    return _lose_answer(response)
+
+
+def _lose_answer(response: Response) -> Response:
+    """An "after" fault rule: the operation has run and its answer is kept for a retry with the same
+    MS-RequestId; the client gets the fault (or the answer late, for a delay) instead."""
+    lost = g.pop("answer_may_be_lost", None)
+    if lost is None:
         return response
-    services = current_app.extensions["services"]
-    if idempotency.replayable(response.status_code) and not response.direct_passthrough:
-        idempotency.keep(services, *claim_, response.status_code, response.get_data(as_text=True))
-    else:
-        idempotency.release(services, *claim_)
-    return response
+    fault = _fault(*lost, current_app.extensions["traffic"], traffic.AFTER)
+    if fault is None:
+        return response
+    if "journal" in g:
+        g.journal["lost_status"] = response.status_code
+    response.close()  # the lost answer's close callbacks, which the server would have called
+    return fault
 
 
 def release_pending_claim(_exc=None) -> None:

@@ -60,6 +60,8 @@ MAX_BODY_CHARS = 16 * 1024
 # Set by the API's (or the token endpoint's) hooks: which operations a fault rule may name.
 OPERATIONS: set[str] = set()
 TOKEN_OPERATION = "token"  # the token endpoint: only a rule that names it, never "*" (that is the REST API's)
+# A rule's phase ("when"): answer the fault instead of running the operation, or run it and lose its answer
+BEFORE, AFTER = "before", "after"
 
 
 class FaultRule(fault_store.StoredFaultRule):
@@ -75,7 +77,7 @@ class FaultRule(fault_store.StoredFaultRule):
         return {
             "id": self.id, "operation": self.operation, "status": self.status, "probability": self.probability,
             "delayMs": self.delay_ms, "count": self.count, "retryAfter": self.retry_after, "fired": self.fired,
-            "remaining": self.remaining,
+            "remaining": self.remaining, "when": self.phase,
         }
 
 
@@ -124,15 +126,15 @@ class Traffic:
     def clear_rules(self, workspace_id: str) -> None:
         fault_store.clear_rules(self.engine, workspace_id)
 
-    def pick_fault(self, workspace_id: str, operation: str) -> FaultRule | None:
-        """The first live rule for ``operation`` that fires this time (probability, then its count: whichever
-        process fires it), counted as fired."""
+    def pick_fault(self, workspace_id: str, operation: str, phase: str = BEFORE) -> FaultRule | None:
+        """The first live rule of ``phase`` for ``operation`` that fires this time (probability, then its count:
+        whichever process fires it), counted as fired."""
         stored = fault_store.rules(self.engine, workspace_id)
         if not stored:  # most tenants have no rules: a look-up in this thread's memory on a SQLite file
             return None
         names = (operation,) if operation == TOKEN_OPERATION else ("*", operation)
         for rule in stored:
-            if rule.operation not in names or (rule.count is not None and rule.fired >= rule.count):
+            if rule.operation not in names or rule.phase != phase or (rule.count is not None and rule.fired >= rule.count):
                 continue  # (``fired`` as read: it only grows, so a spent rule is spent)
             if rule.probability < 1 and self._rng.random() >= rule.probability:
                 continue
@@ -182,10 +184,11 @@ def install(app: Flask) -> None:
     app.after_request(functools.partial(_journal_exchange, store=store))
 
 
-def fire_fault(workspace_id: str, operation: str, store: Traffic) -> FaultRule | None:
-    """A request's fault, if a rule of its tenant fires: noted in its journal entry, its delay served; the
-    rule is answered when it has a status to answer with (each surface words the error in its own shape)."""
-    rule = store.pick_fault(workspace_id, operation)
+def fire_fault(workspace_id: str, operation: str, store: Traffic, phase: str = BEFORE) -> FaultRule | None:
+    """A request's fault, if a rule of its tenant for that phase fires: noted in its journal entry, its delay
+    served; the rule is answered when it has a status to answer with (each surface words the error in its own
+    shape)."""
+    rule = store.pick_fault(workspace_id, operation, phase)
     if rule is None:
         return None
     if "journal" in g:
@@ -297,6 +300,7 @@ class _Exchange:
     finished: float
     fault: str | None
     replayed: bool
+    lost_status: int | None = None  # the operation's own answer, when an "after" fault replaced it
     sequence: int = 0  # set by the journal
 
     def as_json(self) -> dict:
@@ -316,6 +320,7 @@ class _Exchange:
             "requestId": response_headers.get("MS-RequestId"),
             "correlationId": response_headers.get("MS-CorrelationId"),
             "fault": self.fault,
+            "lostStatus": self.lost_status,
             "replayed": self.replayed,
             "sequence": self.sequence,
         }
@@ -442,6 +447,7 @@ def _journal_exchange(response: Response, store: Traffic) -> Response:
         finished=finished,
         fault=info.get("fault"),
         replayed=bool(info.get("replayed")),
+        lost_status=info.get("lost_status"),
     )
     store.record(info["workspace_id"], entry)
     return response
@@ -461,6 +467,7 @@ class FaultRuleSchema(Schema):
     count = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(1, 1_000_000))
     retry_after = fields.Integer(strict=True, data_key="retryAfter", load_default=None, allow_none=True,
                                  validate=validate.Range(0, 3600))
+    phase = fields.String(data_key="when", load_default=BEFORE, validate=validate.OneOf((BEFORE, AFTER)))
 
 
 def _tenant_or_404(tenant_id: str) -> None:
@@ -482,12 +489,15 @@ def add_fault(tenant_id):
         raise InvalidRequestInput(f"operation must be '*' or one of: {known}.", data=[f"operation: unknown '{body['operation']}'"])
     if body["status"] is None and not body["delay_ms"]:
         raise InvalidRequestInput("A rule needs a status (an error to answer), a delayMs (latency), or both.")
+    if body["phase"] == AFTER and body["operation"] == TOKEN_OPERATION:
+        raise InvalidRequestInput("A token rule answers before the grant: when must be 'before' for operation 'token'.",
+                                  data=["when: 'after' is for /v1 operations"])
     retry_after = body["retry_after"]
     if retry_after is None and body["status"] in (429, 503):
         retry_after = 1
     rule = FaultRule(
         id=str(uuid.uuid4()), operation=body["operation"], status=body["status"], probability=body["probability"],
-        delay_ms=body["delay_ms"], count=body["count"], retry_after=retry_after,
+        delay_ms=body["delay_ms"], count=body["count"], retry_after=retry_after, phase=body["phase"],
     )
     try:
         traffic().add_rule(tenant_id, rule)
