@@ -65,6 +65,7 @@ class ApiWorld:
         self.token: str | None = None
         self.headers: dict[str, str] = {}  # extra headers of every call (the .NET SDK's)
         self.response = None  # the last /v1 answer
+        self.last_call: tuple | None = None  # (method, path, body, headers) of the last /v1 call, for a retry
         self.template_ids: dict[str, str] = {}  # agreementType -> templateId, as the metadata gave them
         self.last_contact: dict | None = None
         self.document: dict | None = None  # the last AgreementDocument
@@ -110,6 +111,13 @@ class ApiWorld:
             body["partnerId"] = partner_id
         self.customer = self.control("POST", f"/tenants/{self.tenant_id}/customers", body, status=201)
         return self.customer
+
+    def add_fault_rule(self, **rule) -> dict:
+        """A fault or latency rule of the tenant's (``POST /_sandbox/tenants/{id}/faults``)."""
+        return self.control("POST", f"/tenants/{self.tenant_id}/faults", rule, status=201)
+
+    def journal(self) -> list[dict]:
+        return self.control("GET", f"/tenants/{self.tenant_id}/journal")["items"]
 
     @property
     def tenant_id(self) -> str:
@@ -167,6 +175,21 @@ class ApiWorld:
             raise AssertionError("The partner's integration has not signed in (no token).")
         headers = {"Authorization": f"Bearer {self.token}", "Accept": "application/json",
                    "MS-RequestId": str(uuid.uuid4()), "MS-CorrelationId": str(uuid.uuid4()), **self.headers}
+        return self._send(method, path, body, headers)
+
+    def retry(self, *, same_request_id: bool):
+        """The last call again, as a client retries it: the same body, a new MS-CorrelationId, and the first
+        MS-RequestId (what the docs ask after a timeout) or a new one."""
+        if self.last_call is None:
+            raise AssertionError("The partner's integration has not called the API yet: nothing to retry.")
+        method, path, body, headers = self.last_call
+        retried = {**headers, "MS-CorrelationId": str(uuid.uuid4())}
+        if not same_request_id:
+            retried["MS-RequestId"] = str(uuid.uuid4())
+        return self._send(method, path, body, retried)
+
+    def _send(self, method: str, path: str, body: dict | None, headers: dict):
+        self.last_call = (method, path, body, headers)
         self.response = self.client.open(f"/v1{path}", method=method, json=body, headers=headers)
         return self.response
 
@@ -183,12 +206,18 @@ class ApiWorld:
     def template_id(self, agreement_type: str) -> str:
         """The template an attestation names: the one the agreement metadata gives (R-API-1)."""
         if agreement_type not in self.template_ids:
-            saved = self.response
-            self.call("GET", f"/agreements?agreementType={agreement_type}")
-            [item] = self.answer(200)["items"]
+            [item] = self.read(f"/agreements?agreementType={agreement_type}")["items"]
             self.template_ids[agreement_type] = item["templateId"]
-            self.response = saved
         return self.template_ids[agreement_type]
+
+    def read(self, path: str) -> dict:
+        """A GET on the side: its 200 answer's body, while the last call and answer stay the ones under test."""
+        saved = self.response, self.last_call
+        try:
+            self.call("GET", path)
+            return self.answer(200)
+        finally:
+            self.response, self.last_call = saved
 
     def open_link(self, url: str):
         """Follow a document link the way a browser would: no token, no cookies of the partner's."""

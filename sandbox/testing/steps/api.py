@@ -213,8 +213,9 @@ def _(api_world):
     api_world.call("GET", f"/customers/{api_world.customer_id}/agreements")
 
 
-def _confirmations(api_world: ApiWorld) -> list[dict]:
-    body = api_world.answer(200)
+def _confirmations(api_world: ApiWorld, body: dict | None = None) -> list[dict]:
+    """The confirmations of the last answer (or of ``body``), once it is the documented collection."""
+    body = api_world.answer(200) if body is None else body
     assert body["totalCount"] == len(body["items"]) and body["attributes"] == {"objectType": "Collection"}, body
     return body["items"]
 
@@ -263,10 +264,7 @@ def _(api_world, link):
 @then(parsers.re(r'^the customer has (?P<count>no|\d+) confirmations? of type "(?P<agreement_type>[^"]+)"$'))
 def _(api_world, count, agreement_type):
     """Read back through the API (the last answer stays the one under test)."""
-    saved = api_world.response
-    api_world.call("GET", f"/customers/{api_world.customer_id}/agreements?agreementType={agreement_type}")
-    items = _confirmations(api_world)
-    api_world.response = saved
+    items = _confirmations(api_world, api_world.read(f"/customers/{api_world.customer_id}/agreements?agreementType={agreement_type}"))
     assert len(items) == (0 if count == "no" else int(count)), items
 
 
@@ -410,11 +408,7 @@ def _(api_world, quantity, offer):
 
 
 def _subscriptions(api_world: ApiWorld) -> list[dict]:
-    saved = api_world.response
-    api_world.call("GET", f"/customers/{api_world.customer_id}/subscriptions")
-    items = api_world.answer(200)["items"]
-    api_world.response = saved
-    return items
+    return api_world.read(f"/customers/{api_world.customer_id}/subscriptions")["items"]
 
 
 @when(parsers.parse('the partner\'s integration changes the "{offer}" seats of the customer to {quantity:d}'))
@@ -454,6 +448,44 @@ def _(api_world):
 def _(api_world, quantity, offer):
     seats = [s["quantity"] for s in _subscriptions(api_world) if s["offerName"] == offer]
     assert seats == [quantity], seats
+
+
+# --- retries: answers lost on their way, throttling -------------------------------------------
+
+
+@given(parsers.parse("the next order will be placed but its answer lost to a {status:d}"))
+def _(api_world, status):
+    """A fault rule that lets the order run, then gives the client ``status`` instead of its answer
+    (``"when": "after"``), once: a gateway's timeout after Partner Center did the work."""
+    api_world.add_fault_rule(operation="createOrder", status=status, count=1, when="after")
+
+
+@given(parsers.parse("the next order will be throttled with a 429 asking to retry after {seconds:d} seconds"))
+def _(api_world, seconds):
+    """A fault rule that answers 429 with Retry-After instead of running the order, once."""
+    api_world.add_fault_rule(operation="createOrder", status=429, count=1, retryAfter=seconds)
+
+
+@when(parsers.re(r"^the partner's integration retries the order with (?P<which>the same|a new) MS-RequestId$"))
+def _(api_world, which):
+    api_world.retry(same_request_id=which == "the same")
+
+
+@then(parsers.parse("the API asks to retry after {seconds:d} seconds"))
+def _(api_world, seconds):
+    assert api_world.response.headers.get("Retry-After") == str(seconds), dict(api_world.response.headers)
+
+
+@then(parsers.re(r"^the customer has (?P<count>no|\d+) orders?$"))
+def _(api_world, count):
+    orders = api_world.read(f"/customers/{api_world.customer_id}/orders")["items"]
+    assert len(orders) == (0 if count == "no" else int(count)), orders
+
+
+@then(parsers.parse("the sandbox's journal shows the order's {lost:d} lost behind the {status:d}"))
+def _(api_world, lost, status):
+    entries = [e for e in api_world.journal() if e["operation"] == "createOrder" and e["lostStatus"] is not None]
+    assert [(e["status"], e["lostStatus"]) for e in entries] == [(status, lost)], entries
 
 
 # --- answers in general ----------------------------------------------------------------------
