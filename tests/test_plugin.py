@@ -44,6 +44,7 @@ def test_the_example_partner_suite_passes_outside_the_repository(tmp_path):
         "test_our_integration_confirms_the_customers_acceptance_through_the_api",
         "test_the_partner_sees_our_integrations_confirmation_in_partner_center",
         "test_an_indirect_reseller_cannot_confirm_but_its_provider_can",
+        "test_an_order_whose_answer_was_lost_is_retried_without_buying_twice",
     }
 
 

@@ -101,6 +101,25 @@ class ControlClient:
     def delete_tenant(self, tenant: Tenant | str) -> None:
         self._call("DELETE", f"/tenants/{_id(tenant)}")
 
+    def add_fault_rule(self, tenant: Tenant | str, *, operation: str = "*", status: int | None = None,
+                       when: str = "before", count: int | None = None, probability: float = 1.0,
+                       delay_ms: int = 0, retry_after: int | None = None) -> dict:
+        """A fault or latency rule for the tenant's API calls, to rehearse retries: ``operation`` is an operation
+        id of ``/openapi.json`` (``createOrder``), ``*`` or ``token``; ``when="after"`` lets the operation run and
+        loses its answer (the client gets ``status``, or the answer after ``delay_ms``)."""
+        body: dict = {"operation": operation, "when": when, "probability": probability, "delayMs": delay_ms}
+        for name, value in (("status", status), ("count", count), ("retryAfter", retry_after)):
+            if value is not None:
+                body[name] = value
+        return self._call("POST", f"/tenants/{_id(tenant)}/faults", body)
+
+    def fault_rules(self, tenant: Tenant | str) -> list[dict]:
+        """The tenant's rules, each with how often it ``fired``."""
+        return self._call("GET", f"/tenants/{_id(tenant)}/faults")["items"]
+
+    def clear_fault_rules(self, tenant: Tenant | str) -> None:
+        self._call("DELETE", f"/tenants/{_id(tenant)}/faults")
+
     def journal(self, tenant: Tenant | str) -> dict:
         """What the sandbox got and answered for this tenant: ``{totalCount, capacity, items}``."""
         return self._call("GET", f"/tenants/{_id(tenant)}/journal")
