@@ -157,17 +157,20 @@ def before_operation():
                      "started": state.get("started", time.perf_counter())}
     if op is not None and op.app_user_only and caller_.actor.app_only:
         require_app_user()  # refuses
-    fault = _fault(ws, op.id if op else "", app.extensions["traffic"])
+    store = app.extensions["traffic"]
+    rules = store.live_rules(ws, op.id if op else "")
+    fault = _fault(rules, store)
     if fault is not None:
         return fault
-    state.answer_may_be_lost = (ws, op.id if op else "")  # an "after" rule may replace whatever answers now
+    if any(rule.phase == traffic.AFTER for rule in rules):  # it may replace whatever answers now
+        state.answer_may_be_lost = rules
     if req.method in MUTATING and state.get("request_id_given"):
         return _claim(ws)
     return None
 
 
-def _fault(workspace_id: str, operation: str, store: traffic.Traffic, phase: str = traffic.BEFORE) -> Response | None:
-    rule = traffic.fire_fault(workspace_id, operation, store, phase)
+def _fault(rules: tuple, store: traffic.Traffic, phase: str = traffic.BEFORE) -> Response | None:
+    rule = traffic.fire_fault(rules, store, phase)
     if rule is None:
         return None
     headers = {"Retry-After": str(rule.retry_after)} if rule.retry_after is not None else {}
@@ -228,10 +231,10 @@ def after_operation(response: Response) -> Response:
 def _lose_answer(response: Response) -> Response:
     """An "after" fault rule: the operation has run and its answer is kept for a retry with the same
     MS-RequestId; the client gets the fault (or the answer late, for a delay) instead."""
-    lost = g.pop("answer_may_be_lost", None)
-    if lost is None:
+    rules = g.pop("answer_may_be_lost", None)  # the request's live rules, as read before the operation
+    if rules is None:
         return response
-    fault = _fault(*lost, current_app.extensions["traffic"], traffic.AFTER)
+    fault = _fault(rules, current_app.extensions["traffic"], traffic.AFTER)
     if fault is None:
         return response
     if "journal" in g:

@@ -126,17 +126,21 @@ class Traffic:
     def clear_rules(self, workspace_id: str) -> None:
         fault_store.clear_rules(self.engine, workspace_id)
 
-    def pick_fault(self, workspace_id: str, operation: str, phase: str = BEFORE) -> FaultRule | None:
-        """The first live rule of ``phase`` for ``operation`` that fires this time (probability, then its count:
-        whichever process fires it), counted as fired."""
+    def live_rules(self, workspace_id: str, operation: str) -> tuple[fault_store.StoredFaultRule, ...]:
+        """The tenant's rules for ``operation`` that are not spent yet, as last committed (most tenants have
+        none: a look-up in this thread's memory on a SQLite file)."""
         stored = fault_store.rules(self.engine, workspace_id)
-        if not stored:  # most tenants have no rules: a look-up in this thread's memory on a SQLite file
-            return None
+        if not stored:
+            return ()
         names = (operation,) if operation == TOKEN_OPERATION else ("*", operation)
-        for rule in stored:
-            if rule.operation not in names or rule.phase != phase or (rule.count is not None and rule.fired >= rule.count):
-                continue  # (``fired`` as read: it only grows, so a spent rule is spent)
-            if rule.probability < 1 and self._rng.random() >= rule.probability:
+        # (``fired`` as read: it only grows, so a spent rule is spent)
+        return tuple(rule for rule in stored if rule.operation in names and (rule.count is None or rule.fired < rule.count))
+
+    def pick_fault(self, rules: tuple[fault_store.StoredFaultRule, ...], phase: str = BEFORE) -> FaultRule | None:
+        """The first of ``rules`` (``live_rules``) of ``phase`` that fires this time (probability, then its
+        count: whichever process fires it), counted as fired."""
+        for rule in rules:
+            if rule.phase != phase or (rule.probability < 1 and self._rng.random() >= rule.probability):
                 continue
             if fault_store.fire(self.engine, rule.id):
                 return FaultRule._make(rule._replace(fired=rule.fired + 1))
@@ -184,11 +188,11 @@ def install(app: Flask) -> None:
     app.after_request(functools.partial(_journal_exchange, store=store))
 
 
-def fire_fault(workspace_id: str, operation: str, store: Traffic, phase: str = BEFORE) -> FaultRule | None:
-    """A request's fault, if a rule of its tenant for that phase fires: noted in its journal entry, its delay
-    served; the rule is answered when it has a status to answer with (each surface words the error in its own
-    shape)."""
-    rule = store.pick_fault(workspace_id, operation, phase)
+def fire_fault(rules: tuple[fault_store.StoredFaultRule, ...], store: Traffic, phase: str = BEFORE) -> FaultRule | None:
+    """A request's fault, if one of its tenant's live ``rules`` for its operation (``Traffic.live_rules``) of
+    that phase fires: noted in its journal entry, its delay served; the rule is answered when it has a status
+    to answer with (each surface words the error in its own shape)."""
+    rule = store.pick_fault(rules, phase) if rules else None
     if rule is None:
         return None
     if "journal" in g:

@@ -456,7 +456,8 @@ def _fault(workspace_id: str) -> Response | None:
     Entra's transient AADSTS90033, with Retry-After), so that a client rehearses failing to get a token."""
     from sandbox.web.control import traffic
 
-    rule = traffic.fire_fault(workspace_id, traffic.TOKEN_OPERATION, traffic.traffic())
+    store = traffic.traffic()
+    rule = traffic.fire_fault(store.live_rules(workspace_id, traffic.TOKEN_OPERATION), store)
     if rule is None:
         return None
     transient = rule.status == 429 or rule.status >= 500
