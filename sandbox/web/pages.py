@@ -60,8 +60,21 @@ class PageBlueprint(Blueprint):
         return STATIC_MAX_AGE_S
 
 
-# What both page surfaces load: static/in_place.js (a page's links and forms change the page in place)
-shared = PageBlueprint("pages", __name__, static_folder="static", static_url_path="/pages/static")
+# What both page surfaces load: static/in_place.js (a page's links and forms change the page in place);
+# and the sandbox's own front page, which links to each surface
+shared = PageBlueprint("pages", __name__, static_folder="static", static_url_path="/pages/static",
+                       template_folder="templates")
+AGREEMENT_PAGE = "/AdminPortal/Home?ref=/BillingAccounts/agreement"
+
+
+@shared.get("/")
+def index():
+    """The sandbox's front page (sandbox only: no Microsoft host has it): where each surface is."""
+    from flask import render_template
+
+    base = (current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
+    return render_template("pages/index.html", base=base, agreement_page=AGREEMENT_PAGE,
+                           control=current_app.config["CONTROL_API"], control_key=bool(current_app.config["CONTROL_API_KEY"]))
 
 
 def _page_id() -> str:
