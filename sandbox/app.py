@@ -91,6 +91,13 @@ class SandboxFlask(Flask):
         except TypeError:  # an unhashable callable: asked every time, as Flask does
             return super().ensure_sync(func)
 
+    def make_default_options_response(self) -> Response:
+        """Flask's answer to OPTIONS (200, ``Allow``, no body), without the ``text/html`` it labels the empty
+        body with: no surface answers HTML where it answers JSON."""
+        response = super().make_default_options_response()
+        del response.headers["Content-Type"]
+        return response
+
 
 def create_app(config: dict | None = None) -> Flask:
     """Build a sandbox: one database, four surfaces, one state."""

@@ -61,6 +61,7 @@ def test_an_options_request_spends_no_rule_and_leaves_no_entry(client, tenant, h
     before = journal(client, tenant["id"])  # the token's request
     options = client.options("/v1/agreements", headers=headers)
     assert options.status_code == 200 and "GET" in options.headers["Allow"]
+    assert options.data == b"" and "Content-Type" not in options.headers  # no HTML on /v1, not even empty
     assert journal(client, tenant["id"]) == before
     assert client.get("/v1/agreements", headers=headers).status_code == 503
 

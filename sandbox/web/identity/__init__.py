@@ -274,7 +274,9 @@ def preflight() -> Response | None:
     """An OPTIONS request to a token or device-code endpoint: answered, empty, with the methods it accepts."""
     if request.method != "OPTIONS":
         return None
-    return Response(status=200, headers={"Allow": ACCEPTED_METHODS})
+    response = Response(status=200, headers={"Allow": ACCEPTED_METHODS})
+    del response.headers["Content-Type"]  # no body, so no type (Response labels every body text/html)
+    return response
 
 
 def posted_for_tenant(tenant: str) -> None:
