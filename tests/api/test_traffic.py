@@ -8,6 +8,7 @@ import time
 import uuid
 from urllib.parse import urlencode
 
+import jwt
 import pytest
 
 from sandbox.app import create_app
@@ -121,7 +122,6 @@ def test_rules_can_be_cleared(client, tenant, headers):
         {"status": 500, "count": 0},
         {"status": 500, "colour": "red"},
         {"status": 500, "when": "later"},
-        {"status": 500, "when": None},
     ],
 )
 def test_invalid_rules_are_400(client, tenant, rule):
@@ -229,6 +229,51 @@ def test_before_and_after_rules_fire_in_their_own_phase(client, tenant, headers)
     listed = {r["id"]: r for r in client.get(f"/_sandbox/tenants/{tenant['id']}/faults").get_json()["items"]}
     assert (listed[before["id"]]["when"], listed[before["id"]]["fired"]) == ("before", 1)
     assert (listed[after["id"]]["when"], listed[after["id"]]["fired"]) == ("after", 1)
+
+
+def test_an_after_rule_leaves_refusals_made_before_the_operation_alone_and_waits_for_the_next_order(app, client, tenant, headers):
+    """A twin of a request still running (409), an MS-RequestId used for another call (400) and a body over the
+    limit (413) never reach the operation: their answers are not lost, and the count-1 rule is still there for the
+    order that is placed."""
+    from sandbox.web.api import idempotency
+
+    customer = add_customer(client, tenant["id"], state="MCAAttested")["id"]
+    rule = add_rule(client, tenant["id"], operation="createOrder", status=504, count=1, when="after")
+    path = f"/v1/customers/{customer}/orders"
+    claims_ = jwt.decode(headers["Authorization"].split()[1], options={"verify_signature": False})
+    twin = {**headers, "MS-RequestId": str(uuid.uuid4())}
+    body = json.dumps(ORDER).encode()
+    print_ = idempotency.fingerprint("POST", path, b"", f"{claims_['oid']}|{claims_['appid']}", body)
+    assert idempotency.claim(app.extensions["services"], tenant["id"], twin["MS-RequestId"], print_) is None  # running
+
+    assert client.post(path, headers=twin, data=body, content_type="application/json").status_code == 409
+    used = {**headers, "MS-RequestId": str(uuid.uuid4())}
+    assert client.post(f"/v1/customers/{customer}/orders", headers=used, json=ORDER).status_code == 504  # fires
+    rule = add_rule(client, tenant["id"], operation="createOrder", status=504, count=1, when="after")
+    other = {"lineItems": [{"offerId": "CFQ7TTC0LH18:0001", "quantity": 4}]}
+    assert client.post(path, headers=used, json=other).status_code == 400  # the id is another call's
+    huge = b'{"lineItems": [], "pad": "' + b"x" * app.config["MAX_CONTENT_LENGTH"] + b'"}'
+    for extra in ({}, {"MS-RequestId": str(uuid.uuid4())}):
+        assert client.post(path, headers={**headers, **extra}, data=huge, content_type="application/json").status_code == 413
+
+    [listed] = [r for r in client.get(f"/_sandbox/tenants/{tenant['id']}/faults").get_json()["items"] if r["id"] == rule["id"]]
+    assert listed["fired"] == 0
+    placed = client.post(path, headers={**headers, "MS-RequestId": str(uuid.uuid4())}, json=ORDER)
+    assert placed.status_code == 504 and len(orders_of(client, headers, customer)) == 2
+
+
+def test_the_journal_lists_every_rule_that_fired_on_a_request(client, tenant, headers):
+    slow = add_rule(client, tenant["id"], operation="getAgreementMetadata", delayMs=1, count=1)
+    lost = add_rule(client, tenant["id"], operation="getAgreementMetadata", status=503, count=1, when="after")
+    assert client.get("/v1/agreements", headers=headers).status_code == 503
+    assert client.get("/v1/agreements", headers=headers).status_code == 200
+    first, second = [e for e in journal(client, tenant["id"]) if e["operation"] == "getAgreementMetadata"]
+    assert (first["faults"], first["fault"], first["lostStatus"]) == ([slow["id"], lost["id"]], lost["id"], 200)
+    assert (second["faults"], second["fault"]) == ([], None)
+
+
+def test_when_null_is_the_default(client, tenant):
+    assert add_rule(client, tenant["id"], status=503, when=None)["when"] == "before"
 
 
 def test_a_token_rule_cannot_lose_the_grants_answer(client, tenant):

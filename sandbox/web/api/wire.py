@@ -162,11 +162,16 @@ def before_operation():
     fault = _fault(rules, store)
     if fault is not None:
         return fault
-    if any(rule.phase == traffic.AFTER for rule in rules):  # it may replace whatever answers now
+    answered = None
+    if req.method in MUTATING:
+        if state.get("request_id_given"):
+            answered = _claim(ws)  # a replay, or None; a twin in flight or an id used for another call raises
+        else:
+            req.get_data(cache=True)  # a body over the limit is refused here (413), as a claim's reading refuses it
+    if any(rule.phase == traffic.AFTER for rule in rules):
+        # from here on the operation runs (or its kept answer is replayed): an "after" rule may lose its answer
         state.answer_may_be_lost = rules
-    if req.method in MUTATING and state.get("request_id_given"):
-        return _claim(ws)
-    return None
+    return answered
 
 
 def _fault(rules: tuple, store: traffic.Traffic, phase: str = traffic.BEFORE) -> Response | None:

@@ -196,7 +196,8 @@ def fire_fault(rules: tuple[fault_store.StoredFaultRule, ...], store: Traffic, p
     if rule is None:
         return None
     if "journal" in g:
-        g.journal["fault"] = rule.id
+        g.journal["fault"] = rule.id  # the last to fire (a "before" latency rule may precede an "after" one)
+        g.journal.setdefault("faults", []).append(rule.id)
     if rule.delay_ms:
         time.sleep(rule.delay_ms / 1000)
     return rule if rule.status is not None else None
@@ -303,6 +304,7 @@ class _Exchange:
     started: float  # time.perf_counter() at the request's start and at its end
     finished: float
     fault: str | None
+    faults: tuple  # every rule that fired on this request, in order (``fault`` is the last)
     replayed: bool
     lost_status: int | None = None  # the operation's own answer, when an "after" fault replaced it
     sequence: int = 0  # set by the journal
@@ -324,6 +326,7 @@ class _Exchange:
             "requestId": response_headers.get("MS-RequestId"),
             "correlationId": response_headers.get("MS-CorrelationId"),
             "fault": self.fault,
+            "faults": list(self.faults),
             "lostStatus": self.lost_status,
             "replayed": self.replayed,
             "sequence": self.sequence,
@@ -450,6 +453,7 @@ def _journal_exchange(response: Response, store: Traffic) -> Response:
         started=info.get("started") or finished,
         finished=finished,
         fault=info.get("fault"),
+        faults=tuple(info.get("faults", ())),
         replayed=bool(info.get("replayed")),
         lost_status=info.get("lost_status"),
     )
@@ -471,7 +475,8 @@ class FaultRuleSchema(Schema):
     count = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(1, 1_000_000))
     retry_after = fields.Integer(strict=True, data_key="retryAfter", load_default=None, allow_none=True,
                                  validate=validate.Range(0, 3600))
-    phase = fields.String(data_key="when", load_default=BEFORE, validate=validate.OneOf((BEFORE, AFTER)))
+    phase = fields.String(data_key="when", load_default=BEFORE, allow_none=True,  # null: the default, as elsewhere
+                          validate=validate.OneOf((BEFORE, AFTER)))
 
 
 def _tenant_or_404(tenant_id: str) -> None:
@@ -493,7 +498,8 @@ def add_fault(tenant_id):
         raise InvalidRequestInput(f"operation must be '*' or one of: {known}.", data=[f"operation: unknown '{body['operation']}'"])
     if body["status"] is None and not body["delay_ms"]:
         raise InvalidRequestInput("A rule needs a status (an error to answer), a delayMs (latency), or both.")
-    if body["phase"] == AFTER and body["operation"] == TOKEN_OPERATION:
+    phase = body["phase"] or BEFORE
+    if phase == AFTER and body["operation"] == TOKEN_OPERATION:
         raise InvalidRequestInput("A token rule answers before the grant: when must be 'before' for operation 'token'.",
                                   data=["when: 'after' is for /v1 operations"])
     retry_after = body["retry_after"]
@@ -501,7 +507,7 @@ def add_fault(tenant_id):
         retry_after = 1
     rule = FaultRule(
         id=str(uuid.uuid4()), operation=body["operation"], status=body["status"], probability=body["probability"],
-        delay_ms=body["delay_ms"], count=body["count"], retry_after=retry_after, phase=body["phase"],
+        delay_ms=body["delay_ms"], count=body["count"], retry_after=retry_after, phase=phase,
     )
     try:
         traffic().add_rule(tenant_id, rule)
