@@ -14,8 +14,8 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
-serve: install  ## serve the sandbox on the embedded SQLite default
-	$(BIN)/mca-sandbox serve
+serve: install  ## serve the sandbox on the embedded SQLite default; ARGS for serve's options, e.g. ARGS='--port 8081'
+	$(BIN)/mca-sandbox serve $(ARGS)
 
 # Chromium for Playwright: Debian's when present, installed with apt when root, else Playwright's own.
 # Headless runs drive its headless shell (`chromium-headless-shell`, as Playwright does with its own

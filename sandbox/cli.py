@@ -126,7 +126,7 @@ def _print_banner(public_url: str, demo: dict, created: bool, db: str, control: 
     from sqlalchemy.engine import make_url
 
     lines = [
-        f"mca-sandbox serving on {public_url}",
+        f"mca-sandbox serving on {public_url}   (front page: links to each surface)",
         f"  database:            {make_url(db).render_as_string(hide_password=True)}",
         f"  Partner Center:      {public_url}/dashboard",
         f"  REST API:            {public_url}/v1   (OpenAPI: {public_url}/openapi.json, docs: {public_url}/docs)",
@@ -145,16 +145,20 @@ def _print_banner(public_url: str, demo: dict, created: bool, db: str, control: 
             f"    curl:                   curl --cacert {cert} {public_url}/_sandbox/health",
         ]
     lines.append(f"Demo workspace {'created' if created else 'ready'}: {demo['name']} (tenant {demo['id']}, seed {demo['seed']})")
-    for partner in demo.get("partners", [demo]):
+    partners = demo.get("partners", [demo])
+    for partner in partners:
         # the tenant id is the {tenant} of the token endpoint: POST {public_url}/{tenant id}/oauth2/token
-        lines.append(f"  {partner['name']} [{partner['kind']}]  tenant {partner['id']}  app {partner['application']['clientId']}"
-                     f" / {partner['application']['clientSecret']}")
+        lines.append(f"  {partner['name']} [{partner['kind']}]  tenant {partner['id']}  app id {partner['application']['clientId']}"
+                     f"  secret {partner['application']['clientSecret']}")
         for user in partner["users"]:
             lines.append(f"    {user['role']:<14} {user['userName']}  {user['password']}")
     if demo.get("customers"):
+        names = {partner["id"]: partner["name"] for partner in partners}
         lines.append("  Customers (their admins sign in to the admin center; state as seeded):")
         for customer in demo["customers"]:
-            lines.append(f"    {customer['state']:<22} {customer['userName']}  {customer['password']}  {customer['companyName']}")
+            owner = names.get(customer.get("partnerId"), "none yet")
+            lines.append(f"    {customer['state']:<22} {customer['userName']}  {customer['password']}  {customer['companyName']}"
+                         f"  - partner: {owner}")
     lines.append("Press Ctrl-C to stop.")
     print("\n".join(lines), flush=True)
 

@@ -35,6 +35,21 @@ def test_an_indirect_reseller_comes_with_its_provider(client):
     assert reseller["providerId"] == body["provider"]["id"]
 
 
+def test_a_partners_tenant_id_stands_for_the_tenant_that_holds_it(client):
+    """The banner and the token endpoint give each partner's own tenant id (an indirect reseller's provider,
+    the demo's three partners): the control API takes any of them for the tenant that holds the partner."""
+    tenant = client.post("/_sandbox/tenants", json={"kind": "IndirectReseller", "customers": 1}).get_json()
+    provider = tenant["provider"]["id"]
+    assert provider != tenant["id"]
+    assert client.get(f"/_sandbox/tenants/{provider}").get_json()["id"] == tenant["id"]
+    rule = client.post(f"/_sandbox/tenants/{provider}/faults", json={"status": 503}).get_json()
+    assert [r["id"] for r in client.get(f"/_sandbox/tenants/{tenant['id']}/faults").get_json()["items"]] == [rule["id"]]
+    moved = client.put(f"/_sandbox/tenants/{provider}/clock", json={"now": "2020-02-03T00:00:00Z", "frozen": True})
+    assert moved.status_code == 200
+    assert client.get(f"/_sandbox/tenants/{tenant['id']}/clock").get_json()["now"].startswith("2020-02-03")
+    assert client.get(f"/_sandbox/tenants/{provider.upper()}").status_code == 404  # ids as given, as everywhere
+
+
 def test_the_body_is_optional(client):
     response = client.post("/_sandbox/tenants")
     assert response.status_code == 201

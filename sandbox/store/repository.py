@@ -212,6 +212,10 @@ class Repository:
         partner = self.session.get(model.Partner, partner_id)
         return partner if partner is not None and partner.workspace_id == workspace_id else None
 
+    def workspace_of_partner(self, partner_id: str) -> str | None:
+        """The workspace (sandbox tenant) holding the partner with this tenant id, whichever it is."""
+        return self.session.execute(select(orm.partners.c.workspace_id).where(orm.partners.c.id == partner_id)).scalar()
+
     def partners(self, workspace_id: str) -> list[model.Partner]:
         stmt = select(model.Partner).where(orm.partners.c.workspace_id == workspace_id).order_by(orm.partners.c.name)
         return list(self.session.scalars(stmt))

@@ -21,6 +21,14 @@ def services():
     return current_app.extensions["services"]
 
 
+@bp.url_value_preprocessor
+def _tenant_of_partner(_endpoint, values: dict | None) -> None:
+    """``/_sandbox/tenants/{id}``: a partner's tenant id (what it signs in with, what serve's banner prints for
+    each partner) stands for the sandbox tenant that holds it."""
+    if values and "tenant_id" in values:
+        values["tenant_id"] = tenants.tenant_id_for(services(), values["tenant_id"])
+
+
 @bp.before_request
 def _require_key():
     key = current_app.config["CONTROL_API_KEY"]
