@@ -20,7 +20,7 @@ def test_the_page_offers_the_country_s_agreement_a_checkbox_and_accept(admin, te
     page = admin.open_signed_in(customer, AGREEMENT_URL).get_data(as_text=True)
 
     assert "<h1>Accept agreement</h1>" in page
-    assert '<a href="/AdminPortal/agreement-document" data-full-load>Microsoft Customer Agreement</a>' in page
+    assert '<a href="/AdminPortal/agreement-document" target="_blank" rel="noopener">Microsoft Customer Agreement</a>' in page
     assert "Netherlands" in page
     assert f'<label for="accept">{CHECKBOX}</label>' in page
     assert '<button type="submit" class="ms-button ms-button--primary">Accept</button>' in page

@@ -37,7 +37,7 @@ def test_the_invitation_shows_who_asks_for_what(admin, tenant, add_customer, dap
     assert f"<dt>Admin roles</dt><dd>{roles}</dd>" in page
     assert f'<label for="authorize">Authorize {esc(tenant["name"])} as your reseller</label>' in page
     assert f'<label for="accept">{MCA_BOX}</label>' in page
-    assert '<a href="/AdminPortal/agreement-document" data-full-load>Microsoft Customer Agreement</a>' in page
+    assert '<a href="/AdminPortal/agreement-document" target="_blank" rel="noopener">Microsoft Customer Agreement</a>' in page
     assert ">Accept &amp; Authorize</button>" in page
 
 
