@@ -39,6 +39,8 @@ def serve(args: argparse.Namespace) -> int:
         "MCA_SANDBOX_PUBLIC_URL": public_url,
         "MCA_SANDBOX_MIGRATE": "false",  # done above, once
     }
+    if args.workers > 1 and app.config["JOURNAL_STORE"] == "auto":
+        env["MCA_SANDBOX_JOURNAL_STORE"] = "database"  # one journal for all the workers
     os.environ.update(env)
     app.extensions["engine"].dispose()
     _print_banner(public_url, demo, created, app.config["DATABASE_URL"], _control_state(app.config),

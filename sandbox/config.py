@@ -23,6 +23,9 @@ DEFAULTS = {
     # The real time source: tests may pass a function; the tenants' clocks are built on it.
     "REAL_NOW": None,
     "JOURNAL_SIZE": 200,
+    # Where the journal of /_sandbox/tenants/{id}/journal is kept: "memory" (the serving process's), "database"
+    # (every process's, for several serve processes or workers), or "auto": the database on PostgreSQL.
+    "JOURNAL_STORE": "auto",
 }
 
 

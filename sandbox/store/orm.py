@@ -341,6 +341,20 @@ fault_rules = Table(
     Column("phase", String(6), nullable=False, server_default="before"),
 )
 
+# A tenant's journal (the control API's /_sandbox/tenants/{id}/journal) when it is kept in the database, for a
+# sandbox served by several processes (``JOURNAL_STORE``): each process writes the exchanges it served, a few at
+# a time, and every process reads them all. ``entry`` is the entry's JSON as the control API shows it, secrets
+# already redacted; ``id`` orders them (its ``sequence``). Bounded per tenant by ``JOURNAL_SIZE``.
+journal_entries = Table(
+    "journal_entries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("workspace_id", GUID, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("entry", Text, nullable=False),
+    Index("ix_journal_entries_workspace_id_id", "workspace_id", "id"),
+)
+
 # Instance-wide settings shared by every process on one database (the signing key, for one).
 settings = Table(
     "sandbox_settings",

@@ -110,9 +110,10 @@ class Repository:
 
     def delete_workspace_contents(self, workspace_id: str) -> None:
         """Remove everything a workspace holds, children first (no reliance on ON DELETE CASCADE); its fault
-        rules too (a reset tenant has none, as its seed made it)."""
+        rules and journal too (a reset tenant has none, as its seed made it)."""
         for table in (
             orm.fault_rules,
+            orm.journal_entries,
             orm.idempotency,
             orm.redeemed_codes,
             orm.document_links,

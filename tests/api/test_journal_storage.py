@@ -5,15 +5,25 @@ from __future__ import annotations
 
 import pytest
 
+from sandbox.app import create_app
 from sandbox.web.control import traffic
 
 from .helpers import customer_body, request_token
 
 
+@pytest.fixture
+def app(store_url):
+    """The journal kept in memory (one process's), whatever the database: what these tests look into."""
+    app = create_app({"DATABASE_URL": store_url, "PUBLIC_URL": "http://sandbox.test", "SECRET_KEY": "test-secret",
+                      "JOURNAL_STORE": "memory"})
+    yield app
+    app.extensions["engine"].dispose()
+
+
 def stored_entries(app, tenant_id: str) -> list[dict]:
-    store = traffic.traffic(app)
-    with store._lock:
-        return list(store._tenant(tenant_id).journal)
+    journals = traffic.traffic(app)._journals
+    with journals._lock:
+        return list(journals._tenant(tenant_id).journal)
 
 
 def test_secrets_are_redacted_when_recorded_and_plain_bodies_read_the_same(app, client, tenant, headers):

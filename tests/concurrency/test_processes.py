@@ -1,5 +1,5 @@
 """Real `mca-sandbox serve` processes: a crash (SIGKILL) in the middle of writes loses no answered write
-and leaves nothing half-written; two servers on one PostgreSQL serve one state."""
+and leaves nothing half-written; two servers on one PostgreSQL serve one state; two workers keep one journal."""
 
 from __future__ import annotations
 
@@ -36,13 +36,13 @@ def free_port() -> int:
 class Serve:
     """One `mca-sandbox serve` process group (granian's workers included), output in a file."""
 
-    def __init__(self, db: str, log: Path, *, env: dict | None = None):
+    def __init__(self, db: str, log: Path, *, env: dict | None = None, workers: int = 1):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
         self._out = open(log, "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [str(BIN), "serve", "--port", str(self.port), "--db", db, "--threads", "8"],
+            [str(BIN), "serve", "--port", str(self.port), "--db", db, "--threads", "8", "--workers", str(workers)],
             stdout=self._out, stderr=subprocess.STDOUT, start_new_session=True, env={**os.environ, **(env or {})},
         )
 
@@ -240,3 +240,38 @@ def test_two_servers_on_one_postgresql_serve_one_state(tmp_path):
         pg_slice.drop_database(name)
     for server in (first, second):
         assert "Traceback" not in server.output(), server.output()
+
+
+def test_two_workers_keep_one_journal(serve_db, tmp_path):
+    """serve --workers 2: forty calls from eight clients at once are spread over both workers, and the tenant's
+    journal, read through either, lists all forty (each worker writes its entries to the database)."""
+    server = Serve(serve_db, tmp_path / "workers.log", workers=2)
+    try:
+        server.wait_up()
+        tenant = new_tenant(server.url)
+        token = token_for(server.url, tenant)
+
+        def calls(n: int) -> None:
+            for i in range(5):
+                with requests.Session() as session:  # a connection of its own: either worker may take it
+                    answer = session.get(f"{server.url}/v1/agreements", timeout=10, headers={
+                        "Authorization": f"Bearer {token}", "MS-CorrelationId": f"client-{n}-{i}"})
+                    assert answer.status_code == 200
+
+        threads = [threading.Thread(target=calls, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        wanted = {f"client-{n}-{i}" for n in range(8) for i in range(5)}
+        deadline = time.monotonic() + 15  # each worker writes what it served within a fraction of a second
+        while True:
+            entries = requests.get(f"{server.url}/_sandbox/tenants/{tenant['id']}/journal", timeout=10).json()["items"]
+            seen = {e["correlationId"] for e in entries if e["operation"] == "getAgreementMetadata"}
+            if seen == wanted or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        assert seen == wanted, sorted(wanted - seen)[:5]
+    finally:
+        server.stop()
+    assert "Traceback" not in server.output(), server.output()

@@ -5,10 +5,11 @@ rule added or deleted through one process is added or deleted for all, and a rul
 them (each firing is a conditional update: ``count: 2`` fires twice in all, whichever processes and threads
 serve the requests). Whether a rule with a probability fires is drawn by the process that serves the request.
 
-The journal lives in memory, per process (``app.extensions["traffic"]``): a sandbox served by several worker
-processes keeps one journal per process. It is bounded (``JOURNAL_SIZE`` entries per tenant) and never holds
-a secret: Authorization headers, passwords, client secrets and tokens are redacted before an entry is stored.
-Deleting or resetting a tenant drops its rules (in the same transaction) and its journal.
+The journal lives in the serving process's memory (``JOURNAL_STORE=memory``, the default on a SQLite file),
+or in the database (``database``: the default on PostgreSQL, and what ``serve --workers 2`` and more choose), so
+that a sandbox served by several processes keeps one journal per tenant. It is bounded (``JOURNAL_SIZE`` entries
+per tenant) and never holds a secret: Authorization headers, passwords, client secrets and tokens are redacted
+before an entry is stored. Deleting or resetting a tenant drops its rules and journal (in the same transaction).
 
 Control routes (on the control blueprint):
 - ``GET|POST|DELETE /_sandbox/tenants/{id}/faults``, ``DELETE /_sandbox/tenants/{id}/faults/{ruleId}``
@@ -39,6 +40,7 @@ from sandbox.domain.clock import as_utc
 from sandbox.domain.errors import InvalidRequestInput, NotFound
 from sandbox.services import tenants
 from sandbox.store import faults as fault_store
+from sandbox.store import journal as journal_store
 from sandbox.web.paths import query_parameters
 
 from . import bp, load, services
@@ -90,23 +92,123 @@ class _TenantTraffic:
 _TICK = timedelta(microseconds=1)
 
 
-class Traffic:
-    """A sandbox's fault rules (kept in its database: shared by every process on it) and its journals (kept
-    in this process's memory); thread-safe."""
+class _MemoryJournal:
+    """Each tenant's last ``size`` exchanges in this process's memory (a sandbox served by one process)."""
 
-    def __init__(self, journal_size: int, engine: Engine, rng: random.Random | None = None):
-        self.journal_size = max(int(journal_size), 1)
-        self.engine = engine
+    def __init__(self, size: int):
+        self.size = size
         self._lock = threading.Lock()
         self._tenants: dict[str, _TenantTraffic] = {}
-        self._rng = rng or random.Random()
-        self._last_added = datetime.min.replace(tzinfo=UTC)
 
     def _tenant(self, workspace_id: str) -> _TenantTraffic:
         found = self._tenants.get(workspace_id)
         if found is None:
-            found = self._tenants[workspace_id] = _TenantTraffic(journal=deque(maxlen=self.journal_size))
+            found = self._tenants[workspace_id] = _TenantTraffic(journal=deque(maxlen=self.size))
         return found
+
+    def record(self, workspace_id: str, entry: _Exchange) -> None:
+        with self._lock:
+            tenant = self._tenant(workspace_id)
+            entry.sequence = next(tenant.sequence)
+            tenant.journal.append(entry)
+
+    def entries(self, workspace_id: str, limit: int | None) -> list[dict]:
+        with self._lock:
+            entries = list(self._tenant(workspace_id).journal)
+        return [entry.as_json() for entry in (entries[-limit:] if limit else entries)]
+
+    def clear(self, workspace_id: str) -> None:
+        with self._lock:
+            self._tenant(workspace_id).journal.clear()
+
+    def forget(self, workspace_id: str) -> None:
+        with self._lock:
+            self._tenants.pop(workspace_id, None)
+
+    def forget_all(self) -> None:
+        with self._lock:
+            self._tenants.clear()
+
+
+class _DatabaseJournal:
+    """Each tenant's last ``size`` exchanges in the database (``sandbox.store.journal``), for a sandbox served by
+    several processes: every process reads every process's. An exchange waits in this process for at most
+    ``FLUSH_AFTER_S`` and is then written with the others waiting (a thread of its own writes them, off the
+    requests' path); a read here writes this process's first, so it misses at most the other processes' last
+    ``FLUSH_AFTER_S``."""
+
+    FLUSH_AFTER_S = 0.2
+
+    def __init__(self, size: int, engine: Engine):
+        self.size = size
+        self.engine = engine
+        self._lock = threading.Lock()
+        self._flushing = threading.Lock()  # one batch at a time, in order
+        self._pending: list[tuple[str, datetime, _Exchange]] = []
+        self._timer: threading.Timer | None = None
+
+    def record(self, workspace_id: str, entry: _Exchange) -> None:
+        with self._lock:
+            self._pending.append((workspace_id, datetime.now(UTC), entry))
+            if self._timer is None:
+                self._timer = threading.Timer(self.FLUSH_AFTER_S, self._flush_later)
+                self._timer.daemon = True
+                self._timer.start()
+
+    def _flush_later(self) -> None:
+        with self._lock:
+            self._timer = None
+        try:
+            self.flush()
+        except Exception:  # noqa: BLE001 - a database gone (the app disposed): the entries are lost, not the thread
+            current_logger().warning("journal entries could not be written", exc_info=True)
+
+    def flush(self) -> None:
+        with self._flushing:
+            with self._lock:
+                batch, self._pending = self._pending, []
+            if batch:
+                journal_store.append(self.engine, [(ws, at, json.dumps(entry.as_json())) for ws, at, entry in batch],
+                                     keep=self.size)
+
+    def entries(self, workspace_id: str, limit: int | None) -> list[dict]:
+        self.flush()
+        return [{**json.loads(entry), "sequence": sequence}
+                for sequence, entry in journal_store.read(self.engine, workspace_id, limit or self.size)]
+
+    def clear(self, workspace_id: str) -> None:
+        self.flush()
+        journal_store.clear(self.engine, workspace_id)
+
+    def forget(self, workspace_id: str) -> None:
+        """The tenant's rows went with its reset or delete (``Repository.delete_workspace_contents``): drop the
+        entries still waiting here."""
+        with self._lock:
+            self._pending = [waiting for waiting in self._pending if waiting[0] != workspace_id]
+
+    def forget_all(self) -> None:
+        with self._lock:
+            self._pending = []
+
+
+def current_logger():
+    import logging
+
+    return logging.getLogger("sandbox.journal")
+
+
+class Traffic:
+    """A sandbox's fault rules (kept in its database: shared by every process on it) and its journals (in this
+    process's memory, or with ``shared_journal`` in the database: see ``_DatabaseJournal``); thread-safe."""
+
+    def __init__(self, journal_size: int, engine: Engine, rng: random.Random | None = None, *, shared_journal: bool = False):
+        self.journal_size = max(int(journal_size), 1)
+        self.engine = engine
+        self._lock = threading.Lock()
+        self._journals = (_DatabaseJournal(self.journal_size, engine) if shared_journal
+                          else _MemoryJournal(self.journal_size))
+        self._rng = rng or random.Random()
+        self._last_added = datetime.min.replace(tzinfo=UTC)
 
     # --- fault rules (in the database) -----------------------------------------------------
 
@@ -149,29 +251,21 @@ class Traffic:
     # --- journal --------------------------------------------------------------------------
 
     def record(self, workspace_id: str, entry: _Exchange) -> None:
-        with self._lock:
-            tenant = self._tenant(workspace_id)
-            entry.sequence = next(tenant.sequence)
-            tenant.journal.append(entry)
+        self._journals.record(workspace_id, entry)
 
     def journal(self, workspace_id: str, limit: int | None = None) -> list[dict]:
-        with self._lock:
-            entries = list(self._tenant(workspace_id).journal)
-        return [entry.as_json() for entry in (entries[-limit:] if limit else entries)]
+        return self._journals.entries(workspace_id, limit)
 
     def clear_journal(self, workspace_id: str) -> None:
-        with self._lock:
-            self._tenant(workspace_id).journal.clear()
+        self._journals.clear(workspace_id)
 
     def forget(self, workspace_id: str) -> None:
-        """Drop a tenant's journal (deleted or reset): a tenant seeded again starts clean. Its rules went with
-        its delete or reset (the database's: ``Repository.delete_workspace_contents``)."""
-        with self._lock:
-            self._tenants.pop(workspace_id, None)
+        """Drop a tenant's journal (deleted or reset): a tenant seeded again starts clean. Its rules (and a
+        journal kept in the database) went with its delete or reset (``Repository.delete_workspace_contents``)."""
+        self._journals.forget(workspace_id)
 
     def forget_all(self) -> None:
-        with self._lock:
-            self._tenants.clear()
+        self._journals.forget_all()
 
 
 def traffic(app: Flask | None = None) -> Traffic:
@@ -184,8 +278,20 @@ def install(app: Flask) -> None:
     exchange once a surface has told it (``g.journal``) which tenant the request belongs to."""
     if "traffic" in app.extensions:
         return
-    store = app.extensions["traffic"] = Traffic(app.config["JOURNAL_SIZE"], app.extensions["engine"])
+    store = app.extensions["traffic"] = Traffic(app.config["JOURNAL_SIZE"], app.extensions["engine"],
+                                                shared_journal=journal_in_database(app.config))
     app.after_request(functools.partial(_journal_exchange, store=store))
+
+
+def journal_in_database(config) -> bool:
+    """``JOURNAL_STORE``: "memory" (one process's), "database" (every process's), or "auto": the database
+    when it is PostgreSQL (a shared deployment), else memory (``serve --workers 2`` and more sets "database")."""
+    chosen = (config.get("JOURNAL_STORE") or "auto").lower()
+    if chosen not in ("auto", "memory", "database"):
+        raise ValueError(f"JOURNAL_STORE must be auto, memory or database, not {chosen!r}")
+    if chosen == "auto":
+        return not config["DATABASE_URL"].startswith("sqlite")
+    return chosen == "database"
 
 
 def fire_fault(rules: tuple[fault_store.StoredFaultRule, ...], store: Traffic, phase: str = BEFORE) -> FaultRule | None:
