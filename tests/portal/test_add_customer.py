@@ -110,7 +110,8 @@ def test_option_2_customer_will_be_asked(portal, admin, services):
     confirmation = submit(portal, form)
     assert "<h2 id=\"send-heading\">Send to your customer</h2>" in confirmation
     link = "http://sandbox.test/AdminPortal/Home?ref=/BillingAccounts/agreement"
-    assert f'<a href="{link}" aria-label="Microsoft 365 admin center link">{link}</a>' in confirmation
+    assert ('<span id="admin-center-link-label">Microsoft 365 admin center link:</span>\n    <a id="admin-center-link" '
+            f'href="{link}" aria-labelledby="admin-center-link-label admin-center-link">{link}</a>') in confirmation
     customer = find_customer(services, admin, "Wingtip Toys")
     assert agreements.get_customer_agreements(services, actor_for(admin), customer.id, "*") == []
     account = page_text(portal.get(f"/dashboard/customers/{customer.id}/account"))

@@ -129,7 +129,7 @@ class ConfirmationPage:
         self.microsoft_id = definition(page, "Microsoft ID")
         self.copy_credentials_button = page.get_by_role("button", name="Copy credentials", exact=True)
         self.send_to_customer = page.get_by_role("heading", name="Send to your customer", exact=True)
-        self.admin_center_link = page.get_by_label("Microsoft 365 admin center link", exact=True)
+        self.admin_center_link = page.get_by_role("link", name=re.compile(r"^Microsoft 365 admin center link: "))
         self.done_link = page.get_by_role("link", name="Done", exact=True)
 
     def added_message(self, company_name: str) -> Locator:
