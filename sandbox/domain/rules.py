@@ -70,6 +70,16 @@ def agreement_metadata(agreement_type: str | None) -> list[AgreementMetadata]:
 _AGREEMENTS_BY_TYPE = {meta.agreement_type.value.lower(): meta for meta in AGREEMENTS}
 
 
+# Microsoft's own domains: no customer tenant gets one (a customer's is ``<prefix>.onmicrosoft.com`` or its own)
+_MICROSOFT_DOMAINS = ("microsoft.com", "microsoftonline.com", "windows.net", "office.com", "office365.com", "azure.com")
+
+
+def is_reserved_domain(domain: str) -> bool:
+    """``onmicrosoft.com`` itself, or Microsoft's own domain or one under it."""
+    domain = domain.strip().lower()
+    return domain == "onmicrosoft.com" or any(domain == own or domain.endswith("." + own) for own in _MICROSOFT_DOMAINS)
+
+
 class CustomerSearchField(enum.Enum):
     """What ``GET /v1/customers?filter=`` can search (the SDK's CustomerSearchField); the sandbox has no
     indirect-provider search for resellers (answered as an invalid field)."""

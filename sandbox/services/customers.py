@@ -113,7 +113,7 @@ def _create_customer(ctx: ServiceContext, actor: Actor, new: NewCustomer, agreem
         rules.ensure_may_add_customers(actor.role, partner.kind)
         now = ctx.now_in(workspace)
         domain = new.domain.strip().lower()
-        if uow.repo.domain_taken(domain):
+        if rules.is_reserved_domain(domain) or uow.repo.domain_taken(domain):
             raise _domain_unavailable(domain)
         rules.ensure_customer_profile(new.country, new.organization_registration_number, new.phone_number)
         associated = None
@@ -184,11 +184,20 @@ def _create_customer(ctx: ServiceContext, actor: Actor, new: NewCustomer, agreem
 
 
 def _culture(value: str | None) -> str:
-    """Partner Center normalises ``EN-US`` to ``en-US``."""
+    """Partner Center normalises ``EN-US`` to ``en-US``: a language tag's usual case (BCP 47), so a script stays
+    ``Hans`` in ``zh-Hans-CN``."""
     if not value:
         return "en-US"
-    lang, _, region = value.strip().partition("-")
-    return f"{lang.lower()}-{region.upper()}" if region else lang.lower()
+    language, *subtags = value.strip().split("-")
+    return "-".join([language.lower(), *(_subtag_case(subtag) for subtag in subtags)])
+
+
+def _subtag_case(subtag: str) -> str:
+    if len(subtag) == 4 and subtag.isalpha():
+        return subtag.title()  # a script
+    if len(subtag) == 2 and subtag.isalpha():
+        return subtag.upper()  # a region
+    return subtag.lower()
 
 
 def get_customer(ctx: ServiceContext, actor: Actor, customer_id: str) -> CustomerView:
@@ -260,4 +269,5 @@ def _decode_token(token: str, partner_id: str, secret: str) -> tuple[int, Custom
 def is_domain_available(ctx: ServiceContext, domain: str) -> bool:
     """Whether a customer domain (``<prefix>.onmicrosoft.com``) is still free, for the Add customer form."""
     with ctx.unit_of_work() as uow:
-        return not uow.repo.domain_taken(domain.strip().lower())
+        domain = domain.strip().lower()
+        return not rules.is_reserved_domain(domain) and not uow.repo.domain_taken(domain)

@@ -257,8 +257,13 @@ class Repository:
         return self.session.execute(select(p.id).where(or_(p.id == name, func.lower(p.domain) == name)).limit(1)).scalar()
 
     def domain_taken(self, domain: str) -> bool:
-        stmt = select(func.count()).select_from(orm.customers).where(func.lower(orm.customers.c.domain) == domain.lower())
-        return bool(self.session.scalar(stmt))
+        """Whether a tenant has the domain already: a customer, or a partner (a domain is one tenant's, in any
+        sandbox tenant, as in Entra ID)."""
+        domain = domain.lower()
+        for table in (orm.customers, orm.partners):
+            if self.session.scalar(select(func.count()).select_from(table).where(func.lower(table.c.domain) == domain)):
+                return True
+        return False
 
     def _visible(self, partner_id: str):
         """The customer row is the partner's: a relationship, direct or as its indirect reseller."""

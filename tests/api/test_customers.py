@@ -108,6 +108,21 @@ def test_a_taken_domain_is_refused_and_nothing_is_created(client, headers):
     assert client.get("/v1/customers?size=500", headers=headers).get_json()["totalCount"] == before
 
 
+def test_a_partner_tenants_domain_or_microsofts_own_is_not_a_new_customers(client, tenant, headers):
+    """A domain is one tenant's: a partner's own (this sandbox tenant's or another's) is taken, as is Microsoft's;
+    else the customer's admin would sign in as a user of the partner's directory (user realm)."""
+    other = client.post("/_sandbox/tenants", json={"customers": 0}).get_json()
+    partner_domain = tenant["users"][0]["userName"].split("@")[1]
+    other_domain = other["users"][0]["userName"].split("@")[1]
+    before = client.get("/v1/customers?size=500", headers=headers).get_json()["totalCount"]
+    for domain in (partner_domain, other_domain.upper(), "onmicrosoft.com", "microsoft.com", "admin.microsoft.com",
+                   "contoso.windows.net"):
+        body = assert_classic_error(create(client, headers, customer_body(domain)), 400, 3000)
+        assert "isn't available" in body["description"], body
+    assert client.get("/v1/customers?size=500", headers=headers).get_json()["totalCount"] == before
+    assert create(client, headers, customer_body("microsoftfans.onmicrosoft.com")).status_code == 201
+
+
 def test_country_rules_of_the_profile_are_extended_errors(client, headers):
     body = customer_body()
     body["billingProfile"]["defaultAddress"]["country"] = "HU"
@@ -145,6 +160,8 @@ def _bad(path: str, value):
         _bad("billingProfile.companyName", "C" * 256),
         _bad("billingProfile.defaultAddress", None),
         _bad("billingProfile.defaultAddress.country", "USA"),
+        _bad("billingProfile.defaultAddress.country", "u\u017f"),  # a long s: "uſ".upper() is "US"
+        _bad("billingProfile.defaultAddress.country", "\u0131t"),  # a dotless i: "ıt".upper() is "IT"
         _bad("billingProfile.defaultAddress.city", KeyError),
         _bad("billingProfile.defaultAddress.addressLine1", "line\nbreak"),
         _bad("billingProfile.defaultAddress.postalCode", ["98052"]),
@@ -157,6 +174,14 @@ def test_invalid_customers_are_400_and_nothing_is_created(client, headers, body)
     error = assert_classic_error(create(client, headers, body), 400, 800002)
     assert error["data"]
     assert client.get("/v1/customers?size=500", headers=headers).get_json()["totalCount"] == before
+
+
+@pytest.mark.parametrize(("given", "kept"), [("EN-US", "en-US"), ("zh-Hans-CN", "zh-Hans-CN"), ("ZH-HANS-CN", "zh-Hans-CN"),
+                                             ("fr", "fr"), ("es-419", "es-419")])
+def test_a_culture_is_kept_in_a_language_tags_usual_case(client, headers, given, kept):
+    created = create(client, headers, _bad("billingProfile.culture", given))
+    assert created.status_code == 201, created.get_data(as_text=True)
+    assert created.get_json()["billingProfile"]["culture"] == kept
 
 
 def test_an_unsupported_country_is_a_400(client, headers):
