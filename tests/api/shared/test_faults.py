@@ -5,50 +5,13 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-import pg_slice
 import pytest
 
-from sandbox.app import create_app
 from sandbox.store.db import thread_reader
 
-from .helpers import bearer, request_token, token_form
+from ..helpers import bearer, request_token, token_form
 
 METADATA = "/v1/agreements?agreementType=MicrosoftCustomerAgreement"
-CONFIG = {"PUBLIC_URL": "http://sandbox.test", "SECRET_KEY": "test-secret"}
-
-
-@pytest.fixture(params=["file"] + (["postgresql"] if pg_slice.ENABLED else []))
-def shared_url(request, tmp_path):
-    if request.param == "postgresql":  # this worker's database, emptied (tests/pg_slice.py)
-        return request.getfixturevalue("postgres_database").empty()
-    return f"sqlite:///{tmp_path / 'shared.db'}"
-
-
-@pytest.fixture
-def apps(shared_url):
-    made = [create_app({"DATABASE_URL": shared_url, **CONFIG}) for _ in range(2)]
-    yield made
-    for app in made:
-        app.extensions["engine"].dispose()
-
-
-@pytest.fixture
-def clients(apps):
-    return [app.test_client() for app in apps]
-
-
-@pytest.fixture
-def tenant(clients):
-    response = clients[0].post("/_sandbox/tenants", json={"customers": 1})
-    assert response.status_code == 201, response.get_data(as_text=True)
-    return response.get_json()
-
-
-@pytest.fixture
-def headers(clients, tenant):
-    return bearer(request_token(clients[0], tenant))
-
-
 def faults(client, tenant_id) -> list[dict]:
     response = client.get(f"/_sandbox/tenants/{tenant_id}/faults")
     assert response.status_code == 200

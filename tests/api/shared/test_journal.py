@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import time
 
-import pg_slice
 import pytest
 from sqlalchemy import select
 
@@ -14,46 +13,13 @@ from sandbox.app import create_app
 from sandbox.store import orm
 from sandbox.web.control import traffic
 
-from .helpers import bearer, customer_body, request_token
+from ..helpers import bearer, customer_body, request_token
+from .conftest import make_apps
 
 METADATA = "/v1/agreements?agreementType=MicrosoftCustomerAgreement"
-CONFIG = {"PUBLIC_URL": "http://sandbox.test", "SECRET_KEY": "test-secret", "JOURNAL_STORE": "database"}
-
-
-@pytest.fixture(params=["file"] + (["postgresql"] if pg_slice.ENABLED else []))
-def shared_url(request, tmp_path):
-    if request.param == "postgresql":  # this worker's database, emptied (tests/pg_slice.py)
-        return request.getfixturevalue("postgres_database").empty()
-    return f"sqlite:///{tmp_path / 'shared.db'}"
-
-
-def make_apps(url: str, **config):
-    return [create_app({"DATABASE_URL": url, **CONFIG, **config}) for _ in range(2)]
-
-
 @pytest.fixture
-def apps(shared_url):
-    made = make_apps(shared_url)
-    yield made
-    for app in made:
-        app.extensions["engine"].dispose()
-
-
-@pytest.fixture
-def clients(apps):
-    return [app.test_client() for app in apps]
-
-
-@pytest.fixture
-def tenant(clients):
-    response = clients[0].post("/_sandbox/tenants", json={"customers": 1})
-    assert response.status_code == 201, response.get_data(as_text=True)
-    return response.get_json()
-
-
-@pytest.fixture
-def headers(clients, tenant):
-    return bearer(request_token(clients[0], tenant))
+def shared_config() -> dict:
+    return {"JOURNAL_STORE": "database"}
 
 
 def journal(client, tenant_id) -> list[dict]:
@@ -78,7 +44,7 @@ def test_what_one_process_served_is_in_the_others_journal_once_written(apps, cli
 
 
 def test_the_journal_is_bounded_per_tenant_across_processes(shared_url):
-    apps = make_apps(shared_url, JOURNAL_SIZE=5)
+    apps = make_apps(shared_url, JOURNAL_STORE="database", JOURNAL_SIZE=5)
     try:
         clients = [app.test_client() for app in apps]
         tenant = clients[0].post("/_sandbox/tenants", json={"customers": 1}).get_json()
