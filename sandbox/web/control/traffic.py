@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+import logging
 import random
 import threading
 import time
@@ -32,7 +33,7 @@ from urllib.parse import parse_qsl
 
 from flask import Flask, Response, current_app, g, jsonify, request
 from marshmallow import RAISE, Schema, fields, validate
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wsgi import get_content_length
 
@@ -58,6 +59,8 @@ FORM_SECRET_NAMES = SECRET_NAMES | {"code", "code_verifier", "device_code"}
 SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "x-sandbox-key", "proxy-authorization",
                             "x-csrftoken", "x-csrf-token"})
 MAX_BODY_CHARS = 16 * 1024
+
+log = logging.getLogger(__name__)
 
 # Set by the API's (or the token endpoint's) hooks: which operations a fault rule may name.
 OPERATIONS: set[str] = set()
@@ -146,6 +149,14 @@ class _DatabaseJournal:
         self._flushing = threading.Lock()  # one batch at a time, in order
         self._pending: list[tuple[str, datetime, _Exchange]] = []
         self._timer: threading.Timer | None = None
+        event.listen(engine, "engine_disposed", self._stop)
+
+    def _stop(self, _engine) -> None:
+        """The app's database is closed (its tests are over, the server stops): nothing more is written."""
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer, self._pending = None, []
 
     def record(self, workspace_id: str, entry: _Exchange) -> None:
         with self._lock:
@@ -160,8 +171,8 @@ class _DatabaseJournal:
             self._timer = None
         try:
             self.flush()
-        except Exception:  # noqa: BLE001 - a database gone (the app disposed): the entries are lost, not the thread
-            current_logger().warning("journal entries could not be written", exc_info=True)
+        except Exception:  # noqa: BLE001 - a database gone: the entries are lost, not the thread
+            log.warning("journal entries could not be written", exc_info=True)
 
     def flush(self) -> None:
         with self._flushing:
@@ -189,12 +200,6 @@ class _DatabaseJournal:
     def forget_all(self) -> None:
         with self._lock:
             self._pending = []
-
-
-def current_logger():
-    import logging
-
-    return logging.getLogger("sandbox.journal")
 
 
 class Traffic:
