@@ -10,6 +10,7 @@ from datetime import datetime
 from flask import Blueprint, Flask, current_app, g, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from sandbox.web.paths import is_api_path
 
@@ -117,6 +118,17 @@ def ui_date(value: datetime | None) -> str:
     return value.strftime("%m/%d/%Y") if value else ""
 
 
+def _form_names():
+    """The posted form's field names; none when the body is over the limit (refused with 413, never read)."""
+    try:
+        return request.form
+    except RequestEntityTooLarge:
+        return ()
+
+
+TOO_LARGE = "The form was larger than the sandbox accepts (1 MiB), so nothing was saved. Go back and send less."
+
+
 def journal_pages(bp: Blueprint, signed_in_tenant: Callable[[], tuple[str, datetime | None] | None]) -> None:
     """Put the blueprint's page requests in the signed-in user's tenant journal (``GET
     /_sandbox/tenants/{id}/journal``), next to its API calls: what a browser asked and what it was answered
@@ -131,7 +143,7 @@ def journal_pages(bp: Blueprint, signed_in_tenant: Callable[[], tuple[str, datet
     @bp.after_request
     def _journal_page(response):
         if ("journal" not in g and not (request.endpoint or "").endswith(".static")
-                and not any("password" in name.lower() for name in request.form)):
+                and not any("password" in name.lower() for name in _form_names())):
             tenant = signed_in_tenant()
             if tenant is not None:
                 g.journal = {"workspace_id": tenant[0], "operation": request.endpoint, "now": tenant[1],

@@ -163,3 +163,19 @@ def test_the_admin_center_forms_refuse_unticked_boxes_and_bad_invitations(app, c
         for response in (client.get(url), center.post(url, {"authorize": "on", "accept": "on"})):
             inline_error(response, f"partner={partner[:20]!r}", status=(404,))
     assert snapshot(app) == before
+
+
+def test_a_form_over_the_size_limit_gets_its_surfaces_page_and_changes_nothing(app, client, tenant, signed_in):
+    """1 MiB and more: 413 with the page's own message (never Werkzeug's bare 500 or 413), nothing stored."""
+    customer = tenant["customers"][0]["id"]
+    huge = "x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
+    before = snapshot(app)
+    for post in (lambda: signed_in.post("/dashboard/customers/new", account_info(company_name=huge)),
+                 lambda: signed_in.post(f"/dashboard/customers/{customer}/agreement", {"first_name": huge}),
+                 lambda: client.post("/login", data={"step": "username", "username": huge})):
+        response = post()
+        text = response.get_data(as_text=True)
+        assert response.status_code == 413, text[:300]
+        assert "larger than the sandbox accepts (1 MiB), so nothing was saved" in text
+        assert 'role="alert"' in text
+    assert snapshot(app) == before

@@ -292,7 +292,7 @@ def test_roles_that_cant_add_customers_are_refused_every_step(portal, frozen_ten
     portal.sign_in(user_of(frozen_tenant, role))
     message = "Only a Global admin, an Admin agent or a Sales agent can add customers."
     for response in (portal.get(NEW), portal.post(NEW, account_info(company_name="Forged Co", agreement="invite")),
-                     portal.get(REVIEW), portal.post(REVIEW, {"action": "submit"})):
+                     portal.get(REVIEW), portal.post(REVIEW, {"action": "submit"}), portal.get(CONFIRMATION)):
         assert response.status_code == 403, page_text(response)
         text = page_text(response)
         assert "<h1>You don't have access to this page</h1>" in text
@@ -342,6 +342,45 @@ def test_a_second_submit_does_not_create_twice(portal, admin, services):
     assert response.location == CONFIRMATION
     page = customers.list_customers(services, actor_for(admin), size=1000)
     assert [v.customer.company_name for v in page.items].count("Once Co") == 1
+
+
+def _revision(review_page: str) -> str:
+    return re.search(r'<input type="hidden" name="revision" value="([^"]+)">', review_page).group(1)
+
+
+def test_a_submit_from_a_review_page_of_older_details_adds_nothing(portal, admin, services):
+    """Two tabs: Review shows A; the other tab sends B. Submit on A's page adds neither, and shows B to check;
+    Submit on B's page adds B."""
+    assert portal.post(NEW, account_info(company_name="Tab A Corp", domain="tabacorp", agreement="invite")).status_code == 302
+    tab_a = page_text(portal.get(REVIEW))
+    assert portal.post(NEW, account_info(company_name="Tab B Corp", domain="tabbcorp")).status_code == 302
+    stale = portal.post(REVIEW, {"action": "submit", "revision": _revision(tab_a)})
+    assert stale.status_code == 409
+    assert "were changed in another tab or window" in page_text(stale) and "Tab B Corp" in page_text(stale)
+    assert find_customer(services, admin, "Tab A Corp") is None and find_customer(services, admin, "Tab B Corp") is None
+    current = portal.post(REVIEW, {"action": "submit", "revision": _revision(page_text(stale))})
+    assert current.location == CONFIRMATION
+    assert find_customer(services, admin, "Tab B Corp") is not None and find_customer(services, admin, "Tab A Corp") is None
+
+
+def test_back_from_confirmation_keeps_the_credentials_until_another_customer_is_under_way(portal, admin):
+    confirmation = submit(portal, account_info(company_name="Kept Co", domain="keptco1", agreement="invite"))
+    password = re.search(r"Temporary password</dt>\s*<dd[^>]*>([^<]+)</dd>", confirmation).group(1)
+    assert portal.get(REVIEW).location == CONFIRMATION  # the browser's Back from Confirmation
+    assert portal.get(NEW).status_code == 200  # opening Add customer again ...
+    assert password in page_text(portal.get(CONFIRMATION))  # ... still leaves them there
+    assert portal.post(NEW, account_info(company_name="Next Co", domain="nextco1")).status_code == 302
+    assert portal.get(CONFIRMATION).location == "/dashboard/customers"  # another customer under way: gone
+
+
+def test_an_invite_with_a_half_typed_person_who_accepted_reviews_and_adds(portal, admin, services):
+    """Typed under Update, then the other choice: "Accepted by" no longer counts, and Review opens."""
+    form = account_info(company_name="Half Typed Co", domain="halftyped1", agreement="invite", accepted="",
+                        date_agreed="", accepted_first_name="Zed")
+    confirmation = submit(portal, form)
+    assert "Half Typed Co was added to your customers." in confirmation
+    customer = find_customer(services, admin, "Half Typed Co")
+    assert agreements.get_customer_agreements(services, actor_for(admin), customer.id, "*") == []
 
 
 def test_confirmation_without_a_new_customer_goes_to_customers(portal, admin):

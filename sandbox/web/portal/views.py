@@ -6,6 +6,8 @@ comment cites the rule id of spec/acceptance-flows.md.
 
 from __future__ import annotations
 
+import secrets
+
 from flask import (
     current_app,
     flash,
@@ -17,6 +19,7 @@ from flask import (
     url_for,
 )
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from sandbox.domain import rules
 from sandbox.domain.errors import AccessDenied, NotFound, PartnerCenterError, RoleNotAllowed, Unauthorized
@@ -25,13 +28,15 @@ from sandbox.domain.offers import OFFERS
 from sandbox.domain.template_countries import MCA_COUNTRIES
 from sandbox.services import agreements, customers, identity, purchases, relationships, tenants
 from sandbox.services.purchases import LineItem
-from sandbox.web.pages import protect_forms
+from sandbox.web.pages import TOO_LARGE, protect_forms
 
 from . import bp, forms, texts
 
 SESSION_USER = "partner_user_id"
 SESSION_PARTNER = "portal_partner_id"
 SESSION_DRAFT = "portal_new_customer"
+MSG_REVIEW_OUT_OF_DATE = ("The customer's details were changed in another tab or window since this page was shown, so "
+                          "nothing was added. Here they are as they are now: check them and select Submit again.")
 SESSION_CREATED = "portal_created_customer"
 PORTAL_KEYS = (SESSION_USER, SESSION_PARTNER, SESSION_DRAFT, SESSION_CREATED)
 PUBLIC_ENDPOINTS = {"portal.signin", "portal.signin_persona", "portal.static"}
@@ -171,6 +176,11 @@ def _domain_error(error: PartnerCenterError):
     else:
         title = "Something went wrong"
     return render_template("portal/error.html", title=title, message=error.description), error.status
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(_error):
+    return render_template("portal/error.html", title="The form can't be sent", message=TOO_LARGE), 413
 
 
 @bp.errorhandler(CSRFError)
@@ -401,8 +411,6 @@ def _render_account_info(values: dict, errors: dict, *, status: int = 200, alert
 def customer_new():
     _ensure_may_add_customers()
     draft = session.get(SESSION_DRAFT)
-    if not draft:
-        session.pop(SESSION_CREATED, None)
     return _render_account_info(dict(draft or _default_account_values()), {})[0]
 
 
@@ -453,7 +461,10 @@ def customer_new_post():
     _precheck(parsed)
     if not parsed.ok:
         return _render_account_info(parsed.values, parsed.errors, status=400)
-    session[SESSION_DRAFT] = {k: v for k, v in parsed.values.items() if k in forms.ACCOUNT_FIELDS and v}
+    draft = {k: v for k, v in parsed.values.items() if k in forms.ACCOUNT_FIELDS and v}
+    # which draft a Review page shows: a Submit from a page of an older one (another tab) creates nothing
+    session[SESSION_DRAFT] = draft | {"revision": secrets.token_urlsafe(9)}
+    session.pop(SESSION_CREATED, None)  # the last customer's credentials go once another one is under way
     if _session_too_big():
         session.pop(SESSION_DRAFT, None)
         return _render_account_info(parsed.values, {}, status=400, alert=forms.MSG_SESSION_FULL)
@@ -467,7 +478,8 @@ def _review_context(draft: dict) -> dict:
         "country_name": rules.country_name(draft.get("country", "")),
         "language_name": forms.LANGUAGES.get(draft.get("language", ""), draft.get("language", "")),
         "reseller_name": resellers.get(draft.get("indirect_reseller", ""), ""),
-        "accepted_by": forms.accepted_by(draft) or forms.primary_contact(draft),
+        # "Accepted by" counts for the partner's confirmation only (what was typed is kept for a switch back)
+        "accepted_by": (draft.get("agreement") == forms.ATTEST and forms.accepted_by(draft)) or forms.primary_contact(draft),
         "date_agreed": forms.parse_date(draft.get("date_agreed", "")),
         "step": "review",
         "nav": "customers",
@@ -478,6 +490,8 @@ def _review_context(draft: dict) -> dict:
 def customer_review():
     _ensure_may_add_customers()
     draft = session.get(SESSION_DRAFT)
+    if not draft and session.get(SESSION_CREATED):  # Back from Confirmation: the customer is added already
+        return redirect(url_for("portal.customer_confirmation"))
     if not draft or not forms.parse_account_info(draft, resellers=_resellers()).ok:
         return redirect(url_for("portal.customer_new"))
     return render_template("portal/customer_review.html", alert="", **_review_context(draft))
@@ -491,6 +505,9 @@ def customer_review_post():
         if not draft and session.get(SESSION_CREATED):
             return redirect(url_for("portal.customer_confirmation"))
         return redirect(url_for("portal.customer_new"))
+    reviewed = request.form.get("revision")
+    if reviewed is not None and reviewed != draft.get("revision"):
+        return render_template("portal/customer_review.html", alert=MSG_REVIEW_OUT_OF_DATE, **_review_context(draft)), 409
     parsed = forms.parse_account_info(draft, resellers=_resellers())
     if not parsed.ok:
         return _render_account_info(parsed.values, parsed.errors, status=400)
@@ -517,6 +534,7 @@ def customer_review_post():
 
 @bp.get("/customers/new/confirmation")
 def customer_confirmation():
+    _ensure_may_add_customers()
     created = session.get(SESSION_CREATED)
     if not created:
         return redirect(url_for("portal.customers_list"))
@@ -569,9 +587,8 @@ def _render_account(customer_id: str, *, update: forms.Parsed | None = None, ope
     reveals it, or open (``open_update``, or ``update``: what was typed and the errors of a refused save).
     Until something is typed it shows the primary contact (R-OPT1-NEW-5)."""
     state = agreements.get_agreement_status(services(), g.actor, customer_id)  # R-OPT1-GET-1, R-OPT2-STATUS
-    if open_update and not state.may_update:  # R-RES-1 and roles: Admin agent / Sales agent only
-        note = MSG_RESELLER_ATTESTS if state.partner_kind is PartnerKind.INDIRECT_RESELLER else MSG_CANNOT_ATTEST
-        return render_template("portal/error.html", title="You don't have access to this page", message=note), 403
+    if open_update and not state.may_update:
+        return _update_refused(state)
     c = state.customer
     cloud = [a for a in state.attestations if a.type is AgreementType.MICROSOFT_CLOUD_AGREEMENT]
     contact = {"first_name": c.first_name, "last_name": c.last_name, "email": c.email, "phone": c.phone_number or ""}
@@ -600,10 +617,20 @@ def agreement_update(customer_id):
     return _render_account(customer_id, open_update=True)
 
 
+def _update_refused(state: agreements.AgreementStatus):
+    """R-RES-1 and roles: only an Admin agent or a Sales agent of a partner that isn't an indirect reseller
+    updates the confirmation; the others get this page, whether they open the form or post it."""
+    note = MSG_RESELLER_ATTESTS if state.partner_kind is PartnerKind.INDIRECT_RESELLER else MSG_CANNOT_ATTEST
+    return render_template("portal/error.html", title="You don't have access to this page", message=note), 403
+
+
 @bp.post("/customers/<customer_id>/agreement")
 def agreement_update_post(customer_id):
     if request.form.get("action") == "cancel":
         return redirect(url_for("portal.customer_account", customer_id=customer_id))
+    state = agreements.get_agreement_status(services(), g.actor, customer_id)  # 404 for another's customer first
+    if not state.may_update:  # before the form is read: what it holds doesn't matter
+        return _update_refused(state)
     parsed = forms.parse_agreement_update(request.form)
     if not parsed.ok:
         return _render_account(customer_id, update=parsed, status=400)
