@@ -12,7 +12,7 @@ import secrets
 import threading
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from faker import Faker
 from sqlalchemy.exc import IntegrityError
@@ -310,12 +310,14 @@ def _history(s: _Seeder, state: str, customer: Customer, owner: dict) -> None:
     if state == "CloudAgreementOnly":
         _attest(s, customer, owner, rules.CLOUD_AGREEMENT, earlier)
     elif state == "MCAAttested":
-        _attest(s, customer, owner, rules.MCA, earlier)
-        _subscribe(s, customer, owner, "CFQ7TTC0LH18:0001", earlier)
+        when = _not_before(s, state, earlier, rules.PORTAL_ATTESTATION_FROM, "R-TL-1")
+        _attest(s, customer, owner, rules.MCA, when)
+        _subscribe(s, customer, owner, "CFQ7TTC0LH18:0001", when)
     elif state == "MCAAcceptedDirectly":
         s.records.append(DirectAcceptance(
             id=s.guid(), workspace_id=s.workspace.id, customer_id=customer.id, template_id=rules.MCA.template_id,
-            accepted_at=earlier, accepted_by=customer.admin_user_name, partner_id=owner["partner"].id,
+            accepted_at=_not_before(s, state, earlier, rules.DIRECT_ACCEPTANCE_FROM, "R-TL-6"),
+            accepted_by=customer.admin_user_name, partner_id=owner["partner"].id,
         ))
     elif state == "InvitationPending":
         s.records.append(Invitation(
@@ -327,6 +329,16 @@ def _history(s: _Seeder, state: str, customer: Customer, owner: dict) -> None:
         _subscribe(s, customer, owner, "796B6B5F-613C-4E24-A17C-EBA730D49C02", earlier)
     elif state == "CannotAcceptDirectly":  # R-OPT2-CANT: an Azure plan bought earlier
         _subscribe(s, customer, owner, "DZH318Z0BPS6:0001", earlier)
+
+
+def _not_before(s: _Seeder, state: str, when: datetime, first_day: date, rule: str) -> datetime:
+    """``when``, or the first day the state's record could be made (``rule``) if ``when`` is earlier; a tenant
+    whose clock is before that day can't have a customer in that state (400)."""
+    start = datetime.combine(first_day, time(), tzinfo=when.tzinfo)
+    if s.now < start:
+        raise InvalidProperty(f"A customer in state {state} needs the tenant's clock on or after {first_day.isoformat()} "
+                              f"({rule}).", field="state")
+    return max(when, start)
 
 
 def add_customer(ctx: ServiceContext, workspace_id: str, *, state: str = "NoAgreement", partner_id: str | None = None,

@@ -152,6 +152,24 @@ def test_customer_factory_refuses_unknown_states(client, tenant):
     assert client.get(f"/_sandbox/tenants/{tenant['id']}").get_json()["customerCount"] == 3
 
 
+def test_seeded_acceptances_are_dated_when_they_could_have_been_made(app, client):
+    """R-TL-6: customers accept in the admin center from 2020-02-03; R-TL-1: partners attest in the portal from
+    2019-08-01. A seeded customer's record is never older; a tenant before that day gets 400, nothing added."""
+    made = client.post("/_sandbox/tenants", json={"customers": 0, "clock": {"now": "2020-06-01T12:00:00Z", "frozen": True}}).get_json()
+    services = app.extensions["services"]
+    for _ in range(6):  # customers of up to 900 days: most would have been dated before
+        customer = client.post(f"/_sandbox/tenants/{made['id']}/customers", json={"state": "MCAAcceptedDirectly"}).get_json()
+        with services.unit_of_work() as uow:
+            assert uow.repo.direct_acceptance(customer["id"]).accepted_at.date().isoformat() >= "2020-02-03"
+        attested = client.post(f"/_sandbox/tenants/{made['id']}/customers", json={"state": "MCAAttested"}).get_json()
+        with services.unit_of_work() as uow:
+            assert min(a.date_agreed.date().isoformat() for a in uow.repo.attestations(attested["id"])) >= "2019-08-01"
+    early = client.post("/_sandbox/tenants", json={"customers": 0, "clock": {"now": "2020-01-15T12:00:00Z", "frozen": True}}).get_json()
+    refused = client.post(f"/_sandbox/tenants/{early['id']}/customers", json={"state": "MCAAcceptedDirectly"})
+    assert refused.status_code == 400 and "2020-02-03 (R-TL-6)" in refused.get_json()["description"]
+    assert client.get(f"/_sandbox/tenants/{early['id']}").get_json()["customerCount"] == 0
+
+
 def test_the_control_api_can_be_switched_off():
     app = create_app({"DATABASE_URL": "sqlite://", "CONTROL_API": False})
     client = app.test_client()

@@ -215,6 +215,17 @@ def accept_invitation(
     ctx: ServiceContext, customer_id: str, partner_id: str, *, delegated_admin: bool, indirect_csp_id: str | None = None
 ) -> Relationship:
     """R-OPT2-REL-7: the customer accepts the reseller relationship (and delegated admin) and the MCA."""
+    try:
+        return _accept_invitation(ctx, customer_id, partner_id, delegated_admin=delegated_admin,
+                                  indirect_csp_id=indirect_csp_id)
+    except IntegrityError:  # the same acceptance at once, in another tab: it won; this one adds to what it stored
+        return _accept_invitation(ctx, customer_id, partner_id, delegated_admin=delegated_admin,
+                                  indirect_csp_id=indirect_csp_id)
+
+
+def _accept_invitation(
+    ctx: ServiceContext, customer_id: str, partner_id: str, *, delegated_admin: bool, indirect_csp_id: str | None
+) -> Relationship:
     with ctx.unit_of_work() as uow:
         customer = _customer(uow, customer_id)
         workspace = require_workspace(uow, customer.workspace_id)

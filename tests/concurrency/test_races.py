@@ -128,6 +128,26 @@ def test_direct_acceptance_racing_confirmations(live):
     assert status.json() == {"isSigned": True}
 
 
+def test_one_invitation_accepted_at_once_in_many_tabs_makes_one_relationship_and_one_acceptance(live):
+    """A customer without a partner accepts a partner's reseller invitation (with the agreement) in 20 tabs at
+    once, half of them granting delegated admin: no error, one relationship (with delegated admin), one
+    acceptance of the agreement."""
+    tenant = new_tenant(live.url)
+    services = live.app.extensions["services"]
+    made = requests.post(f"{live.url}/_sandbox/tenants/{tenant['id']}/customers", json={"state": "NoRelationship"},
+                         timeout=30).json()
+
+    answers = hammer(20, lambda i: admin_center.accept_invitation(services, made["id"], tenant["id"],
+                                                                  delegated_admin=bool(i % 2)))
+
+    assert not [a for a in answers if isinstance(a, Exception)], answers
+    assert len({a.id for a in answers}) == 1
+    assert count(live.app, orm.relationships, customer_id=made["id"]) == 1
+    assert count(live.app, orm.direct_acceptances, customer_id=made["id"]) == 1
+    [relation] = admin_center.list_customer_partners(services, made["id"])
+    assert relation.relationship == "Reseller & delegated administrator"
+
+
 def test_fifty_concurrent_new_customers_all_land(live):
     """Writes of different records at once: every 201 is there, and nothing else."""
     tenant = new_tenant(live.url, customers=0)
