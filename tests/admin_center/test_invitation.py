@@ -60,6 +60,17 @@ def test_accepting_creates_the_relationship_and_the_customer_joins_the_partner_s
     assert agreements.get_direct_sign_status(services, partner_actor(tenant["id"]), customer["id"]) is True
 
 
+def test_a_partner_id_in_upper_case_is_the_same_invitation(admin, services, tenant, add_customer):
+    """A GUID in any case, as the REST API reads one: the link and the partner's details page."""
+    customer = add_customer(tenant["id"], "NoRelationship")
+    url = invitation_url(tenant["id"].upper(), dap="false")
+    admin.open_signed_in(customer, url)
+    assert admin.post(url, {"authorize": "yes", "accept": "yes"}).status_code == 302
+    assert customer["id"] in _customer_ids(services, tenant["id"])
+    details = admin.client.get(f"/AdminPortal/Home?ref=/partners/{tenant['id'].upper()}")
+    assert details.status_code == 200 and esc(tenant["name"]) in details.get_data(as_text=True)
+
+
 def test_without_delegated_admin_the_relationship_has_no_admin_roles(admin, services, tenant, add_customer):
     customer = add_customer(tenant["id"], "NoRelationship")
     url = invitation_url(tenant["id"], dap="false")

@@ -101,13 +101,14 @@ def _agreement_page(*, errors: dict | None = None, refused: str | None = None, s
 
 
 def invitation(query: dict):
-    indirect_csp_id = query.get("indirectcspid") or None
+    # tenant ids as GUIDs are read, in any case (they are kept in lower case)
+    indirect_csp_id = query.get("indirectcspid", "").strip().lower() or None
     if query["invtype"].lower() == "indirectresellerrelationship" and not indirect_csp_id:
         return _invalid_invitation()
     if query["invtype"].lower() == "resellerrelationship":
         indirect_csp_id = None
     asked = {
-        "partner_id": query.get("partnerid", "").strip(),
+        "partner_id": query.get("partnerid", "").strip().lower(),
         "delegated_admin": query.get("dap", "").strip().lower() == "true",
         "indirect_csp_id": indirect_csp_id,
     }
@@ -197,7 +198,7 @@ def partner_list():
 
 def partner_details(partner_id: str):
     try:
-        details = admin_center.get_partner_details(services(), g.customer.id, partner_id)
+        details = admin_center.get_partner_details(services(), g.customer.id, partner_id.lower())
     except NotFound:  # isolation: only the customer's own partners
         return render_template("admin_center/message.html", title="Partner relationships",
                                message=PARTNER_NOT_FOUND), 404
