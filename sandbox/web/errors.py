@@ -153,7 +153,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_exception(error: HTTPException):
         if not wants_json(request):
-            return error
+            from sandbox.web.pages import page_error_response
+
+            return page_error_response(app, error) or error  # a surface's own page, else the server's
         if is_identity_json(request.path):  # in Entra's shape
             from sandbox.web.identity import http_error_response
 

@@ -7,10 +7,10 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
-from flask import Blueprint, Flask, current_app, g, has_request_context, request
+from flask import Blueprint, Flask, current_app, g, has_request_context, make_response, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from sandbox.web.paths import is_api_path
 
@@ -126,6 +126,28 @@ def _form_names():
         return ()
 
 
+def page_errors(app: Flask, prefixes: tuple[str, ...], render: Callable[[HTTPException], object]) -> None:
+    """A page surface answers HTTP errors met outside its views (an address that doesn't exist under its
+    paths, a method a page doesn't take) with a page of its own, not the server's bare one: ``render`` makes
+    it for paths starting with any of ``prefixes`` (lower case; paths are matched in any case)."""
+    app.extensions.setdefault("page_errors", []).append((prefixes, render))
+
+
+def page_error_response(app: Flask, error: HTTPException):
+    """The surface's page for ``error`` on this request's path, or None (no surface claims the path)."""
+    path = request.path.lower()
+    for prefixes, render in app.extensions.get("page_errors", ()):
+        if path.startswith(prefixes):
+            response = make_response(render(error))
+            allowed = error.valid_methods if isinstance(error, MethodNotAllowed) else None
+            if allowed:  # a 405 says what the address does take, as HTTP asks
+                response.headers["Allow"] = ", ".join(allowed)
+            return response
+    return None
+
+
+NOT_FOUND_PAGE = "There is no page at this address. Check it, or start again from Home."
+REFUSED_METHOD_PAGE = "This page can't take that request. Start again from the page itself."
 TOO_LARGE = "The form was larger than the sandbox accepts (1 MiB), so nothing was saved. Go back and send less."
 
 

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g
 
-from sandbox.web.pages import PageBlueprint, init_pages, journal_pages, protect_forms
+from sandbox.web.pages import (
+    NOT_FOUND_PAGE,
+    REFUSED_METHOD_PAGE,
+    PageBlueprint,
+    init_pages,
+    journal_pages,
+    page_errors,
+    protect_forms,
+)
 
 bp = PageBlueprint(
     "admin_center",
@@ -36,6 +44,14 @@ journal_pages(bp, _signed_in_tenant)
 def init_app(app: Flask) -> None:
     init_pages(app)
     app.register_blueprint(bp)
+    page_errors(app, ("/adminportal", "/login"), _error_page)
+
+
+def _error_page(error):
+    from flask import render_template
+
+    message = NOT_FOUND_PAGE if error.code == 404 else REFUSED_METHOD_PAGE if error.code == 405 else error.description
+    return render_template("admin_center/message.html", title="Something went wrong", message=message), error.code
 
 
 from . import auth, views  # noqa: E402,F401  (the routes register themselves on bp)

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from flask import Flask, g
 
-from sandbox.web.pages import PageBlueprint, init_pages, journal_pages
+from sandbox.web.pages import (
+    NOT_FOUND_PAGE,
+    REFUSED_METHOD_PAGE,
+    PageBlueprint,
+    init_pages,
+    journal_pages,
+    page_errors,
+)
 
 bp = PageBlueprint(
     "portal",
@@ -31,6 +38,15 @@ journal_pages(bp, _signed_in_tenant)
 def init_app(app: Flask) -> None:
     init_pages(app)
     app.register_blueprint(bp)
+    page_errors(app, ("/dashboard",), _error_page)
+
+
+def _error_page(error):
+    from flask import render_template
+
+    title = "Not found" if error.code == 404 else "Something went wrong"
+    message = NOT_FOUND_PAGE if error.code == 404 else REFUSED_METHOD_PAGE if error.code == 405 else error.description
+    return render_template("portal/error.html", title=title, message=message), error.code
 
 
 from . import views  # noqa: E402,F401  (registers the routes on ``bp``)
