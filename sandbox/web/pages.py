@@ -148,6 +148,12 @@ def page_error_response(app: Flask, error: HTTPException):
 
 NOT_FOUND_PAGE = "There is no page at this address. Check it, or start again from Home."
 REFUSED_METHOD_PAGE = "This page can't take that request. Start again from the page itself."
+
+
+def error_message(error: HTTPException) -> str:
+    """What a page says of an HTTP error (``page_errors``' renderers)."""
+    return {404: NOT_FOUND_PAGE, 405: REFUSED_METHOD_PAGE}.get(error.code, error.description)
+
 TOO_LARGE = "The form was larger than the sandbox accepts (1 MiB), so nothing was saved. Go back and send less."
 
 

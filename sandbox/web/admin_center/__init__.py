@@ -7,12 +7,11 @@ and an Entra-style sign-in at ``/login``.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, render_template
 
 from sandbox.web.pages import (
-    NOT_FOUND_PAGE,
-    REFUSED_METHOD_PAGE,
     PageBlueprint,
+    error_message,
     init_pages,
     journal_pages,
     page_errors,
@@ -48,10 +47,7 @@ def init_app(app: Flask) -> None:
 
 
 def _error_page(error):
-    from flask import render_template
-
-    message = NOT_FOUND_PAGE if error.code == 404 else REFUSED_METHOD_PAGE if error.code == 405 else error.description
-    return render_template("admin_center/message.html", title="Something went wrong", message=message), error.code
+    return render_template("admin_center/message.html", title="Something went wrong", message=error_message(error)), error.code
 
 
 from . import auth, views  # noqa: E402,F401  (the routes register themselves on bp)

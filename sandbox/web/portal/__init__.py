@@ -6,16 +6,9 @@ same state. Labels and routes follow docs/ui-contract.md.
 
 from __future__ import annotations
 
-from flask import Flask, g
+from flask import Flask, g, render_template
 
-from sandbox.web.pages import (
-    NOT_FOUND_PAGE,
-    REFUSED_METHOD_PAGE,
-    PageBlueprint,
-    init_pages,
-    journal_pages,
-    page_errors,
-)
+from sandbox.web.pages import PageBlueprint, error_message, init_pages, journal_pages, page_errors
 
 bp = PageBlueprint(
     "portal",
@@ -42,11 +35,8 @@ def init_app(app: Flask) -> None:
 
 
 def _error_page(error):
-    from flask import render_template
-
     title = "Not found" if error.code == 404 else "Something went wrong"
-    message = NOT_FOUND_PAGE if error.code == 404 else REFUSED_METHOD_PAGE if error.code == 405 else error.description
-    return render_template("portal/error.html", title=title, message=message), error.code
+    return render_template("portal/error.html", title=title, message=error_message(error)), error.code
 
 
 from . import views  # noqa: E402,F401  (registers the routes on ``bp``)
