@@ -177,3 +177,16 @@ def test_the_home_page_leads_to_the_agreement_and_the_partners(admin, tenant, ad
     assert '<a href="/AdminPortal/Home?ref=/BillingAccounts/agreement">Accept agreement</a>' in page
     assert '<a href="/AdminPortal/Home?ref=/partners">View partner relationships</a>' in page
     assert '<nav class="ms-nav" aria-label="Admin center menu">' in page
+
+
+def test_the_notice_of_an_accept_shows_on_its_own_page_only(admin, tenant, add_customer):
+    """An accept's redirect not followed (another tab, an interrupted load): the next page opened elsewhere doesn't
+    show it, nor does it lose the form it offers; the agreement page shows it once."""
+    customer = add_customer(tenant["id"])
+    admin.open_signed_in(customer, AGREEMENT_URL)
+    assert admin.post(AGREEMENT_URL, {"accept": "yes"}).status_code == 302
+    home = admin.client.get("/AdminPortal/Home").get_data(as_text=True)
+    assert "You accepted the Microsoft Customer Agreement." not in home
+    first, again = (admin.client.get(AGREEMENT_URL).get_data(as_text=True) for _ in range(2))
+    assert 'role="status">You accepted the Microsoft Customer Agreement.</div>' in first
+    assert 'role="status">You accepted the Microsoft Customer Agreement.</div>' not in again

@@ -24,7 +24,21 @@ from sandbox.web.pages import TOO_LARGE
 from . import bp
 from .auth import current_path, login_required, services
 
-STATUS_KEY = "admin_center_status"  # the one-time notice after a successful accept (PRG)
+STATUS_KEY = "admin_center_status"  # the one-time notice after a successful accept (PRG), for its page only
+
+
+def _notify(text: str) -> None:
+    """A notice for the page this post redirects to (itself), shown once there and nowhere else."""
+    session[STATUS_KEY] = {"page": current_path().lower(), "text": text}
+
+
+def _notice() -> str | None:
+    """This page's notice, if the post that led here left one (another page's stays for that page)."""
+    kept = session.get(STATUS_KEY)
+    if not isinstance(kept, dict) or kept.get("page") != current_path().lower():
+        return None
+    session.pop(STATUS_KEY)
+    return kept.get("text")
 AGREEMENT_REF = "/billingaccounts/agreement"
 PARTNERS_REF = "/partners"
 INVITATION_TYPES = ("resellerrelationship", "indirectresellerrelationship")
@@ -54,7 +68,7 @@ def home():
         return partner_list()
     if ref.lower().startswith(PARTNERS_REF + "/"):
         return partner_details(ref[len(PARTNERS_REF) + 1 :].strip("/"))
-    return render_template("admin_center/home.html", status=session.pop(STATUS_KEY, None))
+    return render_template("admin_center/home.html", status=_notice())
 
 
 @bp.get("/AdminPortal/agreement-document")
@@ -79,7 +93,7 @@ def agreement():
         return _agreement_page(refused="ask_partner", status=403)
     except AccessDenied:  # R-TL-6: not before 2020-02-03 on the tenant's clock
         return _agreement_page(refused="not_open", status=403)
-    session[STATUS_KEY] = "You accepted the Microsoft Customer Agreement."
+    _notify("You accepted the Microsoft Customer Agreement.")
     return redirect(current_path())
 
 
@@ -93,7 +107,7 @@ def _agreement_page(*, errors: dict | None = None, refused: str | None = None, s
         offer=offer,
         refused=refused,
         errors=errors or {},
-        status=session.pop(STATUS_KEY, None),
+        status=_notice(),
     ), status
 
 
@@ -138,7 +152,7 @@ def _accept_invitation(offer: admin_center.InvitationOffer, asked: dict):
         return _invitation_page(offer, refused="ask_partner", status=403)
     except AccessDenied:  # R-TL-6
         return _invitation_page(offer, refused="not_open", status=403)
-    session[STATUS_KEY] = f"You authorized {_inviter(offer).name}."
+    _notify(f"You authorized {_inviter(offer).name}.")
     return redirect(current_path())
 
 
@@ -170,7 +184,7 @@ def _already_authorized(offer: admin_center.InvitationOffer) -> bool:
 
 
 def _invitation_page(offer, *, errors: dict | None = None, refused: str | None = None, status: int = 200):
-    notice = session.pop(STATUS_KEY, None)
+    notice = _notice()
     return render_template(
         "admin_center/invitation.html",
         offer=offer,
