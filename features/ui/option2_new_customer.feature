@@ -45,4 +45,4 @@ Feature: Option 2, new customer: the customer accepts the agreement in the Micro
     And the customer opens the link from the email
     And the customer signs in with the temporary password and chooses "short", confirmed as "short"
     Then the customer is asked to update the temporary password
-    And the customer sees "Passwords must have at least 8 characters."
+    And the customer sees "Your password must be 8 to 256 characters long and use three of these four"

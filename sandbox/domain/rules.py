@@ -80,6 +80,21 @@ def is_reserved_domain(domain: str) -> bool:
     return domain == "onmicrosoft.com" or any(domain == own or domain.endswith("." + own) for own in _MICROSOFT_DOMAINS)
 
 
+# Microsoft Entra ID's password policy for a user's new password: 8 to 256 characters of ASCII letters, digits,
+# symbols and the space, three of the four kinds at least
+PASSWORD_RULE = ("Your password must be 8 to 256 characters long and use three of these four: lowercase letters, "
+                 "uppercase letters, numbers and symbols. Letters with accents and other characters beyond them aren't "
+                 "allowed.")
+
+
+def is_strong_password(password: str) -> bool:
+    if not 8 <= len(password) <= 256 or not all(" " <= ch <= "~" for ch in password):
+        return False
+    kinds = (any(ch.islower() for ch in password), any(ch.isupper() for ch in password),
+             any(ch.isdigit() for ch in password), any(not ch.isalnum() for ch in password))
+    return sum(kinds) >= 3
+
+
 class CustomerSearchField(enum.Enum):
     """What ``GET /v1/customers?filter=`` can search (the SDK's CustomerSearchField); the sandbox has no
     indirect-provider search for resellers (answered as an invalid field)."""

@@ -76,8 +76,8 @@ def sign_in_customer(ctx: ServiceContext, user_name: str, password: str) -> Cust
 
 def change_customer_password(ctx: ServiceContext, customer_id: str, current: str, new: str) -> None:
     """First sign-in: the temporary password is replaced by the customer's own."""
-    if len(new or "") < 8:
-        raise InvalidProperty("Passwords must have at least 8 characters.", field="new_password")
+    if not rules.is_strong_password(new or ""):  # Entra ID's password policy
+        raise InvalidProperty(rules.PASSWORD_RULE, field="new_password")
     with ctx.unit_of_work() as uow:
         customer = _customer(uow, customer_id)
         if not check_secret(customer.admin_password_hash, current or ""):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from sandbox.domain.rules import PASSWORD_RULE
 from sandbox.services import customers
 
 from .conftest import AGREEMENT_URL, esc, invitation_url, login_url, partner_actor
@@ -137,7 +138,11 @@ def test_the_first_sign_in_asks_to_update_the_password(admin, new_customer):
     ("current", "new", "confirm", "field", "message"),
     [
         (None, "Another-secret-1", "Another-secret-2", "confirm_password", "The passwords don&#39;t match."),
-        (None, "short", "short", "new_password", "Passwords must have at least 8 characters."),
+        (None, "short", "short", "new_password", esc(PASSWORD_RULE)),
+        (None, "abcdefgh", "abcdefgh", "new_password", esc(PASSWORD_RULE)),  # one kind of character
+        (None, "Abcdefgh", "Abcdefgh", "new_password", esc(PASSWORD_RULE)),  # two
+        (None, "Ab1" + "x" * 254, "Ab1" + "x" * 254, "new_password", esc(PASSWORD_RULE)),  # 257 characters
+        (None, "Pässwort-123", "Pässwort-123", "new_password", esc(PASSWORD_RULE)),  # beyond ASCII
         ("wrong-current", "Another-secret-1", "Another-secret-1", "current_password", "The current password is incorrect."),
         (None, None, None, "new_password", "Choose a password that you haven&#39;t used before."),
     ],
