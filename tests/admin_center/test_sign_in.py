@@ -228,3 +228,18 @@ def test_a_deleted_tenant_signs_its_customer_out(admin, tenant, add_customer):
     admin.client.delete(f"/_sandbox/tenants/{tenant['id']}")
 
     assert admin.client.get(AGREEMENT_URL).status_code == 302
+
+
+def test_a_customer_whose_tenant_goes_during_the_password_update_starts_again_from_the_user_name(admin, client, tenant,
+                                                                                                 new_customer):
+    admin.sign_in(new_customer["userName"], new_customer["password"], AGREEMENT_URL)
+    assert client.delete(f"/_sandbox/tenants/{tenant['id']}").status_code == 204
+
+    response = admin.post(login_url(AGREEMENT_URL), {
+        "step": "update", "current_password": new_customer["password"],
+        "new_password": "My-own-password-1", "confirm_password": "My-own-password-1",
+    })
+
+    assert response.status_code == 404
+    assert '<p id="username-error" class="ms-error" role="alert">This username may be incorrect.' in response.get_data(as_text=True)
+    assert 'name="username"' in admin.client.get(login_url(AGREEMENT_URL)).get_data(as_text=True)  # not stuck

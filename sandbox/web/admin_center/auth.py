@@ -154,6 +154,9 @@ def _update_password_step(next_url: str):
         admin_center.change_customer_password(services(), customer_id, current, new)
     except InvalidProperty as error:
         return _page("update", next_url, errors={error.field or "new_password": error.description}, status=400)
+    except NotFound:  # the customer's tenant was deleted meanwhile: start again from the user name
+        session.pop(_PENDING_CHANGE, None)
+        return _page("username", next_url, errors={"username": UNKNOWN_USER}, status=404)
     session.pop(_PENDING_CHANGE, None)
     session[SESSION_KEY] = customer_id
     return redirect(next_url)
