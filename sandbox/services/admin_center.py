@@ -236,7 +236,7 @@ def _accept_invitation(
         relationship = uow.repo.relationship(customer.id, partner.id)
         if relationship is None:
             relationship = Relationship(
-                id=ctx.new_id(), workspace_id=workspace.id, customer_id=customer.id, partner_id=partner.id,
+                id=ctx.new_ordered_id(), workspace_id=workspace.id, customer_id=customer.id, partner_id=partner.id,
                 kind="reseller", delegated_admin=delegated_admin, since=now,
                 associated_partner_id=reseller.id if reseller else None,
             )

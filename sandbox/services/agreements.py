@@ -68,7 +68,7 @@ def _new_confirmation(
     )  # R-OPT1-NEW-4, R-OPT1-EX-4
     rules.ensure_not_duplicate(same_contact, agreement_type, contact)  # 600061
     return Attestation(
-        id=ctx.new_id(),
+        id=ctx.new_ordered_id(),
         workspace_id=workspace.id,
         customer_id=customer.id,
         partner_id=partner.id,

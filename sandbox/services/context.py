@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import secrets
 import string
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -65,6 +67,25 @@ class UnitOfWork:
         self.session.commit()
 
 
+_last_ordered = [0, 0]  # (Unix milliseconds, counter) of the last ordered id made in this process
+_ordered_lock = threading.Lock()
+
+
+def ordered_id() -> str:
+    """A GUID that sorts after every one this process made before (RFC 9562's version 7 layout: 48 bits of Unix
+    milliseconds, a 12-bit counter within the millisecond, random bits). Records listed in the order they were
+    made (confirmations, orders, subscriptions, relationships, invitations) are sorted by their tenant-clock time
+    and then by id: at one instant of a frozen clock, the id keeps the order they were made in."""
+    with _ordered_lock:
+        ms, counter = time.time_ns() // 1_000_000, 0
+        if ms <= _last_ordered[0]:
+            ms, counter = _last_ordered[0], _last_ordered[1] + 1
+            if counter > 0xFFF:
+                ms, counter = ms + 1, 0
+        _last_ordered[:] = [ms, counter]
+    return str(uuid.UUID(int=(ms << 80) | (0x7 << 76) | (counter << 64) | (0b10 << 62) | secrets.randbits(62)))
+
+
 @dataclass
 class ServiceContext:
     """The service layer's dependencies, built once by ``create_app`` (or by a test)."""
@@ -73,6 +94,7 @@ class ServiceContext:
     real_now: Callable[[], datetime]
     signing_key: str  # the app's SECRET_KEY: signs what clients hand back (continuation tokens)
     new_id: Callable[[], str] = field(default=lambda: str(uuid.uuid4()))
+    new_ordered_id: Callable[[], str] = field(default=ordered_id)  # for records listed in the order they were made
 
     @contextmanager
     def unit_of_work(self) -> Iterator[UnitOfWork]:

@@ -176,7 +176,7 @@ def _create_customer(ctx: ServiceContext, actor: Actor, new: NewCustomer, agreem
             # R-OPT2-NEW-3: the customer will be asked to accept in the Microsoft 365 admin center.
             uow.repo.add(
                 Invitation(
-                    id=ctx.new_id(), workspace_id=workspace.id, partner_id=partner.id, kind=InvitationKind.AGREEMENT,
+                    id=ctx.new_ordered_id(), workspace_id=workspace.id, partner_id=partner.id, kind=InvitationKind.AGREEMENT,
                     delegated_admin=False, created_at=now, customer_id=customer_id,
                 )
             )

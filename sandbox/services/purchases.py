@@ -79,8 +79,8 @@ def create_order(ctx: ServiceContext, actor: Actor, customer_id: str, line_items
             names.append(rules.nickname(item.friendly_name, field=f"lineItems[{index}].friendlyName"))
         for offer in offers:
             _gate(ctx, uow, customer, offer, now.date())
-        order_id = ctx.new_id()
-        subscription_ids = [ctx.new_id() for _ in offers]
+        order_id = ctx.new_ordered_id()
+        subscription_ids = [ctx.new_ordered_id() for _ in offers]
         order = Order(
             id=order_id,
             workspace_id=workspace.id,

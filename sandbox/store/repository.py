@@ -322,7 +322,8 @@ class Repository:
 
     def relationships_of_customer(self, customer_id: str) -> list[model.Relationship]:
         rel = orm.relationships.c
-        return list(self.session.scalars(select(model.Relationship).where(rel.customer_id == customer_id).order_by(rel.since)))
+        return list(self.session.scalars(select(model.Relationship).where(rel.customer_id == customer_id)
+                                         .order_by(rel.since, rel.id)))
 
     def relationships_with_partner(self, customer_ids: list[str], partner_id: str) -> dict[str, model.Relationship]:
         """customer id -> the partner's relationship with it (direct, or as its indirect reseller), in one read."""
@@ -332,7 +333,7 @@ class Repository:
         stmt = (select(model.Relationship)
                 .where(rel.customer_id.in_(customer_ids),
                        or_(rel.partner_id == partner_id, rel.associated_partner_id == partner_id))
-                .order_by(rel.since))
+                .order_by(rel.since, rel.id))
         found: dict[str, model.Relationship] = {}
         for relationship in self.session.scalars(stmt):
             found.setdefault(relationship.customer_id, relationship)
@@ -361,7 +362,8 @@ class Repository:
 
     def invitations_of_customer(self, customer_id: str) -> list[model.Invitation]:
         i = orm.invitations.c
-        return list(self.session.scalars(select(model.Invitation).where(i.customer_id == customer_id).order_by(i.created_at)))
+        return list(self.session.scalars(select(model.Invitation).where(i.customer_id == customer_id)
+                                         .order_by(i.created_at, i.id)))
 
     def document_link(self, token: str) -> model.DocumentLink | None:
         return self.session.get(model.DocumentLink, token)
@@ -382,7 +384,7 @@ class Repository:
         stmt = select(model.Subscription).where(s.customer_id == customer_id)
         if partners is not None:
             stmt = stmt.where(s.partner_id.in_(partners))
-        return list(self.session.scalars(stmt.order_by(s.created_at)))
+        return list(self.session.scalars(stmt.order_by(s.created_at, s.id)))
 
     def subscription(self, customer_id: str, subscription_id: str, *, partners: tuple[str, ...]) -> model.Subscription | None:
         sub = self.session.get(model.Subscription, subscription_id)

@@ -355,3 +355,34 @@ def test_the_sales_agent_token_carries_its_own_user_id(client, tenant, customer_
     contact = {**agreement_body()["primaryContact"], "email": "x@example.com"}
     second = confirm(client, admin, customer_id, primaryContact=contact).get_json()
     assert first["userId"] != second["userId"]
+
+
+def test_confirmations_made_at_one_instant_of_a_frozen_clock_list_in_the_order_they_were_made(client, tenant, headers):
+    """A frozen clock stamps them all alike: they still come back in the order posted (the spec's example lists
+    the oldest first), and so do orders."""
+    set_clock(client, tenant["id"], "2019-12-10T12:00:00+00:00")
+    customer = tenant["customers"][0]["id"]
+    names = ["Ann", "Ben", "Cat", "Dan", "Eve", "Fay", "Gus", "Hal"]
+    for n, name in enumerate(names):
+        contact = {"firstName": name, "lastName": "Lee", "email": f"{name.lower()}@example.com"}
+        response = confirm(client, headers, customer, primaryContact=contact, dateAgreed=f"2019-12-0{n % 9 + 1}T00:00:00Z")
+        assert response.status_code == 201, response.get_data(as_text=True)
+    listed = client.get(f"/v1/customers/{customer}/agreements?agreementType=MicrosoftCustomerAgreement", headers=headers)
+    assert [item["primaryContact"]["firstName"] for item in listed.get_json()["items"]] == names
+
+    buyer = add_customer(client, tenant["id"], "MCAAttested")["id"]
+    placed = [client.post(f"/v1/customers/{buyer}/orders", headers=headers,
+                          json={"lineItems": [{"offerId": "CFQ7TTC0LH18:0001", "quantity": q}]}).get_json()["id"]
+              for q in range(1, 7)]
+    assert [o["id"] for o in client.get(f"/v1/customers/{buyer}/orders", headers=headers).get_json()["items"]] == placed
+
+
+def test_ordered_ids_sort_in_the_order_they_were_made_and_are_guids():
+    import uuid
+
+    from sandbox.services.context import ordered_id
+
+    made = [ordered_id() for _ in range(20_000)]  # many within one millisecond: the counter keeps them in order
+    assert made == sorted(made) and len(set(made)) == len(made)
+    parsed = uuid.UUID(made[0])
+    assert (parsed.version, parsed.variant, str(parsed)) == (7, uuid.RFC_4122, made[0])
