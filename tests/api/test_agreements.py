@@ -386,3 +386,13 @@ def test_ordered_ids_sort_in_the_order_they_were_made_and_are_guids():
     assert made == sorted(made) and len(set(made)) == len(made)
     parsed = uuid.UUID(made[0])
     assert (parsed.version, parsed.variant, str(parsed)) == (7, uuid.RFC_4122, made[0])
+
+
+@pytest.mark.parametrize("given", ["2019-09-10T12:00:00Z\u0000junk", "2019-09-10T12:00:00Z\u0000\u0000", "2019-W37-2",
+                                   "20190910", "2019-09-10T12:00:00 Z", "10/09/2019"])
+def test_a_date_not_in_the_iso_8601_forms_clients_send_is_refused(client, headers, customer_id, given):
+    response = confirm(client, headers, customer_id, dateAgreed=given)
+    body = assert_classic_error(response, 400, 800002)
+    assert any(entry.startswith("dateAgreed") for entry in body["data"]), body
+    listed = client.get(f"/v1/customers/{customer_id}/agreements?agreementType=*", headers=headers).get_json()
+    assert listed["totalCount"] == 0

@@ -87,12 +87,17 @@ class StrictInteger(fields.Integer):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
+# The ISO 8601 forms clients send: a date, then a time (seconds and up to 7 fractional digits optional), then Z or
+# an offset; not Python's wider reading (week dates, the compact form, a NUL and anything after it)
+ISO_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?)?(?:[Zz]|[+-]\d{2}:?\d{2})?")
+
+
 class UtcDateTime(fields.DateTime):
     """ISO 8601 as Partner Center's clients send it: ``2018-06-14T00:00:00.000Z``, ``2019-08-26T00:00:00``,
     7 fractional digits (.NET), an offset, or a date alone; read as UTC."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, str) or not 8 <= len(value) <= 40:
+        if not isinstance(value, str) or not 8 <= len(value) <= 40 or not ISO_DATE_TIME.fullmatch(value.strip()):
             raise ValidationError("Not a valid date and time (ISO 8601, for example 2019-08-26T00:00:00Z).")
         try:
             return as_utc(datetime.fromisoformat(value.strip()))
