@@ -408,3 +408,18 @@ def test_a_prepared_read_types_each_distinct_row_once_and_sees_every_change(data
         connection.execute(update(workspaces).where(workspaces.c.id == WORKSPACE).values(clock_frozen_at=frozen))
     assert read.first(engine, {"id": WORKSPACE}) == ("One", created, frozen)
     engine.dispose()
+
+
+def test_processes_starting_at_once_on_a_new_sqlite_file_migrate_it_once(tmp_path):
+    """pytest-xdist's workers on one new --sandbox-db (or two serve processes): each builds the app on the same
+    new file at once; every one starts, and the file ends at head with the models' schema."""
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    start = ("import sys; from sandbox.app import create_app; "
+             "create_app({'DATABASE_URL': sys.argv[1], 'PUBLIC_URL': 'http://sandbox.test'})")
+    processes = [subprocess.Popen([sys.executable, "-c", start, url], stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    errors = [process.communicate(timeout=120)[1] for process in processes]
+    assert [process.returncode for process in processes] == [0, 0, 0, 0], errors
+    _started_on(url).extensions["engine"].dispose()

@@ -21,6 +21,10 @@ with engine.connect() as connection:
     if locked:
         connection.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK})")
         connection.commit()
+    elif connection.dialect.name == "sqlite":
+        # The same on a SQLite file (pytest-xdist's workers starting on one new --sandbox-db): the whole upgrade
+        # is one exclusive transaction, and a second migrator waits for it (busy_timeout), then finds it done.
+        connection.exec_driver_sql("BEGIN EXCLUSIVE")
     try:
         context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
         with context.begin_transaction():
