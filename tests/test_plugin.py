@@ -186,3 +186,27 @@ def test_the_example_partner_suite_passes_against_a_shared_https_sandbox_with_a_
         finished = run_pytest(suite, "-q", f"--sandbox-url={server.url}",
                               env={"MCA_SANDBOX_CONTROL_API_KEY": key, **trust})
     assert finished.returncode == 0, finished.stdout[-4000:] + finished.stderr[-2000:]
+
+
+def test_a_shared_sandbox_that_does_not_answer_or_refuses_the_key_is_one_clear_line(tmp_path):
+    """A CI job pointed at the wrong address, or given no key or the wrong one: the failure says which, and how
+    to mend it, instead of a connection traceback per test."""
+    import socket
+
+    from sandbox.testing.server import LiveServer
+
+    suite = tmp_path / "partner-suite"
+    shutil.copytree(EXAMPLE, suite)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        nobody = f"http://127.0.0.1:{probe.getsockname()[1]}"  # closed once bound: nothing listens there
+    finished = run_pytest(suite, "-q", f"--sandbox-url={nobody}", "test_confirm_acceptance.py")
+    assert finished.returncode != 0
+    assert f"No sandbox answers at {nobody}" in finished.stdout and "Traceback" not in finished.stdout, finished.stdout[-3000:]
+
+    with LiveServer({"CONTROL_API_KEY": "the-right-key"}) as server:
+        for env, hint in (({}, "set MCA_SANDBOX_CONTROL_API_KEY to it"),
+                          ({"MCA_SANDBOX_CONTROL_API_KEY": "a-wrong-key"}, "MCA_SANDBOX_CONTROL_API_KEY is not this "
+                                                                          "sandbox's control key")):
+            finished = run_pytest(suite, "-q", f"--sandbox-url={server.url}", "test_confirm_acceptance.py", env=env)
+            assert finished.returncode != 0 and hint in finished.stdout, finished.stdout[-3000:]

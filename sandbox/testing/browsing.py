@@ -139,9 +139,14 @@ class _Recorder:
         if self.tracing != "off":
             path = folder / f"{name}-trace.zip"
             keep_trace = self._wanted("tracing", failed)
-            context.tracing.stop(path=path if keep_trace else None)
-            if keep_trace:
-                kept.append(("tracing", path))
+            try:
+                context.tracing.stop(path=path if keep_trace else None)
+                if keep_trace:
+                    kept.append(("tracing", path))
+            except Exception as exc:  # a browser already gone (the run was interrupted) must not hide the failure
+                if keep_trace:
+                    folder.mkdir(parents=True, exist_ok=True)
+                    path.with_suffix(".error.txt").write_text(str(exc))
         for page in pages:  # pages first: a context closed with its pages open cost Chromium ~0.8 s of CPU
             if not page.is_closed():  # afterwards (measured), closed page by page about 0.1 s
                 page.close()

@@ -142,7 +142,18 @@ class ControlClient:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 text = response.read().decode()
         except urllib.error.HTTPError as exc:
-            raise ControlError(f"{method} {path}: {exc.code} {exc.read().decode(errors='replace')}") from exc
+            answer = exc.read().decode(errors="replace")
+            hint = ""
+            if exc.code == 403 and "X-Sandbox-Key" in answer:
+                hint = (" - the sandbox's control API has a key: set MCA_SANDBOX_CONTROL_API_KEY to it" if not self.key
+                        else " - MCA_SANDBOX_CONTROL_API_KEY is not this sandbox's control key")
+            elif exc.code == 404 and path == "/health":
+                hint = f" - {self.base_url} answers, but not as a sandbox with its control API on"
+            raise ControlError(f"{method} {path}: {exc.code} {answer}{hint}") from None
+        except (urllib.error.URLError, OSError) as exc:  # nothing answers there (refused, unknown host, timeout)
+            reason = getattr(exc, "reason", exc)
+            raise ControlError(f"No sandbox answers at {self.base_url} ({reason}): start one (mca-sandbox serve) or "
+                               "give its address with --sandbox-url or MCA_SANDBOX_URL") from None
         return json.loads(text) if text else None
 
 

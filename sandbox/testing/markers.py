@@ -23,5 +23,5 @@ def register_rule_markers(config, features_dir: Path) -> set[str]:
     """Register a marker per rule id found in the feature files."""
     ids = rule_ids(features_dir)
     for rule_id in sorted(ids):
-        config.addinivalue_line("markers", f"{rule_id}: scenarios of rule {rule_id} (spec/acceptance-flows.md)")
+        config.addinivalue_line("markers", f"{rule_id}: scenarios of rule {rule_id} (the acceptance-flows spec)")
     return ids

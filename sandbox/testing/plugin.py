@@ -172,7 +172,12 @@ def sandbox(pytestconfig):
 
     url = external_url(pytestconfig)
     if url:
-        running = Sandbox.connect(url, key=control_key())
+        from .control import ControlError
+
+        try:
+            running = Sandbox.connect(url, key=control_key())
+        except ControlError as error:  # one line per test that needs it, not a connection traceback
+            pytest.fail(str(error), pytrace=False)
     else:
         running = Sandbox.start(database_url=pytestconfig.getoption("sandbox_db"),
                                 seed=pytestconfig.getoption("sandbox_seed"))

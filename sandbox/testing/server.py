@@ -101,8 +101,11 @@ class Sandbox:
 
     @classmethod
     def connect(cls, url: str, *, key: str = "") -> Sandbox:
-        """An already running sandbox; the tenants a test makes there are deleted after it."""
-        return cls(url, ControlClient(url, key=key, delete_tenants_after_use=True))
+        """An already running sandbox; the tenants a test makes there are deleted after it. Its health is asked
+        once first, so that a wrong URL is one clear error instead of every test's connection traceback."""
+        control = ControlClient(url, key=key, delete_tenants_after_use=True)
+        control.health()
+        return cls(url, control)
 
     @classmethod
     def start(cls, *, database_url: str | None = None, seed: int | None = None) -> Sandbox:
