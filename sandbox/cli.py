@@ -202,6 +202,14 @@ def demo(args: argparse.Namespace) -> int:
                     select=args.select)
 
 
+def steps(args: argparse.Namespace) -> int:
+    """Print the step library's sentences with what each does (see sandbox.testing.catalogue)."""
+    from .testing.catalogue import catalogue
+
+    print(catalogue(api=args.api))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mca-sandbox", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -248,6 +256,10 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--slowmo", type=int, help="milliseconds between browser actions (default: 500 headed, 0 headless)")
     d.add_argument("-k", dest="select", help="play only the journeys matching this pytest -k expression")
     d.set_defaults(func=demo)
+
+    s = sub.add_parser("steps", help="list the step library's sentences, for a suite's own feature files")
+    s.add_argument("--api", action="store_true", help="the REST API's steps (this repository's features/api) instead")
+    s.set_defaults(func=steps)
     return parser
 
 

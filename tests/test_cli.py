@@ -168,3 +168,21 @@ def test_cli_errors_are_json_on_stderr(tmp_path):
     result = run("reset", "--db", f"sqlite:///{tmp_path / 'x.db'}", "--tenant", "nope")
     assert result.returncode == 2
     assert json.loads(result.stderr)["code"] == 1000
+
+
+def test_steps_lists_every_sentence_of_the_step_library_with_what_it_does(capsys):
+    """A suite's author finds the sentences here, not by reading the library's source."""
+    from sandbox import cli
+    from sandbox.testing import steps
+    from sandbox.testing.catalogue import STEP_FIXTURE
+    from sandbox.testing.steps import api
+
+    for module, args in ((steps, ["steps"]), (api, ["steps", "--api"])):
+        assert cli.main(args) == 0
+        out = capsys.readouterr().out
+        listed = [line for line in out.splitlines() if line.startswith(("Given ", "When ", "Then "))]
+        assert len(listed) == sum(name.startswith(STEP_FIXTURE) for name in vars(module))
+        assert "Given a customer[ located in <country>] <situation>" in out
+        assert "  whose acceptance the partner has confirmed" in out and "  Admin agent" in out
+    assert "When the partner's integration retries the order with <which: the same | a new> MS-RequestId" in out
+    assert "  An App-only token (client credentials)." in out

@@ -1,0 +1,104 @@
+"""The step library's sentences, as a partner's suite can use them (``mca-sandbox steps``).
+
+pytest-bdd keeps a step as a fixture of the module that defines it, and shows it nowhere; this lists them from
+those fixtures: the keyword, the sentence (a pattern's ``{name}`` or ``(?P<name>...)`` is what the scenario
+fills in) and the step's docstring. The customer situations of ``a customer <situation>``, the roles and the
+partner kinds are listed too, since they live in tables rather than in the sentences.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from dataclasses import dataclass
+from types import ModuleType
+
+STEP_FIXTURE = "pytestbdd_stepdef_"
+
+
+@dataclass(frozen=True)
+class Step:
+    keyword: str  # Given, When, Then
+    sentence: str
+    doc: str
+
+
+def steps_of(module: ModuleType) -> list[Step]:
+    """The steps a module (a step library's package, imported) defines, in the order they were written."""
+    found: list[tuple[int, Step]] = []
+    for name, value in vars(module).items():
+        if not name.startswith(STEP_FIXTURE):
+            continue
+        context = _step_context(value)
+        if context is None:
+            continue
+        function = context.step_func
+        line = getattr(getattr(function, "__code__", None), "co_firstlineno", 0)
+        source = getattr(function, "__module__", "")
+        found.append(((source, line), Step(context.type.capitalize(), readable(context.parser.name),
+                                           inspect.cleandoc(function.__doc__ or ""))))
+    found.sort(key=lambda item: item[0])
+    return [step for _, step in found]
+
+
+def _step_context(fixture):
+    """pytest-bdd's StepFunctionContext behind a step's fixture (its marker function closes over it)."""
+    wrapped = getattr(fixture, "_get_wrapped_function", None)
+    function = wrapped() if wrapped else getattr(fixture, "__wrapped__", fixture)
+    try:
+        return inspect.getclosurevars(function).nonlocals.get("context")
+    except TypeError:
+        return None
+
+
+_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>(?P<body>(?:[^()]|\((?:[^()]|\([^()]*\))*\))*)\)")
+
+
+def readable(pattern: str) -> str:
+    """A step's pattern as a person reads it: ``^the (?P<whose>partner|provider)'s ...$`` -> ``the <whose>'s ...``
+    (the choices of a short alternation are spelled out: ``<whose: partner | provider>``)."""
+    text = pattern.removeprefix("^").removesuffix("$")
+
+    def group(match: re.Match) -> str:
+        body = match.group("body")
+        if re.fullmatch(r"[\w '\-]+(?:\|[\w '\-]+)+", body):
+            return f"<{match.group('name')}: {' | '.join(body.split('|'))}>"
+        return f"<{match.group('name')}>"
+
+    text = _GROUP.sub(group, text)
+    text = re.sub(r"\(\?:([^()]*)\)\?", r"[\1]", text)  # an optional part
+    text = re.sub(r"\ban\?", "a/an", text)
+    return text.replace("\\", "")
+
+
+def render(title: str, steps: list[Step], indent: str = "  ") -> str:
+    lines = [title, "=" * len(title)]
+    for step in steps:
+        lines.append(f"{step.keyword} {step.sentence}")
+        lines.extend(f"{indent}{line}" for line in step.doc.splitlines() if line.strip())
+    return "\n".join(lines)
+
+
+def catalogue(*, api: bool = False) -> str:
+    """The browser step library's sentences (``from sandbox.testing.steps import *``), or the REST API's."""
+    from .steps.arrange import CUSTOMER_SITUATIONS
+    from .steps.people import PARTNER_KINDS, ROLES
+
+    if api:
+        from .steps import api as module
+
+        title = "REST API steps (sandbox.testing.steps.api)"
+        note = ("For this repository's features/api: they drive an in-memory sandbox of their own through Flask's test "
+                "client (not --sandbox-url), and their conftest can't also import the browser steps (some sentences "
+                "read alike). A partner's suite calls its own integration instead, as examples/partner-suite does.")
+    else:
+        from . import steps as module
+
+        title = "Browser steps (sandbox.testing.steps)"
+        note = "In a suite's conftest.py: from sandbox.testing.steps import *"
+    lists = [("<situation>, in \"a customer <situation>\"", CUSTOMER_SITUATIONS), ("<kind>", PARTNER_KINDS),
+             ("<role>", ROLES)]
+    parts = [render(title, steps_of(module)), "", note]
+    for name, values in lists:
+        parts += ["", f"{name}:", *(f"  {value}" for value in values)]
+    return "\n".join(parts)
