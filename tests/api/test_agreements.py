@@ -396,3 +396,13 @@ def test_a_date_not_in_the_iso_8601_forms_clients_send_is_refused(client, header
     assert any(entry.startswith("dateAgreed") for entry in body["data"]), body
     listed = client.get(f"/v1/customers/{customer_id}/agreements?agreementType=*", headers=headers).get_json()
     assert listed["totalCount"] == 0
+
+
+def test_an_email_with_spaces_around_it_is_the_same_contact_trimmed(client, headers, customer_id):
+    """As the names are: trimmed, then checked; the same contact again without the spaces is 600061."""
+    contact = {"firstName": "Tania", "lastName": "Carr", "email": "  someone@example.com \t"}
+    created = confirm(client, headers, customer_id, primaryContact=contact)
+    assert created.status_code == 201, created.get_data(as_text=True)
+    assert created.get_json()["primaryContact"]["email"] == "someone@example.com"
+    again = confirm(client, headers, customer_id, primaryContact=contact | {"email": "someone@example.com"})
+    assert again.status_code == 409 and again.get_json()["code"] == 600061

@@ -63,6 +63,16 @@ class Text(fields.String):
         return text
 
 
+class Email(fields.Email):
+    """An e-mail address, trimmed first (as the names beside it are), then checked."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=validate.Length(max=255), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value.strip() if isinstance(value, str) else value, attr, data, **kwargs)
+
+
 class Guid(Text):
     def __init__(self, **kwargs):
         super().__init__(max_length=36, **kwargs)
@@ -168,7 +178,7 @@ class InSchema(Schema):
 class ContactIn(InSchema):
     first_name = Text(data_key="firstName", required=True, min_length=1, max_length=100)
     last_name = Text(data_key="lastName", required=True, min_length=1, max_length=100)
-    email = fields.Email(required=True, validate=validate.Length(max=255))
+    email = Email(required=True)
     phone_number = optional_text("phoneNumber", 40)
 
 
@@ -217,7 +227,7 @@ class CompanyProfileIn(InSchema):
 
 
 class BillingProfileIn(InSchema):
-    email = fields.Email(required=True, validate=validate.Length(max=255))
+    email = Email(required=True)
     culture = Text(required=True, max_length=20, validate=validate.Regexp(CULTURE_PATTERN, error="Not a valid culture, e.g. en-US."))
     language = Text(required=True, max_length=20, validate=validate.Regexp(CULTURE_PATTERN, error="Not a valid language, e.g. en."))
     company_name = Text(data_key="companyName", required=True, min_length=1, max_length=255)
