@@ -410,3 +410,23 @@ def test_long_non_ascii_entries_that_fit_go_through(portal, admin, services):
     submit(portal, account_info(company_name="Société Générale Ünïcødé 株式会社", domain="unicode1",
                                 city="Zürich", first_name="Zoë", last_name="Ångström"))
     assert find_customer(services, admin, "Société Générale Ünïcødé 株式会社").city == "Zürich"
+
+
+def test_a_second_submit_sent_with_the_cookie_from_before_the_first_answer_gets_the_same_customer(portal, admin, services):
+    """A double click without JavaScript: the browser sends the second Submit before the first answer's cookie
+    arrives. One customer, and the second answer is the first one's Confirmation with its credentials."""
+    assert portal.post(NEW, account_info(company_name="Twice Co", domain="twiceco1")).status_code == 302
+    review = page_text(portal.get(REVIEW))
+    before_first_answer = portal.client.get_cookie("session").value
+    first = portal.post(REVIEW, {"action": "submit", "revision": _revision(review)})
+    assert first.location == CONFIRMATION
+    shown = page_text(portal.get(CONFIRMATION))
+    portal.client.set_cookie("session", before_first_answer)  # the second click's request
+    second = portal.post(REVIEW, {"action": "submit", "revision": _revision(review)})
+    assert second.location == CONFIRMATION, page_text(second)
+    password = re.compile(r"Temporary password</dt>\s*<dd[^>]*>([^<]+)</dd>")
+    again = page_text(portal.get(CONFIRMATION))
+    assert "Twice Co was added to your customers." in again
+    assert password.search(again).group(1) == password.search(shown).group(1)
+    page = customers.list_customers(services, actor_for(admin), size=1000)
+    assert [v.customer.company_name for v in page.items].count("Twice Co") == 1

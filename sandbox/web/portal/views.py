@@ -6,6 +6,7 @@ comment cites the rule id of spec/acceptance-flows.md.
 
 from __future__ import annotations
 
+import json
 import secrets
 
 from flask import (
@@ -28,6 +29,7 @@ from sandbox.domain.offers import OFFERS
 from sandbox.domain.template_countries import MCA_COUNTRIES
 from sandbox.services import agreements, customers, identity, purchases, relationships, tenants
 from sandbox.services.purchases import LineItem
+from sandbox.web.api import idempotency
 from sandbox.web.pages import TOO_LARGE, protect_forms
 
 from . import bp, forms, texts
@@ -35,6 +37,7 @@ from . import bp, forms, texts
 SESSION_USER = "partner_user_id"
 SESSION_PARTNER = "portal_partner_id"
 SESSION_DRAFT = "portal_new_customer"
+MSG_BEING_ADDED = "This customer is being added already. Open Customers in a moment to find it."
 MSG_REVIEW_OUT_OF_DATE = ("The customer's details were changed in another tab or window since this page was shown, so "
                           "nothing was added. Here they are as they are now: check them and select Submit again.")
 SESSION_CREATED = "portal_created_customer"
@@ -511,25 +514,65 @@ def customer_review_post():
     parsed = forms.parse_account_info(draft, resellers=_resellers())
     if not parsed.ok:
         return _render_account_info(parsed.values, parsed.errors, status=400)
-    try:  # R-OPT1-NEW-6 / R-OPT2-NEW-4: create the tenant with the agreement choice
-        created = customers.create_customer(
-            services(), g.actor, forms.new_customer(parsed.values), forms.agreement_choice(parsed.values)
-        )
-    except PartnerCenterError as error:
-        name, message = forms.field_error(error, WIZARD_FIELDS)
-        if name:  # back to Account info, the message at its field, what was typed kept
-            return _render_account_info(parsed.values, {name: message}, status=error.status)
-        return render_template("portal/customer_review.html", alert=message, **_review_context(draft)), error.status
+    # One customer per reviewed draft, whichever Submit gets here first: a second one (a double click without
+    # JavaScript, sent with the cookie from before the first answer) gets the first one's Confirmation.
+    submit = _SubmittedDraft(draft.get("revision"))
+    try:
+        done = submit.claim()
+    except idempotency.InFlight:
+        return render_template("portal/customer_review.html", alert=MSG_BEING_ADDED, **_review_context(draft)), 409
+    if done is None:
+        try:  # R-OPT1-NEW-6 / R-OPT2-NEW-4: create the tenant with the agreement choice
+            created = customers.create_customer(
+                services(), g.actor, forms.new_customer(parsed.values), forms.agreement_choice(parsed.values)
+            )
+        except PartnerCenterError as error:
+            submit.release()
+            name, message = forms.field_error(error, WIZARD_FIELDS)
+            if name:  # back to Account info, the message at its field, what was typed kept
+                return _render_account_info(parsed.values, {name: message}, status=error.status)
+            return render_template("portal/customer_review.html", alert=message, **_review_context(draft)), error.status
+        except BaseException:
+            submit.release()
+            raise
+        done = {
+            "id": created.customer.id,
+            "company": created.customer.company_name,
+            "user_name": created.customer.admin_user_name,
+            "password": created.password,
+            "asked": parsed.values.get("agreement") != forms.ATTEST,
+        }
+        submit.keep(done)
     session.pop(SESSION_DRAFT, None)
-    asked = parsed.values.get("agreement") != forms.ATTEST
-    session[SESSION_CREATED] = {
-        "id": created.customer.id,
-        "company": created.customer.company_name,
-        "user_name": created.customer.admin_user_name,
-        "password": created.password,
-        "asked": asked,
-    }
+    session[SESSION_CREATED] = done
     return redirect(url_for("portal.customer_confirmation"))
+
+
+class _SubmittedDraft:
+    """A reviewed draft's Submit, claimed in the database as an API call's MS-RequestId is (``idempotency``): the
+    customer it made is kept for a second Submit of the same draft. A draft without a revision (a cookie from
+    before revisions) is submitted as it is."""
+
+    def __init__(self, revision: str | None):
+        self.key = f"portal-new-customer:{revision}" if revision else None
+        self.workspace_id = g.actor.workspace_id
+
+    def claim(self) -> dict | None:
+        if self.key is None:
+            return None
+        try:
+            kept = idempotency.claim(services(), self.workspace_id, self.key, f"{self.key}|{g.actor.user_id}")
+        except idempotency.Mismatch:  # another user's draft of the same revision: can't be, but never reuse it
+            raise idempotency.InFlight() from None
+        return json.loads(kept.body) if kept is not None else None
+
+    def keep(self, done: dict) -> None:
+        if self.key is not None:
+            idempotency.keep(services(), self.workspace_id, self.key, 201, json.dumps(done))
+
+    def release(self) -> None:
+        if self.key is not None:
+            idempotency.release(services(), self.workspace_id, self.key)
 
 
 @bp.get("/customers/new/confirmation")
