@@ -13,6 +13,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from sandbox.domain.errors import InvalidRequestInput, PartnerCenterError
+from sandbox.web.pages import page_error_response
 
 JSON_SURFACES = ("/v1", "/_sandbox", "/openapi.json")
 # The identity endpoints answer in Entra ID's own error shape (see web/identity).
@@ -153,8 +154,6 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_exception(error: HTTPException):
         if not wants_json(request):
-            from sandbox.web.pages import page_error_response
-
             return page_error_response(app, error) or error  # a surface's own page, else the server's
         if is_identity_json(request.path):  # in Entra's shape
             from sandbox.web.identity import http_error_response

@@ -127,8 +127,9 @@ def _form_names():
 
 
 def page_errors(app: Flask, prefixes: tuple[str, ...], render: Callable[[HTTPException], object]) -> None:
-    """A page surface answers HTTP errors met outside its views (an address that doesn't exist under its
-    paths, a method a page doesn't take) with a page of its own, not the server's bare one: ``render`` makes
+    """A page surface answers HTTP errors its views don't handle (an address that doesn't exist under its
+    paths, a method a page doesn't take, a form over the size limit) with a page of its own, not the server's
+    bare one: ``render`` makes
     it for paths starting with any of ``prefixes`` (lower case; paths are matched in any case)."""
     app.extensions.setdefault("page_errors", []).append((prefixes, render))
 
@@ -148,13 +149,13 @@ def page_error_response(app: Flask, error: HTTPException):
 
 NOT_FOUND_PAGE = "There is no page at this address. Check it, or start again from Home."
 REFUSED_METHOD_PAGE = "This page can't take that request. Start again from the page itself."
+TOO_LARGE = "The form was larger than the sandbox accepts (1 MiB), so nothing was saved. Go back and send less."
 
 
 def error_message(error: HTTPException) -> str:
     """What a page says of an HTTP error (``page_errors``' renderers)."""
-    return {404: NOT_FOUND_PAGE, 405: REFUSED_METHOD_PAGE}.get(error.code, error.description)
+    return {404: NOT_FOUND_PAGE, 405: REFUSED_METHOD_PAGE, 413: TOO_LARGE}.get(error.code, error.description)
 
-TOO_LARGE = "The form was larger than the sandbox accepts (1 MiB), so nothing was saved. Go back and send less."
 
 
 def journal_pages(bp: Blueprint, signed_in_tenant: Callable[[], tuple[str, datetime | None] | None]) -> None:

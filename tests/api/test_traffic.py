@@ -235,7 +235,7 @@ def test_an_after_rule_leaves_refusals_made_before_the_operation_alone_and_waits
     """A twin of a request still running (409), an MS-RequestId used for another call (400) and a body over the
     limit (413) never reach the operation: their answers are not lost, and the count-1 rule is still there for the
     order that is placed."""
-    from sandbox.web.api import idempotency
+    from sandbox.web import idempotency
 
     customer = add_customer(client, tenant["id"], state="MCAAttested")["id"]
     rule = add_rule(client, tenant["id"], operation="createOrder", status=504, count=1, when="after")

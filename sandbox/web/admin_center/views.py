@@ -14,12 +14,10 @@ from __future__ import annotations
 
 from flask import abort, current_app, g, redirect, render_template, request, session
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from sandbox.domain import rules
 from sandbox.domain.errors import AccessDenied, DirectAcceptanceNotPossible, NotFound, PartnerCenterError
 from sandbox.services import admin_center, agreements
-from sandbox.web.pages import TOO_LARGE
 
 from . import bp
 from .auth import current_path, login_required, services
@@ -224,11 +222,6 @@ def _csrf_refused(error: CSRFError):
     """A form without a valid CSRF token: nothing is done, and the page says how to go on."""
     return render_template("admin_center/message.html", title="Something went wrong",
                            message="This form has expired. Go back, reload the page and try again."), 400
-
-
-@bp.errorhandler(RequestEntityTooLarge)
-def _too_large(_error):
-    return render_template("admin_center/message.html", title="Something went wrong", message=TOO_LARGE), 413
 
 
 @bp.errorhandler(PartnerCenterError)

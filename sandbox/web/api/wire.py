@@ -23,12 +23,13 @@ from sandbox.domain.errors import (
 from sandbox.domain.rules import Channel
 from sandbox.services import identity
 from sandbox.services.context import Actor
+from sandbox.web import idempotency
 from sandbox.web.control import traffic
 from sandbox.web.errors import error_response, http_error
 from sandbox.web.identity import tokens
 from sandbox.web.paths import is_api_path
 
-from . import idempotency, operations
+from . import operations
 
 _HEADER_VALUE = re.compile(r"^[\x21-\x7e]{1,100}$")
 DOTNET_SDK_CLIENT = "partner center .net sdk"

@@ -35,7 +35,7 @@ def init_app(app: Flask) -> None:
 
 
 def _error_page(error):
-    title = "Not found" if error.code == 404 else "Something went wrong"
+    title = {404: "Not found", 413: "The form can't be sent"}.get(error.code, "Something went wrong")
     return render_template("portal/error.html", title=title, message=error_message(error)), error.code
 
 

@@ -20,7 +20,6 @@ from flask import (
     url_for,
 )
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from sandbox.domain import rules
 from sandbox.domain.errors import AccessDenied, NotFound, PartnerCenterError, RoleNotAllowed, Unauthorized
@@ -29,8 +28,8 @@ from sandbox.domain.offers import OFFERS
 from sandbox.domain.template_countries import MCA_COUNTRIES
 from sandbox.services import agreements, customers, identity, purchases, relationships, tenants
 from sandbox.services.purchases import LineItem
-from sandbox.web.api import idempotency
-from sandbox.web.pages import TOO_LARGE, protect_forms
+from sandbox.web import idempotency
+from sandbox.web.pages import protect_forms
 
 from . import bp, forms, texts
 
@@ -179,11 +178,6 @@ def _domain_error(error: PartnerCenterError):
     else:
         title = "Something went wrong"
     return render_template("portal/error.html", title=title, message=error.description), error.status
-
-
-@bp.errorhandler(RequestEntityTooLarge)
-def _too_large(_error):
-    return render_template("portal/error.html", title="The form can't be sent", message=TOO_LARGE), 413
 
 
 @bp.errorhandler(CSRFError)

@@ -1,4 +1,5 @@
-"""MS-RequestId idempotency: a retried request with the same id and body gets the first answer.
+"""MS-RequestId idempotency: a retried request with the same id and body gets the first answer. The portal's
+Add customer wizard claims a reviewed draft's Submit the same way (``portal-new-customer:<revision>``).
 
 Rows live in the ``idempotency`` table (every process on the database sees them), keyed by
 workspace and request id, with a fingerprint of the request (its JSON body by value, not by bytes). A row is claimed before the
