@@ -258,7 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.set_defaults(func=demo)
 
     s = sub.add_parser("steps", help="list the step library's sentences, for a suite's own feature files")
-    s.add_argument("--api", action="store_true", help="the REST API's steps (this repository's features/api) instead")
+    s.add_argument("--api", action="store_true", help="the REST API's steps (sandbox.testing.steps.api) instead")
     s.set_defaults(func=steps)
     return parser
 

@@ -75,13 +75,24 @@ Feature: A scenario that fails
     Then the partner sees a customer called "Nobody at all"
 """
 
+FAILING_API_FEATURE = """\
+Feature: An API scenario that fails
+  Scenario: The integration looks for a confirmation that is not there
+    Given a direct-bill partner whose clock reads 2020-05-05
+    And a customer without an agreement
+    And the partner's integration signs in as the partner's Admin agent
+    When the partner's integration reads the customer's confirmations of type "MicrosoftCustomerAgreement"
+    Then the API lists 1 confirmation
+"""
+
 FAILING_STEPS = """\
 from playwright.sync_api import expect
 from pytest_bdd import parsers, scenarios, then
 
 from sandbox.testing.steps import *  # noqa: F403
+from sandbox.testing.steps.api import *  # noqa: F403
 
-scenarios("failing.feature")
+scenarios("failing.feature", "failing_api.feature")
 
 
 @then(parsers.parse('the partner sees a customer called "{name}"'))
@@ -96,6 +107,7 @@ def test_an_api_call_that_fails(partner_api):
 
 def test_a_failing_scenario_keeps_its_screenshot_trace_and_journal_in_every_report(tmp_path):
     (tmp_path / "failing.feature").write_text(FAILING_FEATURE)
+    (tmp_path / "failing_api.feature").write_text(FAILING_API_FEATURE)
     (tmp_path / "test_failing.py").write_text(FAILING_STEPS)
     (tmp_path / "pytest.ini").write_text("[pytest]\nbdd_features_base_dir = .\n")
 
@@ -106,7 +118,7 @@ def test_a_failing_scenario_keeps_its_screenshot_trace_and_journal_in_every_repo
     )
 
     assert finished.returncode == 1, finished.stdout[-4000:]
-    assert "2 failed" in finished.stdout
+    assert "3 failed" in finished.stdout
     # Gherkin-style output, under xdist
     assert "Feature: A scenario that fails" in finished.stdout
     assert 'Then the partner sees a customer called "Nobody at all"' in finished.stdout
@@ -119,9 +131,13 @@ def test_a_failing_scenario_keeps_its_screenshot_trace_and_journal_in_every_repo
     assert "/dashboard/customers" in paths  # the portal's pages are in the tenant's journal
     [api_journal] = (tmp_path / "out/evidence/test-failing-py-test-an-api-call-that-fails").glob("journal-*.json")
     assert [(e["path"], e["status"]) for e in json.loads(api_journal.read_text())["items"]][-1] == ("/v1/customers", 200)
+    # the REST API steps' scenario: its tenant's journal holds the integration's calls
+    [steps_journal] = (tmp_path / "out/evidence").glob("*integration-looks-for-a-confirmation*/journal-*.json")
+    calls = [(e["method"], e["path"], e["status"]) for e in json.loads(steps_journal.read_text())["items"]]
+    assert ("GET", next(path for _m, path, _s in calls if path.endswith("/agreements")), 200) in calls
     # Cucumber JSON, complete under xdist
-    [feature] = json.loads((tmp_path / "out/cucumber.json").read_text())
-    [element] = feature["elements"]
+    features = {feature["name"]: feature for feature in json.loads((tmp_path / "out/cucumber.json").read_text())}
+    [element] = features["A scenario that fails"]["elements"]
     assert [step["result"]["status"] for step in element["steps"]] == ["passed", "passed", "passed", "failed"]
     # JUnit XML names the files; the HTML report holds them
     properties = {p.get("name") for p in ET.parse(tmp_path / "out/junit.xml").getroot().iter("property")}

@@ -81,16 +81,17 @@ def render(title: str, steps: list[Step], indent: str = "  ") -> str:
 
 def catalogue(*, api: bool = False) -> str:
     """The browser step library's sentences (``from sandbox.testing.steps import *``), or the REST API's."""
-    from .steps.arrange import CUSTOMER_SITUATIONS
     from .steps.people import PARTNER_KINDS, ROLES
+    from .steps.situations import CUSTOMER_SITUATIONS
 
     if api:
         from .steps import api as module
 
         title = "REST API steps (sandbox.testing.steps.api)"
-        note = ("For this repository's features/api: they drive an in-memory sandbox of their own through Flask's test "
-                "client (not --sandbox-url), and their conftest can't also import the browser steps (some sentences "
-                "read alike). A partner's suite calls its own integration instead, as examples/partner-suite does.")
+        note = ("In a suite's conftest.py, beside the browser steps or alone: from sandbox.testing.steps.api import *\n"
+                "They call the run's sandbox (--sandbox-url, or one started for the run) as a partner's integration "
+                "would, and share the scenario's partner and customer with the browser steps, so one scenario can use "
+                "both. A partner's suite may call its own integration instead, as examples/partner-suite does.")
     else:
         from . import steps as module
 

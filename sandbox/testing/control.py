@@ -98,6 +98,10 @@ class ControlClient:
         """Move the tenant's clock to ``now`` (frozen by default, so a scenario's date never drifts)."""
         return self._call("PUT", f"/tenants/{_id(tenant)}/clock", {"now": now.isoformat(), "frozen": frozen})
 
+    def advance_clock(self, tenant: Tenant | str, seconds: float, *, frozen: bool = True) -> dict:
+        """Move the tenant's clock on by ``seconds`` (frozen by default, as ``set_clock``)."""
+        return self._call("PUT", f"/tenants/{_id(tenant)}/clock", {"advanceSeconds": seconds, "frozen": frozen})
+
     def delete_tenant(self, tenant: Tenant | str) -> None:
         self._call("DELETE", f"/tenants/{_id(tenant)}")
 

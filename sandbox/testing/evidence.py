@@ -61,10 +61,6 @@ def write_journals(item, report) -> None:
     sandbox = item.config.stash.get(SANDBOX, None)
     for tenant_id in tenant_ids(item):
         journals[tenant_id] = _fetch(lambda tid=tenant_id: sandbox.control.journal(tid))
-    world = _api_world(item)  # the REST API features' in-process sandbox (sandbox.testing.steps.api)
-    if world is not None and getattr(world, "tenant", None):
-        tenant_id = world.tenant["id"]
-        journals[tenant_id] = _fetch(lambda: world.client.get(f"/_sandbox/tenants/{tenant_id}/journal").get_json())
     if not journals:
         return
     folder = output_folder(item)
@@ -81,16 +77,6 @@ def _fetch(read) -> dict:
         return read()
     except Exception as exc:  # a sandbox that is gone must not hide the test's own failure
         return {"error": f"{type(exc).__name__}: {exc}", "items": []}
-
-
-def _api_world(item):
-    request = getattr(item, "funcargs", {}).get("request")
-    if request is None or "api_world" not in request.fixturenames:
-        return None
-    try:
-        return request.getfixturevalue("api_world")
-    except Exception:
-        return None
 
 
 def _journal_html(tenant_id: str, journal: dict) -> str:

@@ -1,10 +1,16 @@
 """The REST API's steps (``features/api``), in the partner's words: Given steps arrange through the control
-API, When steps call ``/v1`` as the partner's integration (or the admin-center pages as the customer), Then
-steps assert on the answers. No browser: everything goes through Flask's test client (:mod:`..api_world`).
+API, When steps call ``/v1`` as the partner's integration (or the admin-center pages as the customer, over
+HTTP), Then steps assert on the answers. No browser is needed (:mod:`..api_world`).
 
-Import everything from here into the ``conftest.py`` of the API bindings (``steps/api/conftest.py``). Some
-sentences read the same as the browser steps' (``a customer without an agreement``): these definitions,
-registered in a conftest below the browser steps' one, take precedence for the API features only.
+They drive the run's sandbox, as the browser steps do, and share their ``tenant`` and ``customer``: a
+scenario may mix both libraries (``Given a direct-bill partner whose clock reads ...`` here, ``the partner's
+Admin agent is signed in to Partner Center`` there). Import both into a ``conftest.py``::
+
+    from sandbox.testing.steps import *
+    from sandbox.testing.steps.api import *
+
+The customer situations (``Given a customer without an agreement``) are shared with the browser library
+(:mod:`.situations`), so the REST API's steps also work alone.
 """
 
 from __future__ import annotations
@@ -22,9 +28,11 @@ from pytest_bdd import given, parsers, then, when
 from sandbox.domain.errors import AgreementRequired
 from sandbox.domain.template_countries import MCA_COUNTRIES
 
-from ..api_world import DOTNET_SDK_HEADER, ApiWorld, claims, describe, make_api_app, offer_id
-from .arrange import CUSTOMER_SITUATIONS, scenario_date
-from .people import PARTNER_KINDS, ROLES, country_code
+from ..api_world import DOTNET_SDK_HEADER, ApiWorld, claims, describe, mimetype, offer_id
+from ..pages import Credentials
+from .people import PARTNER_KINDS, ROLES, CustomerAccount
+from .situations import *  # noqa: F403 - the customer situations, shared with the browser steps
+from .situations import new_tenant, scenario_date
 
 AGREEMENT_TYPES = {
     "Microsoft Customer Agreement": "MicrosoftCustomerAgreement",
@@ -34,20 +42,15 @@ DEFAULT_PERSON = {"First name": "Tania", "Last name": "Carr", "Email": "someone@
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-# --- fixtures: one app per run, one world per scenario -------------------------------------
-
-
-@pytest.fixture(scope="session")
-def api_app():
-    """The sandbox the API scenarios share (per run, per xdist worker); each scenario has its own tenant."""
-    return make_api_app()
+# --- fixtures: one world per scenario, on the run's sandbox ----------------------------------
 
 
 @pytest.fixture
-def api_world(api_app):
-    world = ApiWorld(api_app)
+def api_world(sandbox):
+    """The partner's integration in this scenario (its token, its last answer), calling the run's sandbox."""
+    world = ApiWorld(sandbox.url, sandbox.control)
     yield world
-    world.delete_tenant()
+    world.close()
 
 
 def _rows(datatable) -> dict[str, str]:
@@ -63,20 +66,10 @@ def _table(datatable) -> list[dict[str, str]]:
 
 
 @given(parsers.re(r"^an? (?P<kind>direct-bill partner|indirect provider|indirect reseller) whose clock reads "
-                  r"(?P<day>\d{4}-\d{2}-\d{2})$"))
-def _(api_world, kind, day):
+                  r"(?P<day>\d{4}-\d{2}-\d{2})$"), target_fixture="tenant")
+def _(request, control, kind, day):
     """A fresh tenant of that kind, its clock frozen at noon UTC of that date (R-TL-*), no customers yet."""
-    api_world.create_tenant(PARTNER_KINDS[kind], scenario_date(day))
-
-
-@given(parsers.re(r"^a customer(?: located in (?P<country>(?:the )?[A-Z][^,]+?))? (?P<situation>(?:without|who|whose) .+)$"))
-def _(api_world, situation, country):
-    """A seeded customer in one of the browser steps' situations (the same words, the same state)."""
-    try:
-        state = CUSTOMER_SITUATIONS[situation]
-    except KeyError:
-        raise KeyError(f"Unknown customer situation {situation!r}; known: {sorted(CUSTOMER_SITUATIONS)}") from None
-    api_world.add_customer(state, country_code(country) if country else None)
+    return new_tenant(request, control, PARTNER_KINDS[kind], scenario_date(day))
 
 
 SIGNS_IN_AS = r"^the partner's integration signs in as the (?P<whose>partner|indirect provider)'s (?P<role>[A-Z][a-z]+ [a-z]+)$"
@@ -84,15 +77,15 @@ SIGNS_IN_AS = r"^the partner's integration signs in as the (?P<whose>partner|ind
 
 @given(parsers.re(SIGNS_IN_AS))
 @when(parsers.re(SIGNS_IN_AS))
-def _(api_world, whose, role):
+def _(api_world, tenant, whose, role):
     """An App+User token (password grant) of that user, from the sandbox's token endpoint."""
-    api_world.sign_in(ROLES[role], provider=whose == "indirect provider")
+    api_world.sign_in(tenant, ROLES[role], provider=whose == "indirect provider")
 
 
 @given("the partner's integration signs in as the application alone")
-def _(api_world):
+def _(api_world, tenant):
     """An App-only token (client credentials)."""
-    api_world.sign_in(None)
+    api_world.sign_in(tenant, None)
 
 
 @given("the partner's integration calls the API through the Partner Center .NET SDK")
@@ -102,9 +95,9 @@ def _(api_world):
 
 
 @when(parsers.re(r"^the partner's clock moves on by (?:(?P<minutes>\d+) minutes?)?(?: and )?(?:(?P<seconds>\d+) seconds?)?$"))
-def _(api_world, minutes, seconds):
+def _(control, tenant, minutes, seconds):
     """Move the tenant's clock forward through the control API (it stays frozen)."""
-    api_world.advance_clock(int(minutes or 0) * 60 + int(seconds or 0))
+    control.advance_clock(tenant, int(minutes or 0) * 60 + int(seconds or 0))
 
 
 # --- R-API-1: agreement metadata ------------------------------------------------------------
@@ -140,15 +133,16 @@ def _(api_world, datatable):
 # --- R-API-2: confirming acceptance ---------------------------------------------------------
 
 
-def _confirm(api_world: ApiWorld, person: dict[str, str], agreement: str = "Microsoft Customer Agreement"):
+def _confirm(api_world: ApiWorld, tenant, customer: CustomerAccount, person: dict[str, str],
+             agreement: str = "Microsoft Customer Agreement"):
     """POST the Agreement resource as the docs show it; the template comes from the metadata (R-API-1)."""
     agreement_type = AGREEMENT_TYPES[person.get("Agreement", agreement)]
-    day = person.get("Date agreed") or api_world.today().isoformat()
+    day = person.get("Date agreed") or api_world.today(tenant).isoformat()
     contact = {"firstName": person["First name"], "lastName": person["Last name"], "email": person["Email"]}
     if person.get("Phone number"):
         contact["phoneNumber"] = person["Phone number"]
     api_world.last_contact = dict(person)
-    return api_world.call("POST", f"/customers/{api_world.customer_id}/agreements", {
+    return api_world.call("POST", f"/customers/{customer.id}/agreements", {
         "primaryContact": contact,
         "templateId": api_world.template_id(agreement_type),
         "dateAgreed": f"{date.fromisoformat(day).isoformat()}T00:00:00.000Z",
@@ -157,30 +151,30 @@ def _confirm(api_world: ApiWorld, person: dict[str, str], agreement: str = "Micr
 
 
 @when("the partner's integration confirms the customer's acceptance through the API")
-def _(api_world):
+def _(api_world, tenant, customer):
     """The documented example's person, accepted on the partner's date."""
-    _confirm(api_world, DEFAULT_PERSON)
+    _confirm(api_world, tenant, customer, DEFAULT_PERSON)
 
 
 @when("the partner's integration confirms the customer's acceptance of the Microsoft Cloud Agreement through the API")
-def _(api_world):
-    _confirm(api_world, DEFAULT_PERSON, "Microsoft Cloud Agreement")
+def _(api_world, tenant, customer):
+    _confirm(api_world, tenant, customer, DEFAULT_PERSON, "Microsoft Cloud Agreement")
 
 
 @when("the partner's integration confirms the customer's acceptance through the API with:")
-def _(api_world, datatable):
-    _confirm(api_world, _rows(datatable))
+def _(api_world, tenant, customer, datatable):
+    _confirm(api_world, tenant, customer, _rows(datatable))
 
 
 @given("the partner's integration has confirmed the customer's acceptance with:")
-def _(api_world, datatable):
-    response = _confirm(api_world, _rows(datatable))
+def _(api_world, tenant, customer, datatable):
+    response = _confirm(api_world, tenant, customer, _rows(datatable))
     assert response.status_code == 201, describe(response)
 
 
 @when("the partner's integration confirms the customer's acceptance again with the same person")
-def _(api_world):
-    _confirm(api_world, api_world.last_contact)
+def _(api_world, tenant, customer):
+    _confirm(api_world, tenant, customer, api_world.last_contact)
 
 
 @then("the API answers 201 with the confirmation:")
@@ -204,13 +198,13 @@ def _(api_world):
 
 
 @when(parsers.parse('the partner\'s integration reads the customer\'s confirmations of type "{agreement_type}"'))
-def _(api_world, agreement_type):
-    api_world.call("GET", f"/customers/{api_world.customer_id}/agreements?agreementType={agreement_type}")
+def _(api_world, customer, agreement_type):
+    api_world.call("GET", f"/customers/{customer.id}/agreements?agreementType={agreement_type}")
 
 
 @when("the partner's integration reads the customer's confirmations without naming a type")
-def _(api_world):
-    api_world.call("GET", f"/customers/{api_world.customer_id}/agreements")
+def _(api_world, customer):
+    api_world.call("GET", f"/customers/{customer.id}/agreements")
 
 
 def _confirmations(api_world: ApiWorld, body: dict | None = None) -> list[dict]:
@@ -221,7 +215,7 @@ def _confirmations(api_world: ApiWorld, body: dict | None = None) -> list[dict]:
 
 
 @then("the API lists these confirmations:")
-def _(api_world, datatable):
+def _(api_world, tenant, datatable):
     items = _confirmations(api_world)
     got = [
         {
@@ -233,7 +227,7 @@ def _(api_world, datatable):
     expected = []
     for row in _table(datatable):
         row = dict(row)
-        row["userId"] = api_world.user_id(ROLES[row.pop("confirmed by")])
+        row["userId"] = api_world.user_id(tenant, ROLES[row.pop("confirmed by")])
         expected.append(row)
     def order(rows):  # confirmations made at one instant of a frozen clock come back in no documented order
         return sorted(rows, key=lambda row: json.dumps(row, sort_keys=True))
@@ -262,9 +256,9 @@ def _(api_world, link):
 
 
 @then(parsers.re(r'^the customer has (?P<count>no|\d+) confirmations? of type "(?P<agreement_type>[^"]+)"$'))
-def _(api_world, count, agreement_type):
+def _(api_world, customer, count, agreement_type):
     """Read back through the API (the last answer stays the one under test)."""
-    items = _confirmations(api_world, api_world.read(f"/customers/{api_world.customer_id}/agreements?agreementType={agreement_type}"))
+    items = _confirmations(api_world, api_world.read(f"/customers/{customer.id}/agreements?agreementType={agreement_type}"))
     assert len(items) == (0 if count == "no" else int(count)), items
 
 
@@ -276,7 +270,7 @@ def _ask_document(api_world: ApiWorld, query: str) -> None:
         api_world.earlier_documents.append(api_world.document)
     template = api_world.template_id("MicrosoftCustomerAgreement")
     response = api_world.call("GET", f"/agreementtemplates/{template}/document{query}")
-    api_world.document = response.get_json() if response.status_code == 200 else None
+    api_world.document = response.json() if response.status_code == 200 else None
 
 
 @when(parsers.parse('the partner\'s integration asks for the agreement template\'s document for country "{country}" in language "{language}"'))
@@ -299,8 +293,8 @@ def _(api_world, country, language):
 @then(parsers.parse("the preview link shows the agreement for {country_name} in {language}"))
 def _(api_world, country_name, language):
     page = api_world.open_link(api_world.document["displayUri"])
-    assert page.status_code == 200 and page.mimetype == "text/html", describe(page)
-    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and mimetype(page) == "text/html", describe(page)
+    html = page.text
     assert f'<html lang="{language}">' in html, html[:300]
     assert re.search(rf"<strong>{re.escape(country_name)}</strong>", html), html
 
@@ -308,9 +302,9 @@ def _(api_world, country_name, language):
 @then(parsers.parse("the download link gives the agreement for {country} in {language} as a Word document"))
 def _(api_world, country, language):
     response = api_world.open_link(api_world.document["downloadUri"])
-    assert response.status_code == 200 and response.mimetype == DOCX, describe(response)
+    assert response.status_code == 200 and mimetype(response) == DOCX, describe(response)
     assert f'filename="MicrosoftCustomerAgreement_{country}_{language}.docx"' in response.headers["Content-Disposition"]
-    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
         text = archive.read("word/document.xml").decode()
     assert MCA_COUNTRIES[country][0] in text
 
@@ -336,8 +330,8 @@ def _(api_world):
 
 
 @when("the partner's integration asks whether the customer accepted the agreement directly")
-def _(api_world):
-    api_world.call("GET", f"/customers/{api_world.customer_id}/directSignedMicrosoftCustomerAgreementStatus")
+def _(api_world, customer):
+    api_world.call("GET", f"/customers/{customer.id}/directSignedMicrosoftCustomerAgreementStatus")
 
 
 @then(parsers.re(r"^the API answers that the customer (?P<answer>has not|has) accepted the agreement directly$"))
@@ -345,46 +339,45 @@ def _(api_world, answer):
     assert api_world.answer(200) == {"isSigned": answer == "has"}
 
 
-def _admin_center_accepts(api_world: ApiWorld):
-    customer = api_world.customer
-    api_world.admin_center.sign_in(customer["userName"], customer["password"])
+def _admin_center_accepts(api_world: ApiWorld, customer: CustomerAccount):
+    api_world.admin_center.sign_in(customer.credentials.user_name, customer.credentials.password)
     return api_world.admin_center.accept_agreement()
 
 
 @when("the customer accepts the Microsoft Customer Agreement in the Microsoft 365 admin center")
-def _(api_world):
+def _(api_world, customer):
     """The customer signs in with the credentials the partner has (a first sign-in sets a new password),
-    ticks the box and selects Accept (R-OPT2-NEW-8, R-OPT2-NEW-9)."""
-    page = _admin_center_accepts(api_world)
-    assert page.status_code == 200 and "You accepted the Microsoft Customer Agreement" in page.get_data(as_text=True), \
-        describe(page)
+    ticks the box and selects Accept (R-OPT2-NEW-8, R-OPT2-NEW-9), over HTTP without a browser."""
+    page = _admin_center_accepts(api_world, customer)
+    assert page.status_code == 200 and "You accepted the Microsoft Customer Agreement" in page.text, describe(page)
 
 
 @when("the customer tries to accept the Microsoft Customer Agreement in the Microsoft 365 admin center")
-def _(api_world):
-    _admin_center_accepts(api_world)
+def _(api_world, customer):
+    _admin_center_accepts(api_world, customer)
 
 
 @then("the admin center says that accepting is not available yet")
 def _(api_world):
     page = api_world.admin_center.last
     assert page.status_code == 403, describe(page)
-    assert "Accepting the Microsoft Customer Agreement here is not available yet." in page.get_data(as_text=True)
+    assert "Accepting the Microsoft Customer Agreement here is not available yet." in page.text
 
 
 @then("the admin center confirms the acceptance")
 def _(api_world):
     page = api_world.admin_center.last
     assert page.status_code == 200, describe(page)
-    assert "You accepted the Microsoft Customer Agreement." in page.get_data(as_text=True)
+    assert "You accepted the Microsoft Customer Agreement." in page.text
 
 
 # --- R-NEW-BUY, R-TL-4, R-TL-5: customers, orders and seat changes --------------------------
 
 
-@when("the partner's integration creates a new customer through the API")
+@when("the partner's integration creates a new customer through the API", target_fixture="customer")
 def _(api_world):
-    """POST /v1/customers with the documented body; the customer's sign-in comes back in the answer."""
+    """POST /v1/customers with the documented body; the customer's sign-in comes back in the answer, and the
+    new customer is the scenario's customer from here on."""
     domain = f"rehearsal{uuid.uuid4().hex[:12]}.onmicrosoft.com"
     response = api_world.call("POST", "/customers", {
         "companyProfile": {"domain": domain},
@@ -396,35 +389,36 @@ def _(api_world):
     })
     body = api_world.answer(201)
     assert response.status_code == 201
-    api_world.customer = {"id": body["id"], "companyName": body["companyProfile"]["companyName"],
-                          "userName": body["userCredentials"]["userName"], "password": body["userCredentials"]["password"]}
+    sign_in = body["userCredentials"]
+    return CustomerAccount(body["id"], body["companyProfile"]["companyName"],
+                           Credentials(sign_in["userName"], sign_in["password"], must_change_password=True))
 
 
 @when(parsers.parse('the partner\'s integration orders {quantity:d} "{offer}" for the customer'))
-def _(api_world, quantity, offer):
-    api_world.call("POST", f"/customers/{api_world.customer_id}/orders",
+def _(api_world, customer, quantity, offer):
+    api_world.call("POST", f"/customers/{customer.id}/orders",
                    {"lineItems": [{"offerId": offer_id(offer), "quantity": quantity}]})
     api_world.ordered = (offer_id(offer), quantity)
 
 
-def _subscriptions(api_world: ApiWorld) -> list[dict]:
-    return api_world.read(f"/customers/{api_world.customer_id}/subscriptions")["items"]
+def _subscriptions(api_world: ApiWorld, customer: CustomerAccount) -> list[dict]:
+    return api_world.read(f"/customers/{customer.id}/subscriptions")["items"]
 
 
 @when(parsers.parse('the partner\'s integration changes the "{offer}" seats of the customer to {quantity:d}'))
-def _(api_world, offer, quantity):
+def _(api_world, customer, offer, quantity):
     """Read the subscription, then PATCH its quantity (the documented seat change)."""
-    [subscription] = [s for s in _subscriptions(api_world) if s["offerName"] == offer]
-    api_world.call("PATCH", f"/customers/{api_world.customer_id}/subscriptions/{subscription['id']}",
+    [subscription] = [s for s in _subscriptions(api_world, customer) if s["offerName"] == offer]
+    api_world.call("PATCH", f"/customers/{customer.id}/subscriptions/{subscription['id']}",
                    {**subscription, "quantity": quantity})
     api_world.changed = quantity
 
 
 @then("the order goes through")
-def _(api_world):
+def _(api_world, customer):
     body = api_world.answer(201)
     offer, quantity = api_world.ordered
-    assert body["status"] == "completed" and body["referenceCustomerId"] == api_world.customer_id, body
+    assert body["status"] == "completed" and body["referenceCustomerId"] == customer.id, body
     assert [(line["offerId"], line["quantity"]) for line in body["lineItems"]] == [(offer, quantity)], body
 
 
@@ -440,13 +434,13 @@ def _(api_world):
 
 
 @then("the customer has no subscriptions")
-def _(api_world):
-    assert _subscriptions(api_world) == []
+def _(api_world, customer):
+    assert _subscriptions(api_world, customer) == []
 
 
 @then(parsers.parse('the customer has {quantity:d} "{offer}" seats'))
-def _(api_world, quantity, offer):
-    seats = [s["quantity"] for s in _subscriptions(api_world) if s["offerName"] == offer]
+def _(api_world, customer, quantity, offer):
+    seats = [s["quantity"] for s in _subscriptions(api_world, customer) if s["offerName"] == offer]
     assert seats == [quantity], seats
 
 
@@ -454,16 +448,16 @@ def _(api_world, quantity, offer):
 
 
 @given(parsers.parse("the next order will be placed but its answer lost to a {status:d}"))
-def _(api_world, status):
+def _(control, tenant, status):
     """A fault rule that lets the order run, then gives the client ``status`` instead of its answer
     (``"when": "after"``), once: a gateway's timeout after Partner Center did the work."""
-    api_world.add_fault_rule(operation="createOrder", status=status, count=1, when="after")
+    control.add_fault_rule(tenant, operation="createOrder", status=status, count=1, when="after")
 
 
 @given(parsers.parse("the next order will be throttled with a 429 asking to retry after {seconds:d} seconds"))
-def _(api_world, seconds):
+def _(control, tenant, seconds):
     """A fault rule that answers 429 with Retry-After instead of running the order, once."""
-    api_world.add_fault_rule(operation="createOrder", status=429, count=1, retryAfter=seconds)
+    control.add_fault_rule(tenant, operation="createOrder", status=429, count=1, retry_after=seconds)
 
 
 @when(parsers.re(r"^the partner's integration retries the order with (?P<which>the same|a new) MS-RequestId$"))
@@ -477,14 +471,14 @@ def _(api_world, seconds):
 
 
 @then(parsers.re(r"^the customer has (?P<count>no|\d+) orders?$"))
-def _(api_world, count):
-    orders = api_world.read(f"/customers/{api_world.customer_id}/orders")["items"]
+def _(api_world, customer, count):
+    orders = api_world.read(f"/customers/{customer.id}/orders")["items"]
     assert len(orders) == (0 if count == "no" else int(count)), orders
 
 
 @then(parsers.parse("the sandbox's journal shows the order's {lost:d} lost behind the {status:d}"))
-def _(api_world, lost, status):
-    entries = [e for e in api_world.journal() if e["operation"] == "createOrder" and e["lostStatus"] is not None]
+def _(control, tenant, lost, status):
+    entries = [e for e in control.journal(tenant)["items"] if e["operation"] == "createOrder" and e["lostStatus"] is not None]
     assert [(e["status"], e["lostStatus"]) for e in entries] == [(status, lost)], entries
 
 
@@ -509,4 +503,4 @@ def _(api_world, status, docstring):
     assert api_world.answer(status) == json.loads(docstring)
 
 
-__all__ = ["api_app", "api_world", *[name for name in dir() if name.startswith("pytestbdd_")]]
+__all__ = ["api_world", *[name for name in dir() if name.startswith("pytestbdd_")]]
