@@ -147,6 +147,40 @@ def test_a_failing_scenario_keeps_its_screenshot_trace_and_journal_in_every_repo
     assert "data:image/png;base64" in report or "image/png" in report
 
 
+MISTAKES_FEATURE = """\
+Feature: Mistakes a suite's author makes
+  Scenario: A step before any partner
+    Given the partner's integration signs in as the partner's Admin agent
+
+  Scenario: A role that does not exist
+    Given a direct-bill partner whose clock reads 2020-05-05
+    And the partner's integration signs in as the partner's Sales manager
+
+  Scenario: A date written another way
+    Given a direct-bill partner
+    And the sandbox date is 05/05/2020
+"""
+
+
+def test_a_suites_mistakes_are_named_in_the_failure(tmp_path):
+    (tmp_path / "mistakes.feature").write_text(MISTAKES_FEATURE)
+    (tmp_path / "conftest.py").write_text("from sandbox.testing.steps import *  # noqa: F403\n"
+                                          "from sandbox.testing.steps.api import *  # noqa: F403\n")
+    (tmp_path / "test_mistakes.py").write_text('from pytest_bdd import scenarios\n\nscenarios("mistakes.feature")\n')
+    (tmp_path / "pytest.ini").write_text("[pytest]\nbdd_features_base_dir = .\n")
+
+    finished = run_pytest(tmp_path, "-q", "--junitxml=junit.xml")
+
+    assert finished.returncode == 1 and "3 failed" in finished.stdout, finished.stdout[-4000:]
+    said = {case.get("name"): ET.tostring(case, encoding="unicode") for case in ET.parse(tmp_path / "junit.xml").getroot().iter("testcase")}
+    assert "needs the scenario's partner, and no step has made one yet" in said["test_a_step_before_any_partner"]
+    assert "fixture 'tenant' not found" not in finished.stdout
+    role = said["test_a_role_that_does_not_exist"]
+    assert "No partner role is called 'Sales manager'; the roles: Admin agent" in role
+    assert "in the step: And the partner's integration signs in as the partner's Sales manager" in role
+    assert "YYYY-MM-DD, like 2020-05-05; got '05/05/2020'" in said["test_a_date_written_another_way"]
+
+
 def _executable(folder, name):
     path = folder / name
     path.write_text("#!/bin/sh\n")

@@ -45,3 +45,9 @@ def test_each_step_of_the_features_has_exactly_one_definition():
         if len(matching) != 1:
             wrong.append(f"{filename}: {kind} {text!r} matches {matching}")
     assert wrong == []
+
+
+def test_the_listing_says_what_each_customer_situation_holds():
+    from sandbox.testing.steps.situations import CUSTOMER_SITUATIONS, SITUATION_RECORDS
+
+    assert list(SITUATION_RECORDS) == list(CUSTOMER_SITUATIONS)

@@ -95,3 +95,10 @@ Feature: Confirm a customer's acceptance through the API
       | date agreed | outcome                                 |
       | 2020-05-05  | the API answers 201                     |
       | 2020-05-06  | the API refuses it with 400 and code 3000 |
+
+  @R-API-2
+  Scenario: A token that has expired on the partner's clock is refused, and nothing is confirmed
+    When the partner's clock moves on by 61 minutes
+    And the partner's integration confirms the customer's acceptance through the API
+    Then the API answers 401
+    And the customer has no confirmations of type "MicrosoftCustomerAgreement"

@@ -13,7 +13,7 @@ Feature: Read the status of the customer's own acceptance through the API
     Given a customer without an agreement
     When the partner's integration asks whether the customer accepted the agreement directly
     Then the API answers that the customer has not accepted the agreement directly
-    When the customer accepts the Microsoft Customer Agreement in the Microsoft 365 admin center
+    When the customer accepts the Microsoft Customer Agreement in the Microsoft 365 admin center, without a browser
     And the partner's integration asks whether the customer accepted the agreement directly
     Then the API answers that the customer has accepted the agreement directly
 

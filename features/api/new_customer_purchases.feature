@@ -24,7 +24,7 @@ Feature: A new customer buys nothing until the Microsoft Customer Agreement is a
     When the partner's integration creates a new customer through the API
     And the partner's integration orders 5 "Microsoft 365 Business Standard" for the customer
     Then the API refuses it because the Microsoft Customer Agreement is missing
-    When the customer accepts the Microsoft Customer Agreement in the Microsoft 365 admin center
+    When the customer accepts the Microsoft Customer Agreement in the Microsoft 365 admin center, without a browser
     And the partner's integration asks whether the customer accepted the agreement directly
     Then the API answers that the customer has accepted the agreement directly
     When the partner's integration orders 5 "Microsoft 365 Business Standard" for the customer

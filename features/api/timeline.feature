@@ -122,7 +122,7 @@ Feature: What the API allows depends on the partner's date
     Given a direct-bill partner whose clock reads <date>
     And a customer without an agreement
     And the partner's integration signs in as the partner's Admin agent
-    When the customer tries to accept the Microsoft Customer Agreement in the Microsoft 365 admin center
+    When the customer tries to accept the Microsoft Customer Agreement in the Microsoft 365 admin center, without a browser
     Then <admin center>
     When the partner's integration asks whether the customer accepted the agreement directly
     Then the API answers that the customer <has or has not> accepted the agreement directly

@@ -31,3 +31,19 @@ Feature: The partner's integration and the pages work on one sandbox
     Then the customer sees "You accepted the Microsoft Customer Agreement."
     When the partner's integration asks whether the customer accepted the agreement directly
     Then the API answers that the customer has accepted the agreement directly
+
+  @option2 @R-OPT2-NEW-8
+  Scenario: The password the customer chose without a browser is the one it signs in with in the browser
+    When the partner's integration creates a new customer through the API
+    And the customer accepts the Microsoft Customer Agreement in the Microsoft 365 admin center, without a browser
+    And the customer opens the agreement page of the Microsoft 365 admin center
+    And the customer signs in to the Microsoft 365 admin center
+    Then the customer sees that it accepted the agreement earlier
+
+  @option2 @R-OPT2-NEW-8
+  Scenario: The password the customer chose in the browser is the one it signs in with without a browser
+    When the partner's integration creates a new customer through the API
+    And the customer opens the agreement page of the Microsoft 365 admin center
+    And the customer signs in with the temporary password and chooses a new one
+    And the customer accepts the Microsoft Customer Agreement in the Microsoft 365 admin center, without a browser
+    Then the admin center confirms the acceptance

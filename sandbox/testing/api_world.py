@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import date, datetime
+from html import unescape
 from urllib.parse import quote, urlsplit
 
 import jwt
@@ -25,6 +26,8 @@ from sandbox.domain.offers import OFFERS
 from .control import ControlClient, Tenant
 
 RESOURCE = "https://api.partnercenter.microsoft.com"
+MCA = "MicrosoftCustomerAgreement"
+OBSERVER = "AdminAgent"  # whose token the side reads use when the integration's can't serve
 AGREEMENT_PAGE = "/AdminPortal/Home?ref=/BillingAccounts/agreement"
 DOTNET_SDK_HEADER = {"MS-PartnerCenter-Client": "Partner Center .NET SDK"}
 TIMEOUT = 30.0
@@ -70,6 +73,8 @@ class ApiWorld:
         self.ordered: tuple[str, int] | None = None  # (offer id, quantity) of the last order
         self.changed: int | None = None  # the quantity of the last seat change
         self._user_ids: dict[tuple[str, str, bool], str] = {}
+        self.acting_for_provider = False  # whether the integration signed in as the indirect provider's
+        self._observer_tokens: dict[tuple[str, bool], str] = {}
         self.admin_center = CustomerBrowser(self.base_url)
 
     def close(self) -> None:
@@ -84,7 +89,7 @@ class ApiWorld:
 
     # --- tokens ---------------------------------------------------------------------------
 
-    def request_token(self, tenant: Tenant, role: str | None, provider: bool = False) -> str:
+    def request_token(self, tenant: Tenant, role: str | None, provider: bool = False, *, record: bool = True) -> str:
         """A v1 token from the token endpoint: App+User (password grant) for ``role``, App-only when None."""
         partner = partner_of(tenant, provider)
         app = partner["application"]
@@ -98,12 +103,13 @@ class ApiWorld:
         if response.status_code != 200:
             raise AssertionError(f"token endpoint: {describe(response)}")
         token = response.json()["access_token"]
-        if role is not None:
+        if role is not None and record:
             self._user_ids[(tenant.id, role, provider)] = claims(token)["oid"]
         return token
 
     def sign_in(self, tenant: Tenant, role: str | None, provider: bool = False) -> None:
         self.token = self.request_token(tenant, role, provider)
+        self.acting_for_provider = provider
 
     def user_id(self, tenant: Tenant, role: str, provider: bool = False) -> str:
         """The object id of a partner user, as its own token carries it (``oid``)."""
@@ -147,21 +153,39 @@ class ApiWorld:
             raise AssertionError(f"expected JSON, got {self.response.headers.get('Content-Type')}")
         return self.response.json()
 
-    def template_id(self, agreement_type: str) -> str:
-        """The template an attestation names: the one the agreement metadata gives (R-API-1)."""
+    def look_up_template(self) -> None:
+        """The integration's own metadata call (R-API-1): a call under test, whose template later confirmations name."""
+        self.call("GET", f"/agreements?agreementType={MCA}")
+        if self.response.status_code == 200:
+            [item] = self.response.json()["items"]
+            self.template_ids[MCA] = item["templateId"]
+
+    def template_id(self, tenant: Tenant, agreement_type: str) -> str:
+        """The template an attestation names: the one the agreement metadata gives (R-API-1), looked up on the
+        side by the partner's Admin agent unless the integration already did, so that the call under test is
+        the confirmation alone (whatever its token's state)."""
         if agreement_type not in self.template_ids:
-            [item] = self.read(f"/agreements?agreementType={agreement_type}")["items"]
+            [item] = self.read(f"/agreements?agreementType={agreement_type}", tenant)["items"]
             self.template_ids[agreement_type] = item["templateId"]
         return self.template_ids[agreement_type]
 
-    def read(self, path: str) -> dict:
-        """A GET on the side: its 200 answer's body, while the last call and answer stay the ones under test."""
-        saved = self.response, self.last_call
-        try:
-            self.call("GET", path)
-            return self.answer(200)
-        finally:
-            self.response, self.last_call = saved
+    def read(self, path: str, tenant: Tenant) -> dict:
+        """A GET on the side, to check the scenario's outcome: its 200 answer's body. The last call and answer
+        stay the ones under test, and the integration's token isn't used: the read is the Admin agent's of the
+        partner the integration acts for (its own token, kept), so it works whatever that token's state
+        (expired, App-only, another role)."""
+        key = (tenant.id, self.acting_for_provider)
+        for fresh in (False, True):
+            if fresh or key not in self._observer_tokens:
+                self._observer_tokens[key] = self.request_token(tenant, OBSERVER, self.acting_for_provider, record=False)
+            headers = {"Authorization": f"Bearer {self._observer_tokens[key]}", "Accept": "application/json",
+                       "MS-RequestId": str(uuid.uuid4()), "MS-CorrelationId": str(uuid.uuid4())}
+            response = self.session.get(f"{self.base_url}/v1{path}", headers=headers, timeout=TIMEOUT)
+            if response.status_code != 401:  # 401: the kept token expired (the clock moved): once more, fresh
+                break
+        if response.status_code != 200 or mimetype(response) != "application/json":
+            raise AssertionError(f"GET /v1{path} (read on the side, to check the outcome): {describe(response)}")
+        return response.json()
 
     def open_link(self, url: str) -> requests.Response:
         """Follow a document link the way a browser would: no token, no cookies of the partner's."""
@@ -169,6 +193,16 @@ class ApiWorld:
             raise AssertionError(f"{url} is not a link into the sandbox at {self.base_url} (a sandbox served behind "
                                  "another address needs its PUBLIC_URL set to the address the tests use)")
         return requests.get(url, timeout=TIMEOUT)
+
+
+_ALERT = re.compile(r'<[^>]*role="alert"[^>]*>(.*?)</', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _alert(html: str) -> str:
+    """What a page says went wrong (its alerts), else the start of its text."""
+    said = [" ".join(unescape(_TAG.sub(" ", found)).split()) for found in _ALERT.findall(html)]
+    return "; ".join(text for text in said if text) or " ".join(unescape(_TAG.sub(" ", html)).split())[:600]
 
 
 def partner_of(tenant: Tenant, provider: bool = False) -> dict:
@@ -189,8 +223,6 @@ class CustomerBrowser:
     """The customer in the Microsoft 365 admin center, over HTTP without a browser: sign-in (with the first
     sign-in's password change), then the agreement page's form, each post with the page's CSRF token."""
 
-    NEW_PASSWORD = "Rehearsal-2020!"
-
     def __init__(self, base_url: str):
         self.base_url = base_url
         self.session = requests.Session()
@@ -210,9 +242,11 @@ class CustomerBrowser:
         return self.session.post(self.base_url + path, data={**data, "csrf_token": token.group(1)},
                                  headers={"Referer": page.url}, timeout=TIMEOUT)
 
-    def sign_in(self, user_name: str, password: str, next_url: str = AGREEMENT_PAGE) -> None:
+    def sign_in(self, user_name: str, password: str, new_password: str, next_url: str = AGREEMENT_PAGE) -> bool:
+        """Sign in; on a first sign-in, replace the temporary password with ``new_password``. Whether it did."""
         login = f"/login?next={quote(next_url, safe='/?')}"
         page = self._get(next_url)
+        changed = False
         for _ in range(3):  # user name, password, and on a first sign-in a new password
             step = next((found for found in _STEP.finditer(page.text) if found.group(1) != "back"), None)
             if step is None:  # no sign-in form: signed in
@@ -220,14 +254,17 @@ class CustomerBrowser:
             form = {
                 "username": {"step": "username", "username": user_name},
                 "password": {"step": "password", "password": password},
-                "update": {"step": "update", "current_password": password, "new_password": self.NEW_PASSWORD,
-                           "confirm_password": self.NEW_PASSWORD},
+                "update": {"step": "update", "current_password": password, "new_password": new_password,
+                           "confirm_password": new_password},
             }[step.group(1)]
             page = self._post(login, page, form)
             if page.status_code != 200:
-                raise AssertionError(f"admin center sign-in, {step.group(1)} step: {describe(page)}")
+                raise AssertionError(f"{user_name} could not sign in to the admin center ({step.group(1)} step): "
+                                     f"{page.status_code} {_alert(page.text)}")
+            changed = changed or step.group(1) == "update"
         if urlsplit(page.url).path.lower() == "/login":
-            raise AssertionError(f"{user_name} could not sign in to the admin center:\n{page.text[:1500]}")
+            raise AssertionError(f"{user_name} could not sign in to the admin center: {_alert(page.text)}")
+        return changed
 
     def accept_agreement(self) -> requests.Response:
         """Tick the box and select Accept; the answer after redirects (200) or the refusal page (403)."""

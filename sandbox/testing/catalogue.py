@@ -61,14 +61,22 @@ def readable(pattern: str) -> str:
 
     def group(match: re.Match) -> str:
         body = match.group("body")
-        if re.fullmatch(r"[\w '\-]+(?:\|[\w '\-]+)+", body):
-            return f"<{match.group('name')}: {' | '.join(body.split('|'))}>"
+        choices = [_KINDS.get(choice, choice) for choice in body.split("|")]
+        if all(re.fullmatch(r"[\w '\-]+", choice) for choice in choices) and (len(choices) > 1 or body in _KINDS):
+            return f"<{match.group('name')}: {' | '.join(choices)}>"
         return f"<{match.group('name')}>"
 
     text = _GROUP.sub(group, text)
     text = re.sub(r"\(\?:([^()]*)\)\?", r"[\1]", text)  # an optional part
     text = re.sub(r"\ban\?", "a/an", text)
+    text = re.sub(r"(\w)s\?", r"\1[s]", text)  # a plural that may be singular
+    text = re.sub(r"\{(\w+):d\}", r"<\1: number>", text)  # parse's fields
+    text = re.sub(r"\{(\w+)\}", r"<\1>", text)
     return text.replace("\\", "")
+
+
+# What a group's pattern takes, in words: ``(?P<day>\d{4}-\d{2}-\d{2})`` -> ``<day: YYYY-MM-DD>``.
+_KINDS = {r"\d+": "number", r"\d{4}-\d{2}-\d{2}": "YYYY-MM-DD", r"[\d-]+": "YYYY-MM-DD"}
 
 
 def render(title: str, steps: list[Step], indent: str = "  ") -> str:
@@ -82,7 +90,7 @@ def render(title: str, steps: list[Step], indent: str = "  ") -> str:
 def catalogue(*, api: bool = False) -> str:
     """The browser step library's sentences (``from sandbox.testing.steps import *``), or the REST API's."""
     from .steps.people import PARTNER_KINDS, ROLES
-    from .steps.situations import CUSTOMER_SITUATIONS
+    from .steps.situations import SITUATION_RECORDS
 
     if api:
         from .steps import api as module
@@ -97,8 +105,9 @@ def catalogue(*, api: bool = False) -> str:
 
         title = "Browser steps (sandbox.testing.steps)"
         note = "In a suite's conftest.py: from sandbox.testing.steps import *"
-    lists = [("<situation>, in \"a customer <situation>\"", CUSTOMER_SITUATIONS), ("<kind>", PARTNER_KINDS),
-             ("<role>", ROLES)]
+    situations = [f"{situation}  ({records})" for situation, records in SITUATION_RECORDS.items()]
+    lists = [("<situation>, in \"a customer <situation>\", and what its customer holds", situations),
+             ("<kind>", PARTNER_KINDS), ("<role>", ROLES)]
     parts = [render(title, steps_of(module)), "", note]
     for name, values in lists:
         parts += ["", f"{name}:", *(f"  {value}" for value in values)]

@@ -105,6 +105,13 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 # --- phases, evidence and scenario records --------------------------------------------------------
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_bdd_step_error(request, feature, scenario, step, step_func, step_func_args, exception) -> None:
+    """Name the failing sentence in the failure itself (terminal, JUnit), not only the step's Python function."""
+    if isinstance(exception, BaseException) and hasattr(exception, "add_note"):
+        exception.add_note(f"in the step: {step.keyword} {step.name}  ({feature.rel_filename}:{step.line_number})")
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     sandbox = item.config.stash.get(SANDBOX, None)
     if sandbox is not None:

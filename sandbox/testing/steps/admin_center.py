@@ -9,9 +9,7 @@ from pytest_bdd import parsers, then, when
 
 from ..pages import AdminCenterSignIn, AgreementPage, InvitationPage, PartnerDetailsPage, PartnerListPage
 from ..pages.admin_center import ASK_YOUR_PARTNER
-from .people import country_code, country_name
-
-NEW_PASSWORD = "Contoso-Rehearsal-2020!"
+from .people import NEW_PASSWORD, country_code, country_name
 
 
 def _partner_name(tenant) -> str:
@@ -41,13 +39,15 @@ def _(customer_page, customer):
     _signed_in(customer_page)
 
 
-@when("the customer signs in with the temporary password and chooses a new one")
+@when("the customer signs in with the temporary password and chooses a new one", target_fixture="customer")
 def _(customer_page, customer):
+    """From here on the customer signs in with its new password (in the browser or over HTTP)."""
     sign_in = AdminCenterSignIn(customer_page)
     sign_in.enter_user_name(customer.credentials.user_name).enter_password(customer.credentials.password)
     expect(sign_in.update_heading).to_be_visible()
     sign_in.update_password(customer.credentials.password, NEW_PASSWORD)
     _signed_in(customer_page)
+    return customer.with_new_password(NEW_PASSWORD)
 
 
 @when("the customer signs in with a wrong password")

@@ -30,7 +30,7 @@ from sandbox.domain.template_countries import MCA_COUNTRIES
 
 from ..api_world import DOTNET_SDK_HEADER, ApiWorld, claims, describe, mimetype, offer_id
 from ..pages import Credentials
-from .people import PARTNER_KINDS, ROLES, CustomerAccount
+from .people import NEW_PASSWORD, PARTNER_KINDS, CustomerAccount, person_table, role_of
 from .situations import *  # noqa: F403 - the customer situations, shared with the browser steps
 from .situations import new_tenant, scenario_date
 
@@ -79,7 +79,7 @@ SIGNS_IN_AS = r"^the partner's integration signs in as the (?P<whose>partner|ind
 @when(parsers.re(SIGNS_IN_AS))
 def _(api_world, tenant, whose, role):
     """An App+User token (password grant) of that user, from the sandbox's token endpoint."""
-    api_world.sign_in(tenant, ROLES[role], provider=whose == "indirect provider")
+    api_world.sign_in(tenant, role_of(role), provider=whose == "indirect provider")
 
 
 @given("the partner's integration signs in as the application alone")
@@ -116,9 +116,9 @@ def _(api_world):
 @given("the partner's integration looks up the template of the Microsoft Customer Agreement")
 @when("the partner's integration looks up the template of the Microsoft Customer Agreement")
 def _(api_world):
-    """The template an attestation then names (R-API-1): confirming uses it."""
-    api_world.template_ids.pop("MicrosoftCustomerAgreement", None)
-    api_world.template_id("MicrosoftCustomerAgreement")
+    """The integration's own metadata call (R-API-1); the confirmations that follow name the template it gives.
+    (A confirmation step looks the template up on the side by itself when this step isn't there.)"""
+    api_world.look_up_template()
 
 
 @then("the API lists these agreements:")
@@ -136,6 +136,7 @@ def _(api_world, datatable):
 def _confirm(api_world: ApiWorld, tenant, customer: CustomerAccount, person: dict[str, str],
              agreement: str = "Microsoft Customer Agreement"):
     """POST the Agreement resource as the docs show it; the template comes from the metadata (R-API-1)."""
+    person = person_table(person)
     agreement_type = AGREEMENT_TYPES[person.get("Agreement", agreement)]
     day = person.get("Date agreed") or api_world.today(tenant).isoformat()
     contact = {"firstName": person["First name"], "lastName": person["Last name"], "email": person["Email"]}
@@ -144,7 +145,7 @@ def _confirm(api_world: ApiWorld, tenant, customer: CustomerAccount, person: dic
     api_world.last_contact = dict(person)
     return api_world.call("POST", f"/customers/{customer.id}/agreements", {
         "primaryContact": contact,
-        "templateId": api_world.template_id(agreement_type),
+        "templateId": api_world.template_id(tenant, agreement_type),
         "dateAgreed": f"{date.fromisoformat(day).isoformat()}T00:00:00.000Z",
         "type": agreement_type,
     })
@@ -163,11 +164,15 @@ def _(api_world, tenant, customer):
 
 @when("the partner's integration confirms the customer's acceptance through the API with:")
 def _(api_world, tenant, customer, datatable):
+    """Rows: First name, Last name, Email, Phone number (optional), Date agreed (YYYY-MM-DD, default the
+    partner's date), Agreement (default Microsoft Customer Agreement); the portal form's labels (Email address,
+    Agreement acceptance date) work too."""
     _confirm(api_world, tenant, customer, _rows(datatable))
 
 
 @given("the partner's integration has confirmed the customer's acceptance with:")
 def _(api_world, tenant, customer, datatable):
+    """The same rows as the When step's; the confirmation must succeed (201)."""
     response = _confirm(api_world, tenant, customer, _rows(datatable))
     assert response.status_code == 201, describe(response)
 
@@ -216,6 +221,8 @@ def _confirmations(api_world: ApiWorld, body: dict | None = None) -> list[dict]:
 
 @then("the API lists these confirmations:")
 def _(api_world, tenant, datatable):
+    """Columns: type, firstName, lastName, email, phoneNumber (empty for none), dateAgreed (as the API writes it),
+    confirmed by (a role of the partner: Admin agent, ...); in any order."""
     items = _confirmations(api_world)
     got = [
         {
@@ -227,7 +234,7 @@ def _(api_world, tenant, datatable):
     expected = []
     for row in _table(datatable):
         row = dict(row)
-        row["userId"] = api_world.user_id(tenant, ROLES[row.pop("confirmed by")])
+        row["userId"] = api_world.user_id(tenant, role_of(row.pop("confirmed by")))
         expected.append(row)
     def order(rows):  # confirmations made at one instant of a frozen clock come back in no documented order
         return sorted(rows, key=lambda row: json.dumps(row, sort_keys=True))
@@ -256,31 +263,31 @@ def _(api_world, link):
 
 
 @then(parsers.re(r'^the customer has (?P<count>no|\d+) confirmations? of type "(?P<agreement_type>[^"]+)"$'))
-def _(api_world, customer, count, agreement_type):
+def _(api_world, tenant, customer, count, agreement_type):
     """Read back through the API (the last answer stays the one under test)."""
-    items = _confirmations(api_world, api_world.read(f"/customers/{customer.id}/agreements?agreementType={agreement_type}"))
+    items = _confirmations(api_world, api_world.read(f"/customers/{customer.id}/agreements?agreementType={agreement_type}", tenant))
     assert len(items) == (0 if count == "no" else int(count)), items
 
 
 # --- R-API-4: the template's document -------------------------------------------------------
 
 
-def _ask_document(api_world: ApiWorld, query: str) -> None:
+def _ask_document(api_world: ApiWorld, tenant, query: str) -> None:
     if api_world.document is not None:
         api_world.earlier_documents.append(api_world.document)
-    template = api_world.template_id("MicrosoftCustomerAgreement")
+    template = api_world.template_id(tenant, "MicrosoftCustomerAgreement")
     response = api_world.call("GET", f"/agreementtemplates/{template}/document{query}")
     api_world.document = response.json() if response.status_code == 200 else None
 
 
 @when(parsers.parse('the partner\'s integration asks for the agreement template\'s document for country "{country}" in language "{language}"'))
-def _(api_world, country, language):
-    _ask_document(api_world, f"?language={language}&country={country}")
+def _(api_world, tenant, country, language):
+    _ask_document(api_world, tenant, f"?language={language}&country={country}")
 
 
 @when("the partner's integration asks for the agreement template's document without naming a country or language")
-def _(api_world):
-    _ask_document(api_world, "")
+def _(api_world, tenant):
+    _ask_document(api_world, tenant, "")
 
 
 @then(parsers.parse('the API answers 200 with a link to the document for country "{country}" in language "{language}"'))
@@ -339,26 +346,38 @@ def _(api_world, answer):
     assert api_world.answer(200) == {"isSigned": answer == "has"}
 
 
-def _admin_center_accepts(api_world: ApiWorld, customer: CustomerAccount):
-    api_world.admin_center.sign_in(customer.credentials.user_name, customer.credentials.password)
-    return api_world.admin_center.accept_agreement()
+def _admin_center_accepts(api_world: ApiWorld, customer: CustomerAccount) -> CustomerAccount:
+    """Sign in over HTTP and accept; the customer as it signs in from now on (a first sign-in sets a new password)."""
+    credentials = customer.credentials
+    if api_world.admin_center.sign_in(credentials.user_name, credentials.password, NEW_PASSWORD):
+        customer = customer.with_new_password(NEW_PASSWORD)
+    api_world.admin_center.accept_agreement()
+    return customer
 
 
-@when("the customer accepts the Microsoft Customer Agreement in the Microsoft 365 admin center")
+@when("the customer accepts the Microsoft Customer Agreement in the Microsoft 365 admin center, without a browser",
+      target_fixture="customer")
 def _(api_world, customer):
-    """The customer signs in with the credentials the partner has (a first sign-in sets a new password),
-    ticks the box and selects Accept (R-OPT2-NEW-8, R-OPT2-NEW-9), over HTTP without a browser."""
-    page = _admin_center_accepts(api_world, customer)
+    """The customer signs in with the credentials the partner has (a first sign-in sets a new password, which
+    the browser steps then use too), ticks the box and selects Accept (R-OPT2-NEW-8, R-OPT2-NEW-9): the admin
+    center's pages over HTTP, not the customer's browser (the browser's is "When the customer accepts the
+    Microsoft Customer Agreement")."""
+    customer = _admin_center_accepts(api_world, customer)
+    page = api_world.admin_center.last
     assert page.status_code == 200 and "You accepted the Microsoft Customer Agreement" in page.text, describe(page)
+    return customer
 
 
-@when("the customer tries to accept the Microsoft Customer Agreement in the Microsoft 365 admin center")
+@when("the customer tries to accept the Microsoft Customer Agreement in the Microsoft 365 admin center, without a browser",
+      target_fixture="customer")
 def _(api_world, customer):
-    _admin_center_accepts(api_world, customer)
+    """As above, whatever the admin center answers; the Then steps "the admin center ..." check it."""
+    return _admin_center_accepts(api_world, customer)
 
 
 @then("the admin center says that accepting is not available yet")
 def _(api_world):
+    """After a step "..., without a browser": the admin center's answer refused the acceptance (403)."""
     page = api_world.admin_center.last
     assert page.status_code == 403, describe(page)
     assert "Accepting the Microsoft Customer Agreement here is not available yet." in page.text
@@ -366,6 +385,7 @@ def _(api_world):
 
 @then("the admin center confirms the acceptance")
 def _(api_world):
+    """After a step "..., without a browser": the admin center's answer confirmed it."""
     page = api_world.admin_center.last
     assert page.status_code == 200, describe(page)
     assert "You accepted the Microsoft Customer Agreement." in page.text
@@ -401,14 +421,18 @@ def _(api_world, customer, quantity, offer):
     api_world.ordered = (offer_id(offer), quantity)
 
 
-def _subscriptions(api_world: ApiWorld, customer: CustomerAccount) -> list[dict]:
-    return api_world.read(f"/customers/{customer.id}/subscriptions")["items"]
+def _subscriptions(api_world: ApiWorld, tenant, customer: CustomerAccount) -> list[dict]:
+    return api_world.read(f"/customers/{customer.id}/subscriptions", tenant)["items"]
 
 
 @when(parsers.parse('the partner\'s integration changes the "{offer}" seats of the customer to {quantity:d}'))
-def _(api_world, customer, offer, quantity):
+def _(api_world, tenant, customer, offer, quantity):
     """Read the subscription, then PATCH its quantity (the documented seat change)."""
-    [subscription] = [s for s in _subscriptions(api_world, customer) if s["offerName"] == offer]
+    found = [s for s in _subscriptions(api_world, tenant, customer) if s["offerName"] == offer]
+    if len(found) != 1:
+        raise AssertionError(f'The customer has {len(found)} "{offer}" subscriptions (seats {[s["quantity"] for s in found]}), '
+                             "and the step changes exactly one.")
+    [subscription] = found
     api_world.call("PATCH", f"/customers/{customer.id}/subscriptions/{subscription['id']}",
                    {**subscription, "quantity": quantity})
     api_world.changed = quantity
@@ -434,14 +458,15 @@ def _(api_world):
 
 
 @then("the customer has no subscriptions")
-def _(api_world, customer):
-    assert _subscriptions(api_world, customer) == []
+def _(api_world, tenant, customer):
+    found = _subscriptions(api_world, tenant, customer)
+    assert found == [], f"The customer has {[(s['offerName'], s['quantity']) for s in found]}"
 
 
 @then(parsers.parse('the customer has {quantity:d} "{offer}" seats'))
-def _(api_world, customer, quantity, offer):
-    seats = [s["quantity"] for s in _subscriptions(api_world, customer) if s["offerName"] == offer]
-    assert seats == [quantity], seats
+def _(api_world, tenant, customer, quantity, offer):
+    seats = [s["quantity"] for s in _subscriptions(api_world, tenant, customer) if s["offerName"] == offer]
+    assert seats == [quantity], f'"{offer}" subscriptions with these seats: {seats}'
 
 
 # --- retries: answers lost on their way, throttling -------------------------------------------
@@ -471,8 +496,8 @@ def _(api_world, seconds):
 
 
 @then(parsers.re(r"^the customer has (?P<count>no|\d+) orders?$"))
-def _(api_world, customer, count):
-    orders = api_world.read(f"/customers/{customer.id}/orders")["items"]
+def _(api_world, tenant, customer, count):
+    orders = api_world.read(f"/customers/{customer.id}/orders", tenant)["items"]
     assert len(orders) == (0 if count == "no" else int(count)), orders
 
 

@@ -21,13 +21,15 @@ DEFAULT_DATE = datetime(2020, 5, 5, 12, 0, tzinfo=UTC)
 
 @given(parsers.re(r"^an? (?P<kind>direct-bill partner|indirect provider|indirect reseller)$"), target_fixture="tenant")
 def _(request, control, kind):
-    """A fresh tenant of that partner kind, on the default date, with no customers yet."""
+    """A fresh tenant of that partner kind, its clock frozen at noon UTC of 2020-05-05 (the default date), with no
+    customers yet."""
     return new_tenant(request, control, PARTNER_KINDS[kind], DEFAULT_DATE)
 
 
 @given(parsers.parse("the sandbox date is {date}"))
 def _(control, tenant, date):
-    """Freeze the tenant's clock on that date (R-TL-*)."""
+    """Freeze the tenant's clock at noon UTC of that date, YYYY-MM-DD (R-TL-*). Tokens live on the tenant's clock:
+    a date more than an hour later expires the integration's token, so set the date before it signs in."""
     control.set_clock(tenant, scenario_date(date))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sandbox.domain.model import PartnerKind, Role
 from sandbox.domain.template_countries import MCA_COUNTRIES
@@ -18,6 +18,46 @@ PARTNER_KINDS = {
 }
 ROLES = {role.label: role.value for role in Role}  # "Admin agent" -> "AdminAgent"
 URL = re.compile(r"https?://\S+")
+# What a customer's first sign-in sets as its new password, in the browser and over HTTP alike.
+NEW_PASSWORD = "Contoso-Rehearsal-2020!"
+
+# The person who accepted, as a table of either library gives it: the REST API's names, or the labels of
+# the portal's agreement form (which the browser steps fill).
+PERSON_NAMES = {
+    "First name": "First name",
+    "Last name": "Last name",
+    "Email": "Email",
+    "Email address": "Email",
+    "Phone number": "Phone number",
+    "Phone number (optional)": "Phone number",
+    "Date agreed": "Date agreed",
+    "Agreement acceptance date": "Date agreed",
+    "Agreement": "Agreement",
+}
+PORTAL_LABELS = {"Email": "Email address", "Phone number": "Phone number (optional)", "Date agreed": "Agreement acceptance date"}
+
+
+def role_of(label: str) -> str:
+    """The role's value by its label (``Admin agent`` -> ``AdminAgent``)."""
+    try:
+        return ROLES[label]
+    except KeyError:
+        raise AssertionError(f"No partner role is called {label!r}; the roles: {', '.join(ROLES)}") from None
+
+
+def person_table(rows: dict[str, str]) -> dict[str, str]:
+    """A person table's rows under the REST API's names, whichever library's words the table uses."""
+    unknown = [name for name in rows if name not in PERSON_NAMES]
+    if unknown:
+        raise AssertionError(f"Unknown row(s) {unknown} in the person's table; the rows: {', '.join(PERSON_NAMES)}")
+    return {PERSON_NAMES[name]: value for name, value in rows.items()}
+
+
+def portal_label(name: str) -> str:
+    """The portal form's label of a person table's row (given under the REST API's name)."""
+    if name == "Agreement":
+        raise AssertionError("The portal's agreement form has no Agreement field: it confirms the Microsoft Customer Agreement.")
+    return PORTAL_LABELS.get(name, name)
 
 
 @dataclass(frozen=True)
@@ -30,7 +70,7 @@ class PartnerUser:
     def of(cls, tenant: Tenant, role_label: str, *, provider: bool = False) -> PartnerUser:
         """The tenant's user with a role by its label; ``provider`` picks the indirect provider's user."""
         users = tenant.provider["users"] if provider else tenant.raw["users"]
-        role = ROLES[role_label]
+        role = role_of(role_label)
         user = next(u for u in users if u["role"] == role)
         return cls(user["userName"], user["password"], role)
 
@@ -47,6 +87,10 @@ class CustomerAccount:
     @classmethod
     def seeded(cls, made: dict) -> CustomerAccount:
         return cls(made["id"], made["companyName"], Credentials(made["userName"], made["password"]), made.get("country"))
+
+    def with_new_password(self, password: str = NEW_PASSWORD) -> CustomerAccount:
+        """The same customer once its admin has replaced the temporary password (the next sign-in uses it)."""
+        return replace(self, credentials=Credentials(self.credentials.user_name, password))
 
 
 @dataclass(frozen=True)

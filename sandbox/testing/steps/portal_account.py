@@ -11,7 +11,7 @@ from pytest_bdd import parsers, then, when
 from sandbox.domain.errors import AgreementRequired
 
 from ..pages import AccountPage, CustomersPage, PartnerCenterSignIn, SubscriptionsPage
-from .people import PartnerUser, table_rows
+from .people import PartnerUser, person_table, portal_label, table_rows
 
 MISSING_AGREEMENT = AgreementRequired.default_description  # the 13605 text the pages show
 UI_DATE = re.compile(r"^\d{2}/\d{2}/\d{4}$")
@@ -91,21 +91,24 @@ def _(partner_page, customer):
 
 @when("the partner updates the customer's agreement with:", target_fixture="agreement_person")
 def _(partner_page, datatable):
-    person = table_rows(datatable)
+    """Rows: First name, Last name, Email address, Phone number (optional), Agreement acceptance date
+    (YYYY-MM-DD), as the form labels them; the REST API steps' names (Email, Phone number, Date agreed) work too."""
+    person = person_table(table_rows(datatable))
     form = AccountPage(partner_page).update_agreement()
     expect(form.heading).to_be_visible()
-    for label, value in person.items():
-        form.field(label).fill(value)
-    form.save()
+    _fill_person(form, person)
     return person
 
 
 @when("the partner updates the customer's agreement again with the same person")
 def _(partner_page, agreement_person):
     AccountPage(partner_page).agreement.wait_for()
-    form = AccountPage(partner_page).update_agreement()
-    for label, value in agreement_person.items():
-        form.field(label).fill(value)
+    _fill_person(AccountPage(partner_page).update_agreement(), agreement_person)
+
+
+def _fill_person(form, person: dict[str, str]) -> None:
+    for name, value in person.items():
+        form.field(portal_label(name)).fill(value)
     form.save()
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from pytest_bdd import given, parsers
 
 from .people import CustomerAccount, country_code
@@ -24,11 +25,44 @@ CUSTOMER_SITUATIONS = {
     "who bought an Azure plan through the indirect provider": "CannotAcceptDirectly",
     "who has no relationship with the partner yet": "NoRelationship",
 }
+# What each situation's customer holds (as the control API seeds it), for the step listing.
+SITUATION_RECORDS = {
+    "without an agreement": "no agreement, no subscription",
+    "who accepted only the Microsoft Cloud Agreement": "the partner's confirmation of the Microsoft Cloud Agreement, made in 2019 or earlier",
+    "who accepted only the Microsoft Cloud Agreement and has Office 365 E3 seats":
+        "that confirmation, and 5 to 50 Office 365 E3 seats bought then",
+    "whose acceptance the partner has confirmed":
+        "the partner's confirmation of the MCA by its Admin agent, and 5 to 50 Microsoft 365 Business Standard seats",
+    "who accepted the agreement in the Microsoft 365 admin center": "its own acceptance of the MCA, no subscription",
+    "who was invited to accept the agreement in the Microsoft 365 admin center": "the partner's open invitation, no agreement",
+    "who bought an Azure plan through the partner": "an Azure plan bought from the partner, no agreement",
+    "who bought an Azure plan through the indirect provider": "an Azure plan bought from the indirect provider, no agreement",
+    "who has no relationship with the partner yet": "nothing with the partner: no relationship, no agreement",
+}
 
 
 def scenario_date(text: str) -> datetime:
     """Noon UTC of a YYYY-MM-DD date, so the date reads the same in every time zone."""
-    return datetime.fromisoformat(text).replace(hour=12, tzinfo=UTC)
+    try:
+        return datetime.strptime(text.strip(), "%Y-%m-%d").replace(hour=12, tzinfo=UTC)
+    except ValueError:
+        raise AssertionError(f"The steps write a date as YYYY-MM-DD, like 2020-05-05; got {text!r}") from None
+
+
+# The scenario's partner and customer until a Given makes them (pytest-bdd's target_fixture then replaces
+# them): a step that needs one before that says which Given is missing, not "fixture 'tenant' not found".
+@pytest.fixture
+def tenant():
+    pytest.fail("This step needs the scenario's partner, and no step has made one yet: start the scenario with "
+                "'Given a direct-bill partner' (or an indirect provider / reseller), or '... whose clock reads "
+                "YYYY-MM-DD'.", pytrace=False)
+
+
+@pytest.fixture
+def customer():
+    pytest.fail("This step needs the scenario's customer, and no step has made one yet: add one with 'Given a "
+                "customer without an agreement' (or another situation of 'mca-sandbox steps'), or make one in the "
+                "portal or through the API first.", pytrace=False)
 
 
 def new_tenant(request, control, kind: str, now: datetime):
@@ -57,4 +91,4 @@ def _(control, tenant, situation, country):
     return CustomerAccount.seeded(made)
 
 
-__all__ = [name for name in dir() if name.startswith("pytestbdd_")]
+__all__ = ["customer", "tenant", *[name for name in dir() if name.startswith("pytestbdd_")]]
