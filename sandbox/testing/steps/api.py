@@ -20,7 +20,6 @@ import json
 import re
 import uuid
 import zipfile
-from datetime import date
 
 import pytest
 from pytest_bdd import given, parsers, then, when
@@ -146,7 +145,7 @@ def _confirm(api_world: ApiWorld, tenant, customer: CustomerAccount, person: dic
     return api_world.call("POST", f"/customers/{customer.id}/agreements", {
         "primaryContact": contact,
         "templateId": api_world.template_id(tenant, agreement_type),
-        "dateAgreed": f"{date.fromisoformat(day).isoformat()}T00:00:00.000Z",
+        "dateAgreed": f"{scenario_date(day).date().isoformat()}T00:00:00.000Z",
         "type": agreement_type,
     })
 
