@@ -127,6 +127,22 @@ def test_persona_picker_is_off_without_the_control_api():
     assert portal.post("/dashboard/signin", {"user_name": user["userName"], "password": user["password"]}).status_code == 302
 
 
+def test_persona_picker_is_off_when_the_control_api_has_a_key():
+    """The key guards what the control API can do; the picker would sign anyone in without a password."""
+    app = create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "t", "CONTROL_API_KEY": "k3y"})
+    made = seed.create_tenant(app.extensions["services"], customers=0)
+    portal = Portal(app.test_client())
+    listing = portal.text("/dashboard/signin")
+    assert "Sandbox personas" not in listing and made["id"] not in listing
+    assert "The Sandbox persona picker is off: this sandbox's control API has a key." in listing
+    assert "Sandbox personas" not in portal.text(f"/dashboard/signin?tenant={made['id']}")
+    user = next(u for u in tenants.get_tenant(app.extensions["services"], made["id"]).users)
+    assert portal.post("/dashboard/signin/persona", {"tenant": made["id"], "user_id": user.id}).status_code == 404
+    assert portal.get("/dashboard/home").status_code == 302  # not signed in
+    signed = made["users"][0]
+    assert portal.post("/dashboard/signin", {"user_name": signed["userName"], "password": signed["password"]}).status_code == 302
+
+
 def test_sign_out(portal, admin):
     response = portal.post("/dashboard/signout")
     assert response.status_code == 302

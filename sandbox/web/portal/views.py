@@ -205,10 +205,16 @@ def _personas(tenant_id: str) -> tuple[list[dict], str]:
     return groups, ""
 
 
+def _persona_picker() -> bool:
+    """Whether the Sandbox persona picker is on: with the control API, unless that has a key. A browser can't
+    send the key, and the picker signs anyone in without a password, as the control API makes tenants."""
+    return bool(current_app.config["CONTROL_API"]) and not current_app.config["CONTROL_API_KEY"]
+
+
 def _render_signin(*, user_name: str = "", error: str = "", status: int = 200, persona_error: str = ""):
     tenant_id = (request.values.get("tenant") or "")[:100]
     tenant_id = "" if forms.has_control(tenant_id) else tenant_id
-    control = bool(current_app.config["CONTROL_API"])
+    control = _persona_picker()
     groups, tenant_error = _personas(tenant_id) if control and tenant_id else ([], "")
     tenant_list = tenants.list_tenants(services()) if control and not tenant_id else []
     return render_template(
@@ -216,6 +222,7 @@ def _render_signin(*, user_name: str = "", error: str = "", status: int = 200, p
         user_name=user_name,
         error=error,
         control=control,
+        control_key=bool(current_app.config["CONTROL_API"] and current_app.config["CONTROL_API_KEY"]),
         tenant_id=tenant_id,
         groups=groups,
         tenant_error=tenant_error or persona_error,
@@ -244,7 +251,7 @@ def signin():
 @bp.post("/signin/persona")
 def signin_persona():
     """Sandbox only: sign in as one of a tenant's partner users, without the password."""
-    if not current_app.config["CONTROL_API"]:
+    if not _persona_picker():
         raise NotFound("The Sandbox persona picker is off on this sandbox.")
     tenant_id = request.form.get("tenant", "")[:100]
     user_id = request.form.get("user_id", "")
