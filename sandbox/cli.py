@@ -98,6 +98,7 @@ def _granian_tls(certificate) -> dict:
 
 def _check_serve_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Argument errors of ``serve`` (exit code 2, a one-line message), before anything starts."""
+    args.public_url = args.public_url or os.environ.get("MCA_SANDBOX_PUBLIC_URL", "").strip() or None
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together: give both (or --tls for a self-signed certificate)")
     if (args.tls or args.tls_cert) and args.public_url and urlsplit(args.public_url).scheme != "https":
@@ -219,7 +220,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8080)
     p.add_argument("--db", help="database URL (default: a SQLite file in the user's data directory)")
     p.add_argument("--seed", type=int, default=42, help="seed of the demo workspace")
-    p.add_argument("--public-url", help="URL that browsers use to reach the sandbox")
+    p.add_argument("--public-url", help="URL that browsers use to reach the sandbox (default: MCA_SANDBOX_PUBLIC_URL, "
+                                        "else http://HOST:PORT)")
     p.add_argument("--workers", type=int, default=1, help="server processes")
     p.add_argument("--threads", type=int, default=8, help="threads per process")
     secure = p.add_mutually_exclusive_group()

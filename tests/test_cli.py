@@ -118,6 +118,20 @@ def test_serve_tls_cert_and_key_serve_the_users_certificate(tmp_path):
     assert f"Partner Center:      https://127.0.0.1:{port}/dashboard" in output
 
 
+def test_serve_takes_the_public_url_from_the_environment_as_the_other_settings(monkeypatch):
+    monkeypatch.setenv("MCA_SANDBOX_PUBLIC_URL", "https://sandbox.team.example")
+    args = cli.build_parser().parse_args(["serve"])
+    args.check(args)
+    assert args.public_url == "https://sandbox.team.example"
+    given = cli.build_parser().parse_args(["serve", "--public-url", "http://127.0.0.1:9"])
+    given.check(given)
+    assert given.public_url == "http://127.0.0.1:9"  # the option wins
+    monkeypatch.setenv("MCA_SANDBOX_PUBLIC_URL", "http://sandbox.team.example")
+    with pytest.raises(SystemExit):
+        tls = cli.build_parser().parse_args(["serve", "--tls"])
+        tls.check(tls)
+
+
 @pytest.mark.parametrize(("options", "message"), [
     (["--tls-cert", "cert.pem"], "--tls-cert and --tls-key go together"),
     (["--tls-key", "key.pem"], "--tls-cert and --tls-key go together"),

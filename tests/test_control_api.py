@@ -65,8 +65,12 @@ def test_clock_frozen_at_creation_then_moved(client):
     assert moved == {"now": "2020-02-03T00:00:00+00:00", "frozen": True}
     advanced = client.put(clock_url, json={"advanceSeconds": 301, "frozen": True}).get_json()
     assert advanced["now"] == "2020-02-03T00:05:01+00:00"
+    moved_on = client.put(clock_url, json={"advanceSeconds": 60}).get_json()  # without "frozen": stays frozen
+    assert moved_on == {"now": "2020-02-03T00:06:01+00:00", "frozen": True}
     running = client.put(clock_url, json={"now": "2019-01-01T00:00:00Z"}).get_json()
     assert running["frozen"] is False and running["now"].startswith("2019-01-01T00:00:0")
+    still_running = client.put(clock_url, json={"advanceSeconds": 3600}).get_json()
+    assert still_running["frozen"] is False and still_running["now"].startswith("2019-01-01T01:00:0")
 
 
 def test_reset_and_delete(client, tenant):

@@ -13,7 +13,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from sandbox.domain.errors import InvalidRequestInput, PartnerCenterError
-from sandbox.web.pages import page_error_response
+from sandbox.web.pages import body_limit, page_error_response
 
 JSON_SURFACES = ("/v1", "/_sandbox", "/openapi.json")
 # The identity endpoints answer in Entra ID's own error shape (see web/identity).
@@ -47,7 +47,7 @@ _HTTP_ERRORS = {
     400: (800002, "Invalid request input"),
     404: (1000, "Not found"),
     405: (405, "Method not allowed"),
-    413: (800002, "The request body is larger than the 1 MiB the service accepts."),
+    413: (800002, "The request body is larger than the {limit} the service accepts."),
     415: (800002, "Unsupported content type: send application/json."),
     500: (800003, "Unexpected service error"),
 }
@@ -59,7 +59,7 @@ class _HttpError(PartnerCenterError):
 
 def http_error(status: int, description: str | None = None) -> PartnerCenterError:
     code, default = _HTTP_ERRORS.get(status, (800002, "Invalid request input"))
-    error = _HttpError(description or default)
+    error = _HttpError(description or default.format(limit=body_limit() if status == 413 else ""))
     error.status, error.code, error.name = status, code, "HttpError"
     return error
 

@@ -149,12 +149,23 @@ def page_error_response(app: Flask, error: HTTPException):
 
 NOT_FOUND_PAGE = "There is no page at this address. Check it, or start again from Home."
 REFUSED_METHOD_PAGE = "This page can't take that request. Start again from the page itself."
-TOO_LARGE = "The form was larger than the sandbox accepts (1 MiB), so nothing was saved. Go back and send less."
+TOO_LARGE = "The form was larger than the sandbox accepts ({limit}), so nothing was saved. Go back and send less."
+
+
+def body_limit() -> str:
+    """The request body limit (``MAX_CONTENT_LENGTH``) in words: ``1 MiB`` by default."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    for unit, size in (("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if limit >= size and limit % size == 0:
+            return f"{limit // size} {unit}"
+    return f"{limit} bytes"
 
 
 def error_message(error: HTTPException) -> str:
     """What a page says of an HTTP error (``page_errors``' renderers)."""
-    return {404: NOT_FOUND_PAGE, 405: REFUSED_METHOD_PAGE, 413: TOO_LARGE}.get(error.code, error.description)
+    if error.code == 413:
+        return TOO_LARGE.format(limit=body_limit())
+    return {404: NOT_FOUND_PAGE, 405: REFUSED_METHOD_PAGE}.get(error.code, error.description)
 
 
 

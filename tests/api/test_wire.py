@@ -236,6 +236,17 @@ def test_a_chunked_body_over_1_mib_is_413_too_and_stores_nothing(client, headers
     assert fits.status_code == 201, fits.get_data(as_text=True)
 
 
+def test_the_413_names_the_limit_the_sandbox_was_given(app, client, headers):
+    """MAX_CONTENT_LENGTH (MCA_SANDBOX_MAX_CONTENT_LENGTH) sets the limit, and the refusal says which it is."""
+    body = json.dumps(customer_body()).encode().ljust(1024 * 1024 + 1)
+    default = client.post("/v1/customers", headers=headers, data=body, content_type="application/json")
+    assert default.get_json()["description"] == "The request body is larger than the 1 MiB the service accepts."
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    small = client.post("/v1/customers", headers=headers, data=b" " * 1001, content_type="application/json")
+    assert_classic_error(small, 413)
+    assert small.get_json()["description"] == "The request body is larger than the 1000 bytes the service accepts."
+
+
 def test_unknown_routes_and_methods_answer_json(client, headers):
     assert_classic_error(client.get("/v1/nothing/here", headers=headers), 404, 1000)
     not_allowed = client.delete("/v1/agreements", headers=headers)

@@ -179,3 +179,6 @@ def test_a_form_over_the_size_limit_gets_its_surfaces_page_and_changes_nothing(a
         assert "larger than the sandbox accepts (1 MiB), so nothing was saved" in text
         assert 'role="alert"' in text
     assert snapshot(app) == before
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024  # the limit the sandbox was given is the one a page names
+    response = signed_in.post(f"/dashboard/customers/{customer}/agreement", {"first_name": "x" * 70_000})
+    assert response.status_code == 413 and "larger than the sandbox accepts (64 KiB)" in response.get_data(as_text=True)

@@ -78,7 +78,7 @@ class ClockSchema(Schema):
         unknown = RAISE
 
     now = ClockInstant(load_default=None, allow_none=True, default_timezone=None)
-    frozen = StrictBoolean(load_default=False)
+    frozen = StrictBoolean(load_default=None, allow_none=True)  # absent: false, but see set_clock
     advance_seconds = fields.Float(data_key="advanceSeconds", load_default=None, allow_none=True,
                                    validate=validate.Range(min=-10 * 365 * 86400, max=10 * 365 * 86400))
 
@@ -135,7 +135,7 @@ def create_tenant():
     clock = body["clock"] or {}
     created = seed.create_tenant(
         services(), kind=body["kind"], seed=body["seed"], clock_now=clock.get("now"),
-        clock_frozen=clock.get("frozen", False), customers=body["customers"],
+        clock_frozen=bool(clock.get("frozen")), customers=body["customers"],
     )
     return jsonify(created), 201
 
@@ -185,16 +185,18 @@ def get_clock(tenant_id):
 @bp.put("/tenants/<tenant_id>/clock")
 def set_clock(tenant_id):
     body = load(ClockSchema(), required=True)
-    now = body["now"]
+    now, frozen = body["now"], body["frozen"]
     if body["advance_seconds"] is not None:
         from datetime import timedelta
 
-        base = now or tenants.get_clock(services(), tenant_id).now
+        current = tenants.get_clock(services(), tenant_id)
+        if now is None and frozen is None:  # only moved on: a frozen clock stays frozen, a running one runs
+            frozen = current.frozen
         try:
-            now = clock_instant(base + timedelta(seconds=body["advance_seconds"]))
+            now = clock_instant((now or current.now) + timedelta(seconds=body["advance_seconds"]))
         except OverflowError as exc:
             raise InvalidRequestInput(CLOCK_RANGE, data=["advanceSeconds: out of range"]) from exc
-    return jsonify(clock_json(tenants.set_clock(services(), tenant_id, now=now, frozen=body["frozen"])))
+    return jsonify(clock_json(tenants.set_clock(services(), tenant_id, now=now, frozen=bool(frozen))))
 
 
 @bp.post("/tenants/<tenant_id>/customers")
