@@ -174,6 +174,9 @@ def test_tenants_create_and_reset_print_json(tmp_path):
 
     reset_one = run("reset", "--db", db, "--tenant", tenant["id"])
     assert reset_one.returncode == 0 and json.loads(reset_one.stdout)["id"] == tenant["id"]
+    by_provider = run("reset", "--db", db, "--tenant", tenant["provider"]["id"].upper())  # any partner's id, as /_sandbox takes
+    assert by_provider.returncode == 0, by_provider.stderr
+    assert json.loads(by_provider.stdout)["id"] == tenant["id"]
     reset_all = run("reset", "--db", db)
     assert json.loads(reset_all.stdout) == {"deleted": 1}
 

@@ -41,15 +41,6 @@ def launch_args() -> list[str]:
     return args
 
 
-def launch_chromium(playwright, *, headless: bool | None = None, slow_mo: float = 0):
-    """Launch headless Chromium (``MCA_SANDBOX_HEADED=1`` shows it) with the flags above."""
-    if headless is None:
-        headless = os.environ.get("MCA_SANDBOX_HEADED", "") in ("", "0")
-    return playwright.chromium.launch(
-        executable_path=find_chromium(headless=headless), headless=headless, args=launch_args(), slow_mo=slow_mo
-    )
-
-
 def playwright_ffmpeg_path() -> Path:
     """Where Playwright looks for the ffmpeg it records videos with (``playwright install ffmpeg`` puts it there)."""
     import playwright
