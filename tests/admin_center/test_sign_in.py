@@ -230,6 +230,26 @@ def test_a_deleted_tenant_signs_its_customer_out(admin, tenant, add_customer):
     assert admin.client.get(AGREEMENT_URL).status_code == 302
 
 
+def test_a_tenant_deleted_while_its_customers_page_is_made_is_not_a_500(app, admin, services, tenant, add_customer):
+    """A team's shared sandbox: another pipeline deletes the tenant after the page read it, before the
+    journal hook looks the tenant up (it answered 500 "Something went wrong")."""
+    from flask import template_rendered
+
+    from sandbox.services import tenants
+
+    customer = add_customer(tenant["id"])
+    admin.open_signed_in(customer, AGREEMENT_URL)
+
+    def delete_the_tenant(_sender, **_extra):
+        tenants.delete_tenant(services, tenant["id"])
+
+    with template_rendered.connected_to(delete_the_tenant, app):
+        response = admin.client.get(AGREEMENT_URL)
+
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert admin.client.get(AGREEMENT_URL).status_code == 302  # signed out from then on
+
+
 def test_a_customer_whose_tenant_goes_during_the_password_update_starts_again_from_the_user_name(admin, client, tenant,
                                                                                                  new_customer):
     admin.sign_in(new_customer["userName"], new_customer["password"], AGREEMENT_URL)

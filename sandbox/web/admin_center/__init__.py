@@ -32,9 +32,13 @@ def _signed_in_tenant():
     customer = g.get("customer")
     if customer is None:
         return None
+    from sandbox.domain.errors import NotFound
     from sandbox.services import tenants
 
-    return customer.workspace_id, tenants.get_clock(current_app.extensions["services"], customer.workspace_id).now
+    try:
+        return customer.workspace_id, tenants.get_clock(current_app.extensions["services"], customer.workspace_id).now
+    except NotFound:  # deleted since the page read it (a shared sandbox): no journal left to write to
+        return None
 
 
 journal_pages(bp, _signed_in_tenant)
