@@ -32,7 +32,7 @@ def test_migrations_build_exactly_the_schema_the_code_maps(tmp_path):
         diff = compare_metadata(MigrationContext.configure(connection), metadata)
         version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     assert diff == []
-    assert version == head_revision() == "0009"
+    assert version == head_revision() == "0010"
 
 
 @pytest.mark.skipif(not pg_slice.ENABLED, reason="the PostgreSQL slice is off")

@@ -3,20 +3,33 @@
 The web layer's traffic module (``sandbox.web.control.traffic``) decides what an entry holds (secrets redacted)
 and when it is written; this module keeps the entries: appended a batch at a time, read newest last, and
 bounded per tenant (the oldest go once a tenant holds more than ``keep``).
+
+Each process writes what it served a moment later. An entry is written only if its tenant still exists and
+its journal was not emptied (a clear, a reset: ``journal_marks``) after the entry was recorded: a clear or a
+reset through one process then holds for what the others still had waiting.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import Engine, bindparam, delete, insert, select
+from sqlalchemy import Engine, Text, bindparam, delete, exists, insert, literal, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from . import orm
 
 J = orm.journal_entries
+M = orm.journal_marks
+W = orm.workspaces
 
-_APPEND = insert(J).values(workspace_id=bindparam("ws"), recorded_at=bindparam("at"), entry=bindparam("entry"))
+_WS, _AT = bindparam("ws", type_=orm.GUID), bindparam("at", type_=orm.UTCDateTime)
+_APPEND = insert(J).from_select(
+    ["workspace_id", "recorded_at", "entry"],
+    select(_WS, _AT, bindparam("entry", type_=Text))
+    .where(exists().where(W.c.id == _WS))
+    .where(~exists().where(M.c.workspace_id == _WS, M.c.cleared_at >= _AT)),
+)
 # every row of the tenant's older than its ``keep``-th newest
 _TRIM = delete(J).where(
     J.c.workspace_id == bindparam("ws"),
@@ -27,13 +40,15 @@ _TRIM = delete(J).where(
 
 def append(engine: Engine, rows: list[tuple[str, datetime, str]], keep: int) -> None:
     """Keep ``(workspace id, recorded at, entry JSON)`` rows, in their order; then each of their tenants'
-    newest ``keep``. A row whose tenant is gone (deleted meanwhile) is dropped, the others kept."""
+    newest ``keep``. A row whose tenant is gone (deleted meanwhile), or whose journal was emptied after the
+    row was recorded, is dropped; the others are kept."""
     params = [{"ws": ws, "at": at, "entry": entry} for ws, at, entry in rows]
     try:
         with engine.begin() as connection:
-            connection.execute(_APPEND, params)
-    except IntegrityError:
-        for one in params:  # a tenant was deleted while its entries waited: keep the rest
+            for one in params:  # one statement each: an INSERT ... SELECT isn't sent as one batch everywhere
+                connection.execute(_APPEND, one)
+    except IntegrityError:  # a tenant deleted between the check and the insert: keep the rest
+        for one in params:
             try:
                 with engine.begin() as connection:
                     connection.execute(_APPEND, one)
@@ -54,5 +69,13 @@ def read(engine: Engine, workspace_id: str, limit: int) -> list[tuple[int, str]]
 
 
 def clear(engine: Engine, workspace_id: str) -> None:
-    with engine.begin() as connection:
-        connection.execute(delete(J).where(J.c.workspace_id == workspace_id))
+    with Session(engine) as session, session.begin():
+        session.execute(delete(J).where(J.c.workspace_id == workspace_id))
+        mark_cleared(session, workspace_id)
+
+
+def mark_cleared(session: Session, workspace_id: str) -> None:
+    """The tenant's journal is empty as of now: entries recorded before, still waiting in a process, are dropped."""
+    session.execute(delete(M).where(M.c.workspace_id == workspace_id))
+    session.execute(insert(M).from_select(["workspace_id", "cleared_at"], select(
+        literal(workspace_id, orm.GUID), literal(datetime.now(UTC), orm.UTCDateTime)).where(exists().where(W.c.id == workspace_id))))

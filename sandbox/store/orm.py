@@ -354,6 +354,14 @@ journal_entries = Table(
     Column("entry", Text, nullable=False),
     Index("ix_journal_entries_workspace_id_id", "workspace_id", "id"),
 )
+# When a tenant's journal was last emptied (its clear, or its reset): entries another process recorded
+# earlier, still waiting to be written, are dropped then.
+journal_marks = Table(
+    "journal_marks",
+    metadata,
+    Column("workspace_id", GUID, ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True),
+    Column("cleared_at", UTCDateTime, nullable=False),
+)
 
 # Instance-wide settings shared by every process on one database (the signing key, for one).
 settings = Table(

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from sandbox.domain import model
 from sandbox.domain.rules import CustomerSearchField
 
-from . import orm
+from . import journal, orm
 from .db import PreparedRead, PreparedWrite, run_writes, thread_reader
 
 _INSERT_ORDER = (
@@ -108,12 +108,14 @@ class Repository:
     def workspaces(self) -> list[model.Workspace]:
         return list(self.session.scalars(select(model.Workspace).order_by(orm.workspaces.c.created_at)))
 
-    def delete_workspace_contents(self, workspace_id: str) -> None:
+    def delete_workspace_contents(self, workspace_id: str, *, staying: bool = True) -> None:
         """Remove everything a workspace holds, children first (no reliance on ON DELETE CASCADE); its fault
-        rules and journal too (a reset tenant has none, as its seed made it)."""
+        rules and journal too (a reset tenant has none, as its seed made it). A workspace ``staying`` (a reset)
+        marks its journal cleared, so that what other processes still hold of it is not written later."""
         for table in (
             orm.fault_rules,
             orm.journal_entries,
+            orm.journal_marks,
             orm.idempotency,
             orm.redeemed_codes,
             orm.document_links,
@@ -133,6 +135,8 @@ class Repository:
             delete(orm.partners).where(orm.partners.c.workspace_id == workspace_id, orm.partners.c.provider_id.is_not(None))
         )
         self.session.execute(delete(orm.partners).where(orm.partners.c.workspace_id == workspace_id))
+        if staying:
+            journal.mark_cleared(self.session, workspace_id)
         self.session.expunge_all()
 
     def delete_workspace(self, workspace_id: str) -> None:
@@ -140,7 +144,7 @@ class Repository:
         # and the apps' certificates (the apps keep their client ids)
         for table in (orm.device_authorizations, orm.application_certificates):
             self.session.execute(delete(table).where(table.c.workspace_id == workspace_id))
-        self.delete_workspace_contents(workspace_id)
+        self.delete_workspace_contents(workspace_id, staying=False)  # entries of a tenant gone aren't written
         self.session.execute(delete(orm.workspaces).where(orm.workspaces.c.id == workspace_id))
 
     # --- authorization codes ---------------------------------------------------------------

@@ -64,6 +64,23 @@ def test_the_journal_is_bounded_per_tenant_across_processes(shared_url):
             app.extensions["engine"].dispose()
 
 
+@pytest.mark.parametrize("emptied", ["clear", "reset", "delete"])
+def test_what_another_process_still_had_waiting_is_not_written_past_a_clear_reset_or_delete(apps, clients, tenant, headers,
+                                                                                        emptied):
+    """The first process writes its entries a moment later (FLUSH_AFTER_S); a clear, reset or delete through
+    the second in that moment used to be undone by the late write (shared-deployment audit: 10 of 10)."""
+    first, second = clients
+    assert first.get(METADATA, headers={**headers, "MS-CorrelationId": "before"}).status_code == 200  # waiting in the first
+    url = f"/_sandbox/tenants/{tenant['id']}"
+    answer = {"clear": lambda: second.delete(f"{url}/journal"), "reset": lambda: second.post(f"{url}/reset"),
+              "delete": lambda: second.delete(url)}[emptied]()
+    assert answer.status_code in (200, 204), answer.get_data(as_text=True)
+    traffic.traffic(apps[0]).journal(tenant["id"])  # the first writes what it had waiting
+    with apps[0].extensions["engine"].connect() as connection:
+        kept = [row.entry for row in connection.execute(select(orm.journal_entries.c.entry))]
+    assert not [entry for entry in kept if '"before"' in entry]
+
+
 def test_a_clear_reset_or_delete_through_one_process_holds_for_the_other(apps, clients, tenant, headers):
     first, second = clients
     first.get(METADATA, headers=headers)
