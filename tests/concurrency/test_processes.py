@@ -275,3 +275,27 @@ def test_two_workers_keep_one_journal(serve_db, tmp_path):
     finally:
         server.stop()
     assert "Traceback" not in server.output(), server.output()
+
+
+def test_a_server_stopped_with_ctrl_c_writes_the_journal_entries_it_had_waiting(serve_db, tmp_path):
+    """serve --workers 2 writes each worker's entries a moment later; a clean stop (Ctrl-C, as the README's)
+    writes what was still waiting instead of dropping it (shared-deployment audit: 0 of 3 kept)."""
+    server = Serve(serve_db, tmp_path / "stop.log", workers=2)
+    try:
+        server.wait_up()
+        tenant = new_tenant(server.url)
+        token = token_for(server.url, tenant)
+        for i in range(3):
+            answer = requests.get(f"{server.url}/v1/agreements", timeout=10,
+                                  headers={"Authorization": f"Bearer {token}", "MS-CorrelationId": f"last-{i}"})
+            assert answer.status_code == 200
+    finally:
+        server.stop()  # at once: the entries are still waiting in the workers
+    assert "Traceback" not in server.output(), server.output()
+    again = Serve(serve_db, tmp_path / "again.log", env={"MCA_SANDBOX_JOURNAL_STORE": "database"})
+    try:
+        again.wait_up()
+        entries = requests.get(f"{again.url}/_sandbox/tenants/{tenant['id']}/journal", timeout=10).json()["items"]
+    finally:
+        again.stop()
+    assert {e["correlationId"] for e in entries if e["operation"] == "getAgreementMetadata"} == {"last-0", "last-1", "last-2"}

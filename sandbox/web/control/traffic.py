@@ -18,14 +18,17 @@ Control routes (on the control blueprint):
 
 from __future__ import annotations
 
+import atexit
 import functools
 import itertools
 import json
 import logging
+import multiprocessing.util
 import random
 import threading
 import time
 import uuid
+import weakref
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -150,6 +153,10 @@ class _DatabaseJournal:
         self._pending: list[tuple[str, datetime, _Exchange]] = []
         self._timer: threading.Timer | None = None
         event.listen(engine, "engine_disposed", self._stop)
+        # a server stopped (Ctrl-C, SIGTERM) writes what waits: at the interpreter's exit, and at a worker
+        # process's (granian's workers are multiprocessing processes, which end without atexit when forked)
+        atexit.register(_flush_at_exit, weakref.ref(self))
+        multiprocessing.util.Finalize(None, _flush_at_exit, args=(weakref.ref(self),), exitpriority=10)
 
     def _stop(self, _engine) -> None:
         """The app's database is closed (its tests are over, the server stops): nothing more is written."""
@@ -200,6 +207,16 @@ class _DatabaseJournal:
     def forget_all(self) -> None:
         with self._lock:
             self._pending = []
+
+
+def _flush_at_exit(journal: weakref.ref) -> None:
+    alive = journal()
+    if alive is None:
+        return
+    try:
+        alive.flush()
+    except Exception:  # noqa: BLE001 - the database is gone too: nothing to write to
+        log.warning("journal entries could not be written at exit", exc_info=True)
 
 
 class Traffic:
