@@ -56,6 +56,17 @@ def test_the_body_is_optional(client):
     assert response.get_json()["kind"] == "DirectBill"
 
 
+def test_tenants_say_when_they_were_made_in_real_time_whatever_their_clock(client):
+    """A shared sandbox's leftovers (a CI run killed before its clean-up) are told apart by their age."""
+    from datetime import UTC, datetime, timedelta
+
+    made = client.post("/_sandbox/tenants", json={"clock": {"now": "2019-09-02T10:00:00Z", "frozen": True}}).get_json()
+    [listed] = [t for t in client.get("/_sandbox/tenants").get_json()["items"] if t["id"] == made["id"]]
+    created = datetime.fromisoformat(listed["createdAt"])
+    assert created.tzinfo is not None and abs(datetime.now(UTC) - created) < timedelta(minutes=1)
+    assert client.get(f"/_sandbox/tenants/{made['id']}").get_json()["createdAt"] == listed["createdAt"]
+
+
 def test_clock_frozen_at_creation_then_moved(client):
     body = client.post("/_sandbox/tenants", json={"clock": {"now": "2019-09-02T10:00:00Z", "frozen": True}}).get_json()
     assert body["clock"] == {"now": "2019-09-02T10:00:00+00:00", "frozen": True}

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -159,19 +160,30 @@ Feature: Mistakes a suite's author makes
   Scenario: A date written another way
     Given a direct-bill partner
     And the sandbox date is 05/05/2020
+
+  Scenario: Someone deletes the tenant while the scenario runs
+    Given a direct-bill partner whose clock reads 2020-05-05
+    And a customer without an agreement
+    When someone deletes the partner's tenant
+    And the partner's integration signs in as the partner's Admin agent
 """
 
 
-def test_a_suites_mistakes_are_named_in_the_failure(tmp_path):
+def test_a_suites_mistakes_are_named_in_the_failure(tmp_path, sandbox_url):
     (tmp_path / "mistakes.feature").write_text(MISTAKES_FEATURE)
-    (tmp_path / "conftest.py").write_text("from sandbox.testing.steps import *  # noqa: F403\n"
-                                          "from sandbox.testing.steps.api import *  # noqa: F403\n")
+    (tmp_path / "conftest.py").write_text("from pytest_bdd import when\n"
+                                          "from sandbox.testing.steps import *  # noqa: F403\n"
+                                          "from sandbox.testing.steps.api import *  # noqa: F403\n\n\n"
+                                          "@when(\"someone deletes the partner's tenant\")\n"
+                                          "def _(control, tenant):\n"
+                                          "    control.delete_tenant(tenant)\n")
     (tmp_path / "test_mistakes.py").write_text('from pytest_bdd import scenarios\n\nscenarios("mistakes.feature")\n')
     (tmp_path / "pytest.ini").write_text("[pytest]\nbdd_features_base_dir = .\n")
 
-    finished = run_pytest(tmp_path, "-q", "--junitxml=junit.xml")
+    finished = run_pytest(tmp_path, "-q", "--junitxml=junit.xml", "--sandbox-url", sandbox_url,
+                          env={"MCA_SANDBOX_CONTROL_API_KEY": ""})
 
-    assert finished.returncode == 1 and "3 failed" in finished.stdout, finished.stdout[-4000:]
+    assert finished.returncode == 1 and "4 failed" in finished.stdout, finished.stdout[-4000:]
     said = {case.get("name"): ET.tostring(case, encoding="unicode") for case in ET.parse(tmp_path / "junit.xml").getroot().iter("testcase")}
     assert "needs the scenario's partner, and no step has made one yet" in said["test_a_step_before_any_partner"]
     assert "fixture 'tenant' not found" not in finished.stdout
@@ -179,6 +191,9 @@ def test_a_suites_mistakes_are_named_in_the_failure(tmp_path):
     assert "No partner role is called 'Sales manager'; the roles: Admin agent" in role
     assert "in the step: And the partner's integration signs in as the partner's Sales manager" in role
     assert "YYYY-MM-DD, like 2020-05-05; got '05/05/2020'" in said["test_a_date_written_another_way"]
+    deleted = said["test_someone_deletes_the_tenant_while_the_scenario_runs"]
+    assert "no longer exists: it was deleted while the test ran" in deleted, deleted
+    assert "ControlError" not in deleted.split("no longer exists")[1]  # the scenario's own teardown took it calmly
 
 
 def _executable(folder, name):
@@ -250,7 +265,8 @@ def test_a_shared_sandbox_that_does_not_answer_or_refuses_the_key_is_one_clear_l
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         nobody = f"http://127.0.0.1:{probe.getsockname()[1]}"  # closed once bound: nothing listens there
-    finished = run_pytest(suite, "-q", f"--sandbox-url={nobody}", "test_confirm_acceptance.py")
+    finished = run_pytest(suite, "-q", f"--sandbox-url={nobody}", "test_confirm_acceptance.py",
+                          env={"MCA_SANDBOX_WAIT": "0.5"})
     assert finished.returncode != 0
     assert f"No sandbox answers at {nobody}" in finished.stdout and "Traceback" not in finished.stdout, finished.stdout[-3000:]
 
@@ -260,3 +276,48 @@ def test_a_shared_sandbox_that_does_not_answer_or_refuses_the_key_is_one_clear_l
                                                                           "sandbox's control key")):
             finished = run_pytest(suite, "-q", f"--sandbox-url={server.url}", "test_confirm_acceptance.py", env=env)
             assert finished.returncode != 0 and hint in finished.stdout, finished.stdout[-3000:]
+
+
+def test_the_control_client_waits_for_a_sandbox_that_is_starting(monkeypatch):
+    """A CI job starts the sandbox and the suite at once, or the sandbox restarts mid-run: calls wait for it
+    (MCA_SANDBOX_WAIT) instead of failing the whole run; once it has not come in that time, they fail at once."""
+    import socket
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from sandbox.app import create_app
+    from sandbox.testing.control import ControlClient, ControlError
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("MCA_SANDBOX_WAIT", "20")
+    client = ControlClient(f"http://127.0.0.1:{port}")
+    app = create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "t"})
+    servers = []
+
+    def start_later():
+        servers.append(make_server("127.0.0.1", port, app, threaded=True))
+        servers[0].serve_forever()
+
+    later = threading.Timer(1.0, start_later)
+    later.start()
+    try:
+        assert client.health()["status"] == "ok"
+    finally:
+        while not servers and later.is_alive():
+            later.join(0.05)
+        if servers:
+            servers[0].shutdown()
+            servers[0].server_close()
+        later.join(5)
+        app.extensions["engine"].dispose()
+    monkeypatch.setenv("MCA_SANDBOX_WAIT", "0.3")
+    gone = ControlClient(f"http://127.0.0.1:{port}")
+    with pytest.raises(ControlError, match="No sandbox answers"):
+        gone.health()
+    started = time.monotonic()
+    with pytest.raises(ControlError):
+        gone.health()  # it has given up: no second wait
+    assert time.monotonic() - started < 0.25

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -60,10 +62,15 @@ class Tenant:
 class ControlClient:
     """Calls the control API of one sandbox (``base_url`` without ``/_sandbox``)."""
 
+    # A sandbox that refuses connections may be starting or restarting (a CI service, a deployment): calls wait
+    # this long for it (MCA_SANDBOX_WAIT, seconds), once; after that they fail at once until it answers again.
+    WAIT_FOR_SANDBOX_S = 10.0
+
     def __init__(self, base_url: str, *, key: str = "", timeout: float = 10.0, delete_tenants_after_use: bool = False):
         self.base_url = base_url.rstrip("/")
         self.key = key
         self.timeout = timeout
+        self._gave_up = False  # the sandbox refused connections for a whole wait
         # A shared, external sandbox should not keep every scenario's tenant; a throw-away one may.
         self.delete_tenants_after_use = delete_tenants_after_use
         # Ids of the tenants made through this client, in order: a failed test's evidence names them.
@@ -143,8 +150,7 @@ class ControlClient:
         if self.key:
             request.add_header("X-Sandbox-Key", self.key)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                text = response.read().decode()
+            text = self._send(request)
         except urllib.error.HTTPError as exc:
             answer = exc.read().decode(errors="replace")
             hint = ""
@@ -159,6 +165,24 @@ class ControlClient:
             raise ControlError(f"No sandbox answers at {self.base_url} ({reason}): start one (mca-sandbox serve) or "
                                "give its address with --sandbox-url or MCA_SANDBOX_URL") from None
         return json.loads(text) if text else None
+
+    def _send(self, request: urllib.request.Request) -> str:
+        """The answer's text; while the sandbox refuses connections (nothing was sent), tried again for up to
+        ``WAIT_FOR_SANDBOX_S``."""
+        wait = float(os.environ.get("MCA_SANDBOX_WAIT", self.WAIT_FOR_SANDBOX_S))
+        deadline = time.monotonic() + (0 if self._gave_up else wait)
+        while True:
+            try:
+                with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                    text = response.read().decode()
+                self._gave_up = False
+                return text
+            except urllib.error.URLError as exc:
+                refused = isinstance(getattr(exc, "reason", None), ConnectionRefusedError)
+                if not refused or time.monotonic() >= deadline:
+                    self._gave_up = self._gave_up or refused
+                    raise
+                time.sleep(0.25)
 
 
 def _id(tenant: Tenant | str) -> str:

@@ -61,6 +61,14 @@ def write_journals(item, report) -> None:
     sandbox = item.config.stash.get(SANDBOX, None)
     for tenant_id in tenant_ids(item):
         journals[tenant_id] = _fetch(lambda tid=tenant_id: sandbox.control.journal(tid))
+    gone = [tenant_id for tenant_id, journal in journals.items() if " 404 " in journal.get("error", "")]
+    if gone:  # on a shared sandbox someone else may delete it: say so, beside a timeout that wouldn't
+        said = (f"The test's tenant {', '.join(gone)} no longer exists: it was deleted while the test ran (by the "
+                "test, or through the sandbox's control API).")
+        if hasattr(report.longrepr, "addsection"):  # in the failure itself: the terminal and JUnit show it
+            report.longrepr.addsection("mca-sandbox", said)
+        else:
+            report.sections.append(("mca-sandbox", said))
     if not journals:
         return
     folder = output_folder(item)

@@ -262,10 +262,11 @@ def _(partner_page):
     return RelationshipRequestPage(partner_page).copy_email_text()
 
 
-def _invitation_link(sandbox_url: str, tenant, delegated_admin: bool) -> re.Pattern:
+def _invitation_link(tenant, delegated_admin: bool) -> re.Pattern:
+    """The partner's link, on whatever address the sandbox gives (its PUBLIC_URL)."""
     dap = "true" if delegated_admin else "false"
     return re.compile(
-        rf"{re.escape(sandbox_url)}/Adminportal/Home\?invType=ResellerRelationship&partnerId={tenant.id}"
+        rf"https?://[^/\s]+/Adminportal/Home\?invType=ResellerRelationship&partnerId={tenant.id}"
         rf"&msppId=0&DAP={dap}#/BillingAccounts/partner-invitation",
         re.IGNORECASE,
     )
@@ -275,7 +276,12 @@ def _invitation_link(sandbox_url: str, tenant, delegated_admin: bool) -> re.Patt
 def _(partner_page, sandbox_url, tenant, dap):
     request = RelationshipRequestPage(partner_page)
     expect(request.delegated_admin).to_be_checked(checked=dap == "with")
-    expect(request.email_message).to_have_value(_invitation_link(sandbox_url, tenant, dap == "with"))
+    link = _invitation_link(tenant, dap == "with")
+    expect(request.email_message).to_have_value(link)
+    found = link.search(request.email_message.input_value()).group(0)
+    if not found.lower().startswith(sandbox_url.lower() + "/"):
+        raise AssertionError(f"The link {found} does not point at the sandbox the tests use ({sandbox_url}): set the "
+                             "sandbox's PUBLIC_URL (serve --public-url) to the address the tests use.")
 
 
 @then(parsers.parse('the copied text ends with "{text}"'))
@@ -293,7 +299,8 @@ def _(partner_page, sandbox_url, tenant):
     link = RelationshipRequestPage(partner_page).open_in_email_link
     expect(link).to_have_attribute("href", re.compile(r"^mailto:\?subject=[^&]+&body=.+"))
     body = unquote(link.get_attribute("href").split("&body=", 1)[1])
-    assert _invitation_link(sandbox_url, tenant, False).search(body), body
+    found = _invitation_link(tenant, False).search(body)
+    assert found and found.group(0).lower().startswith(sandbox_url.lower() + "/"), body
 
 
 __all__ = [name for name in dir() if name.startswith("pytestbdd_")]

@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, jsonify, request
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from sandbox import seed
+from sandbox.domain.clock import as_utc
 from sandbox.domain.errors import AccessDenied, InvalidRequestInput
 from sandbox.domain.model import PartnerKind
 from sandbox.services import identity, tenants
@@ -142,8 +143,13 @@ def create_tenant():
 
 @bp.get("/tenants")
 def list_tenants():
-    return jsonify(items=[{"id": w.id, "name": w.name, "kind": w.kind.value, "seed": w.seed}
-                          for w in tenants.list_tenants(services())])
+    return jsonify(items=[{"id": w.id, "name": w.name, "kind": w.kind.value, "seed": w.seed,
+                           "createdAt": _created(w)} for w in tenants.list_tenants(services())])
+
+
+def _created(workspace) -> str:
+    """When the tenant was made, in real time (not its clock's): how old a leftover of a CI run is."""
+    return as_utc(workspace.created_at).isoformat()
 
 
 @bp.get("/tenants/<tenant_id>")
@@ -151,7 +157,7 @@ def get_tenant(tenant_id):
     summary = tenants.get_tenant(services(), tenant_id)
     ws = summary.workspace
     return jsonify(
-        id=ws.id, name=ws.name, kind=ws.kind.value, seed=ws.seed,
+        id=ws.id, name=ws.name, kind=ws.kind.value, seed=ws.seed, createdAt=_created(ws),
         partners=[{"id": p.id, "name": p.name, "kind": p.kind.value, "providerId": p.provider_id} for p in summary.partners],
         users=[{"userName": u.user_name, "role": u.role.value, "partnerId": u.partner_id} for u in summary.users],
         applications=[{"clientId": a.client_id, "partnerId": a.partner_id,
