@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import pytest
 from pytest_bdd import given, parsers
 
+from ..control import ControlError
 from .people import CustomerAccount, country_code
 
 # The customer situations a scenario can start from, and the control API's state for each.
@@ -76,8 +77,6 @@ def new_tenant(request, control, kind: str, now: datetime):
 
 
 def _delete(control, tenant) -> None:
-    from ..control import ControlError
-
     with contextlib.suppress(ControlError):  # already gone (the scenario, or someone else, deleted it)
         control.delete_tenant(tenant)
 
