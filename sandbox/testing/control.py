@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import math
 import os
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime
+
+import urllib3
+from urllib3.util import Retry
+
+RETRY_EVERY_S = 0.5
 
 
 class ControlError(RuntimeError):
@@ -70,7 +73,8 @@ class ControlClient:
         self.base_url = base_url.rstrip("/")
         self.key = key
         self.timeout = timeout
-        self._gave_up = False  # the sandbox refused connections for a whole wait
+        self._gave_up = False  # a whole wait went unanswered
+        self._http = urllib3.PoolManager(timeout=urllib3.Timeout(connect=timeout, read=timeout))
         # A shared, external sandbox should not keep every scenario's tenant; a throw-away one may.
         self.delete_tenants_after_use = delete_tenants_after_use
         # Ids of the tenants made through this client, in order: a failed test's evidence names them.
@@ -144,45 +148,35 @@ class ControlClient:
 
     def _call(self, method: str, path: str, body: dict | None = None):
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(f"{self.base_url}/_sandbox{path}", data=data, method=method)
-        if data is not None:
-            request.add_header("Content-Type", "application/json")
+        headers = {"Content-Type": "application/json"} if data is not None else {}
         if self.key:
-            request.add_header("X-Sandbox-Key", self.key)
+            headers["X-Sandbox-Key"] = self.key
         try:
-            text = self._send(request)
-        except urllib.error.HTTPError as exc:
-            answer = exc.read().decode(errors="replace")
-            hint = ""
-            if exc.code == 403 and "X-Sandbox-Key" in answer:
-                hint = (" - the sandbox's control API has a key: set MCA_SANDBOX_CONTROL_API_KEY to it" if not self.key
-                        else " - MCA_SANDBOX_CONTROL_API_KEY is not this sandbox's control key")
-            elif exc.code == 404 and path == "/health":
-                hint = f" - {self.base_url} answers, but not as a sandbox with its control API on"
-            raise ControlError(f"{method} {path}: {exc.code} {answer}{hint}") from None
-        except (urllib.error.URLError, OSError) as exc:  # nothing answers there (refused, unknown host, timeout)
-            reason = getattr(exc, "reason", exc)
+            response = self._http.request(method, f"{self.base_url}/_sandbox{path}", body=data, headers=headers,
+                                          retries=self._retries(), redirect=False)
+        except urllib3.exceptions.HTTPError as exc:  # nothing answers there (refused, unknown host, timeout)
+            self._gave_up = True
+            reason = getattr(exc, "reason", None) or exc
             raise ControlError(f"No sandbox answers at {self.base_url} ({reason}): start one (mca-sandbox serve) or "
                                "give its address with --sandbox-url or MCA_SANDBOX_URL") from None
+        self._gave_up = False
+        text = response.data.decode(errors="replace")
+        if response.status >= 400:
+            hint = ""
+            if response.status == 403 and "X-Sandbox-Key" in text:
+                hint = (" - the sandbox's control API has a key: set MCA_SANDBOX_CONTROL_API_KEY to it" if not self.key
+                        else " - MCA_SANDBOX_CONTROL_API_KEY is not this sandbox's control key")
+            elif response.status == 404 and path == "/health":
+                hint = f" - {self.base_url} answers, but not as a sandbox with its control API on"
+            raise ControlError(f"{method} {path}: {response.status} {text}{hint}")
         return json.loads(text) if text else None
 
-    def _send(self, request: urllib.request.Request) -> str:
-        """The answer's text; while the sandbox refuses connections (nothing was sent), tried again for up to
-        ``WAIT_FOR_SANDBOX_S``."""
-        wait = float(os.environ.get("MCA_SANDBOX_WAIT", self.WAIT_FOR_SANDBOX_S))
-        deadline = time.monotonic() + (0 if self._gave_up else wait)
-        while True:
-            try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                    text = response.read().decode()
-                self._gave_up = False
-                return text
-            except urllib.error.URLError as exc:
-                refused = isinstance(getattr(exc, "reason", None), ConnectionRefusedError)
-                if not refused or time.monotonic() >= deadline:
-                    self._gave_up = self._gave_up or refused
-                    raise
-                time.sleep(0.25)
+    def _retries(self) -> Retry:
+        """A connection that fails before anything is sent (a sandbox starting or restarting) is tried again, every
+        ``RETRY_EVERY_S``, for up to ``MCA_SANDBOX_WAIT`` seconds; not again once a whole wait went unanswered."""
+        wait = 0.0 if self._gave_up else float(os.environ.get("MCA_SANDBOX_WAIT", self.WAIT_FOR_SANDBOX_S))
+        return Retry(total=None, connect=math.ceil(wait / RETRY_EVERY_S), read=0, redirect=0, status=0, other=0,
+                     backoff_factor=RETRY_EVERY_S, backoff_max=RETRY_EVERY_S)
 
 
 def _id(tenant: Tenant | str) -> str:
