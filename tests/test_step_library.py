@@ -51,3 +51,11 @@ def test_the_listing_says_what_each_customer_situation_holds():
     from sandbox.testing.steps.situations import CUSTOMER_SITUATIONS, SITUATION_RECORDS
 
     assert list(SITUATION_RECORDS) == list(CUSTOMER_SITUATIONS)
+
+
+def test_the_account_info_step_lists_every_field_it_takes():
+    from sandbox.testing.catalogue import steps_of
+    from sandbox.testing.pages.common import AccountInfo
+
+    [step] = [s for s in steps_of(browser_steps) if s.sentence == "the partner enters the account info of a new customer:"]
+    assert [label for label in AccountInfo.LABELS.values() if label not in step.doc] == []

@@ -47,3 +47,11 @@ Feature: The partner's integration and the pages work on one sandbox
     And the customer signs in with the temporary password and chooses a new one
     And the customer accepts the Microsoft Customer Agreement in the Microsoft 365 admin center, without a browser
     Then the admin center confirms the acceptance
+
+  @option2 @R-OPT2-NEW-8
+  Scenario: A password the customer chose itself is the one it signs in with without a browser
+    When the partner's integration creates a new customer through the API
+    And the customer opens the agreement page of the Microsoft 365 admin center
+    And the customer signs in with the temporary password and chooses "Own-Choice-2020!", confirmed as "Own-Choice-2020!"
+    And the customer accepts the Microsoft Customer Agreement in the Microsoft 365 admin center, without a browser
+    Then the admin center confirms the acceptance

@@ -76,7 +76,7 @@ def readable(pattern: str) -> str:
 
 
 # What a group's pattern takes, in words: ``(?P<day>\d{4}-\d{2}-\d{2})`` -> ``<day: YYYY-MM-DD>``.
-_KINDS = {r"\d+": "number", r"\d{4}-\d{2}-\d{2}": "YYYY-MM-DD", r"[\d-]+": "YYYY-MM-DD"}
+_KINDS = {r"\d+": "number", r"\d{4}-\d{2}-\d{2}": "YYYY-MM-DD", r"[\d-]+": "YYYY-MM-DD", r"\d{3}": "number"}
 
 
 def render(title: str, steps: list[Step], indent: str = "  ") -> str:

@@ -10,6 +10,7 @@ from pytest_bdd import parsers, then, when
 from ..pages import AdminCenterSignIn, AgreementPage, InvitationPage, PartnerDetailsPage, PartnerListPage
 from ..pages.admin_center import ASK_YOUR_PARTNER
 from .people import NEW_PASSWORD, country_code, country_name
+from .situations import scenario_date
 
 
 def _partner_name(tenant) -> str:
@@ -60,11 +61,16 @@ def _(customer_page, customer):
     AdminCenterSignIn(customer_page).enter_user_name(f"nobody@{customer.credentials.user_name.split('@', 1)[1]}")
 
 
-@when(parsers.parse('the customer signs in with the temporary password and chooses "{new}", confirmed as "{confirm}"'))
+@when(parsers.parse('the customer signs in with the temporary password and chooses "{new}", confirmed as "{confirm}"'),
+      target_fixture="customer")
 def _(customer_page, customer, new, confirm):
+    """When the admin center takes the new password, the customer signs in with it from then on."""
     sign_in = AdminCenterSignIn(customer_page)
     sign_in.enter_user_name(customer.credentials.user_name).enter_password(customer.credentials.password)
     sign_in.update_password(customer.credentials.password, new, confirm)
+    refused = customer_page.get_by_role("alert").filter(has_text="password")
+    expect(sign_in.sign_out_button.or_(refused).first).to_be_visible()
+    return customer.with_new_password(new) if sign_in.sign_out_button.is_visible() else customer
 
 
 # --- Accepting (R-OPT2-NEW-9, R-OPT2-EX-4, R-OPT2-REL-7) ----------------------------------------
@@ -191,10 +197,12 @@ def _(customer_page, tenant, relationship, roles):
 
 @then(parsers.parse("the partner's details show the agreement accepted on {date}"))
 def _(customer_page, tenant, date):
+    """The date as the page writes it (MM/DD/YYYY), or as the other steps do (YYYY-MM-DD)."""
     details = PartnerDetailsPage(customer_page)
     expect(details.heading(_partner_name(tenant))).to_be_visible()
     expect(details.detail("Microsoft Customer Agreement")).to_contain_text("Accepted")
-    expect(details.detail("Microsoft Customer Agreement")).to_contain_text(date)
+    shown = date if "/" in date else scenario_date(date).strftime("%m/%d/%Y")
+    expect(details.detail("Microsoft Customer Agreement")).to_contain_text(shown)
 
 
 @then(parsers.parse("the agreement document is the one for {country}"))

@@ -104,6 +104,8 @@ def _(control, tenant, minutes, seconds):
 
 @when(parsers.parse('the partner\'s integration asks for the agreement metadata of type "{agreement_type}"'))
 def _(api_world, agreement_type):
+    """The type as the API writes it: MicrosoftCustomerAgreement, MicrosoftCloudAgreement (or anything, to see
+    the API refuse it)."""
     api_world.call("GET", f"/agreements?agreementType={agreement_type}")
 
 
@@ -203,6 +205,7 @@ def _(api_world):
 
 @when(parsers.parse('the partner\'s integration reads the customer\'s confirmations of type "{agreement_type}"'))
 def _(api_world, customer, agreement_type):
+    """The type as the API writes it: MicrosoftCustomerAgreement, MicrosoftCloudAgreement."""
     api_world.call("GET", f"/customers/{customer.id}/agreements?agreementType={agreement_type}")
 
 

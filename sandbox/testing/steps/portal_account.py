@@ -12,6 +12,7 @@ from sandbox.domain.errors import AgreementRequired
 
 from ..pages import AccountPage, CustomersPage, PartnerCenterSignIn, SubscriptionsPage
 from .people import PartnerUser, person_table, portal_label, table_rows
+from .situations import scenario_date
 
 MISSING_AGREEMENT = AgreementRequired.default_description  # the 13605 text the pages show
 UI_DATE = re.compile(r"^\d{2}/\d{2}/\d{4}$")
@@ -108,6 +109,8 @@ def _(partner_page, agreement_person):
 
 def _fill_person(form, person: dict[str, str]) -> None:
     for name, value in person.items():
+        if name == "Date agreed" and value:
+            value = scenario_date(value).date().isoformat()  # YYYY-MM-DD, else a clear message (a date field takes no other)
         form.field(portal_label(name)).fill(value)
     form.save()
 
@@ -176,7 +179,12 @@ def _(partner_page, customer, quantity, offer):
 
 @when(parsers.parse('the partner changes the "{offer}" seats of the customer to {quantity:d}'))
 def _(partner_page, customer, offer, quantity):
-    SubscriptionsPage(partner_page).open(customer.id).change_quantity(offer, quantity)
+    page = SubscriptionsPage(partner_page).open(customer.id)
+    expect(page.quantity_of(offer).first).to_be_visible()
+    if page.quantity_of(offer).count() > 1:
+        raise AssertionError(f'The customer has {page.quantity_of(offer).count()} "{offer}" subscriptions, and the step '
+                             "changes exactly one.")
+    page.change_quantity(offer, quantity)
 
 
 @then("it is refused because the Microsoft Customer Agreement is missing")

@@ -21,7 +21,8 @@ from ..pages import (
     RelationshipRequestPage,
     ReviewPage,
 )
-from .people import CustomerAccount, Email, table_rows
+from .people import CustomerAccount, Email, person_table, table_rows
+from .situations import scenario_date
 
 
 def _unique_prefix(company_name: str) -> str:
@@ -49,7 +50,9 @@ def _(partner_page):
 
 @when("the partner enters the account info of a new customer:", target_fixture="account_info")
 def _(partner_page, datatable):
-    """Fill Account info: the table's fields over sensible defaults (a unique domain unless given)."""
+    """Fill Account info: the table's rows over sensible defaults (a unique domain unless given). Rows, as the
+    form labels them: Company name, Domain name, Country/region, Address line 1, Address line 2, City, State,
+    ZIP/Postal code, Company registration ID, First name, Last name, Email address, Phone number, Language."""
     given = table_rows(datatable)
     info = AccountInfo(**{AccountInfo.field_for(label): value for label, value in given.items()})
     if "Domain name" not in given:
@@ -72,7 +75,8 @@ def _(partner_page):
 
 @when(parsers.parse("the partner confirms that the customer accepted the agreement on {date}"))
 def _(partner_page, date):
-    NewCustomerPage(partner_page).choose_partner_confirms(date=date)
+    """The date as YYYY-MM-DD."""
+    NewCustomerPage(partner_page).choose_partner_confirms(date=scenario_date(date).date().isoformat())
 
 
 @when(parsers.parse('the partner confirms that the customer accepted the agreement, typing the date "{typed}"'))
@@ -85,9 +89,11 @@ def _(partner_page, typed):
 
 @when("the partner enters the person who accepted instead of the primary contact:")
 def _(partner_page, datatable):
-    person = table_rows(datatable)
+    """Rows: First name, Last name, Email address, Phone number (optional), as the form labels them (the REST
+    API steps' names, Email and Phone number, work too)."""
+    person = person_table(table_rows(datatable))
     NewCustomerPage(partner_page).update_person_who_accepted(
-        person["First name"], person["Last name"], person["Email address"], person.get("Phone number", "")
+        person.get("First name", ""), person.get("Last name", ""), person.get("Email", ""), person.get("Phone number", "")
     )
 
 

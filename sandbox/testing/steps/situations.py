@@ -86,7 +86,8 @@ def _delete(control, tenant) -> None:
     target_fixture="customer",
 )
 def _(control, tenant, situation, country):
-    """A seeded customer in one of the customer situations (listed with the steps), optionally in a given country."""
+    """A seeded customer in one of the customer situations (listed with the steps), optionally in a country named
+    as the MCA's list names it (located in the Netherlands)."""
     try:
         state = CUSTOMER_SITUATIONS[situation]
     except KeyError:
