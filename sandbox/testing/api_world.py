@@ -27,7 +27,7 @@ from .control import ControlClient, Tenant
 
 RESOURCE = "https://api.partnercenter.microsoft.com"
 MCA = "MicrosoftCustomerAgreement"
-OBSERVER = "AdminAgent"  # whose token the side reads use when the integration's can't serve
+OBSERVER = "AdminAgent"  # whose token the side reads use (the integration's is for the calls under test)
 AGREEMENT_PAGE = "/AdminPortal/Home?ref=/BillingAccounts/agreement"
 DOTNET_SDK_HEADER = {"MS-PartnerCenter-Client": "Partner Center .NET SDK"}
 TIMEOUT = 30.0
