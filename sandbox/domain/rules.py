@@ -155,8 +155,12 @@ class Channel:
     DOTNET_SDK = "dotnet-sdk"
 
 
-def ensure_attestation_available(channel: str, today: date) -> None:
-    """R-TL-1, R-TL-2, R-TL-3: the MCA attestation opened in the portal, then the API, then the .NET SDK."""
+def ensure_attestation_available(channel: str, today: date,
+                                 agreement_type: AgreementType = AgreementType.MICROSOFT_CUSTOMER_AGREEMENT) -> None:
+    """R-TL-1, R-TL-2, R-TL-3: the MCA attestation opened in the portal, then the API, then the .NET SDK. The
+    Microsoft Cloud Agreement's confirmation is older (mandatory in Partner Center from 2018-11-07)."""
+    if agreement_type is not AgreementType.MICROSOFT_CUSTOMER_AGREEMENT:
+        return
     opens = {
         Channel.PORTAL: (PORTAL_ATTESTATION_FROM, "R-TL-1", "in Partner Center"),
         Channel.API: (API_ATTESTATION_FROM, "R-TL-2", "through the Partner Center API"),
@@ -351,6 +355,7 @@ def ensure_valid_confirmation(
             "The agreement acceptance date can't be in the future.",
             field="dateAgreed",
         )
+    # A date before the MCA existed is taken: the documentation's own request example is 2018-06-14.
 
 
 def ensure_not_duplicate(existing: Iterable[Attestation], agreement_type: AgreementType, contact: Contact) -> None:

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 
 from sandbox.domain import rules
-from sandbox.domain.errors import NotFound, PartnerConfirmedAgreementAlreadyExists
+from sandbox.domain.errors import AccessDenied, NotFound, PartnerConfirmedAgreementAlreadyExists
 from sandbox.domain.model import (
     AgreementType,
     Attestation,
@@ -61,8 +61,9 @@ def _new_confirmation(
 ) -> Attestation:
     """The checks of a confirmation, in order, and the record to add (``same_contact``: the customer's
     confirmations of this agreement by this contact, for 600061)."""
-    rules.ensure_may_attest(actor.role, partner.kind)  # R-RES-1, roles
+    rules.ensure_may_attest(actor.role, partner.kind)  # R-RES-1, roles: who asks comes before when
     now = ctx.now_in(workspace)
+    rules.ensure_attestation_available(actor.channel, now.date(), agreement_type)  # R-TL-1..3
     rules.ensure_valid_confirmation(
         template_id=template_id, agreement_type=agreement_type, date_agreed=date_agreed, now=now
     )  # R-OPT1-NEW-4, R-OPT1-EX-4
@@ -133,7 +134,6 @@ def confirm_customer_acceptance(
             _partner(uow, actor)
         raise NotFound(f"Customer {customer_id} was not found.")
     customer, workspace, partner = found
-    rules.ensure_attestation_available(actor.channel, ctx.now_in(workspace).date())  # R-TL-1..3
     same_contact = attestations_with_contact(ctx.engine, customer.id, agreement_type, contact.key())
     attestation = _new_confirmation(
         ctx, workspace, actor, customer, partner, same_contact,
@@ -208,6 +208,7 @@ class AgreementStatus:
     may_update: bool
     partner_kind: PartnerKind
     users: dict  # user id -> user name, for "confirmed by"
+    not_yet: str = ""  # why confirming in the portal isn't open yet on the tenant's date (R-TL-1), or ""
 
     @property
     def latest_mca_confirmation(self) -> Attestation | None:
@@ -222,6 +223,11 @@ def get_agreement_status(ctx: ServiceContext, actor: Actor, customer_id: str) ->
         partner = _partner(uow, actor)
         attestations = uow.repo.attestations(customer.id)
         users = {u.id: u.user_name for u in uow.repo.users(actor.workspace_id)}
+        try:
+            rules.ensure_attestation_available(rules.Channel.PORTAL, ctx.now_in(require_workspace(uow, actor.workspace_id)).date())
+            not_yet = ""
+        except AccessDenied as closed:  # R-TL-1
+            not_yet = closed.description
         return AgreementStatus(
             customer=customer,
             attestations=attestations,
@@ -230,6 +236,7 @@ def get_agreement_status(ctx: ServiceContext, actor: Actor, customer_id: str) ->
             may_update=rules.may_attest(actor.role, partner.kind),
             partner_kind=partner.kind,
             users=users,
+            not_yet=not_yet,
         )
 
 

@@ -162,8 +162,7 @@ def _create_customer(ctx: ServiceContext, actor: Actor, new: NewCustomer, agreem
         )
         uow.repo.add(customer, relationship)
         uow.repo.flush()
-        if agreement is not None and agreement.partner_attests:
-            rules.ensure_attestation_available(actor.channel, now.date())  # R-TL-1
+        if agreement is not None and agreement.partner_attests:  # record_confirmation checks R-TL-1 after the role
             contact = agreement.contact or Contact(customer.first_name, customer.last_name, customer.email, customer.phone_number)
             record_confirmation(
                 ctx, uow, workspace, actor, customer,

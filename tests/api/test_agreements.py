@@ -219,6 +219,19 @@ def test_api_attestation_opens_on_2019_09_03_and_the_dotnet_sdk_on_2019_09_20(cl
     assert confirm(client, sdk, customer_id, primaryContact=contact, dateAgreed="2019-09-19T00:00:00Z").status_code == 201
 
 
+def test_before_the_api_opens_who_may_confirm_is_checked_first_and_the_cloud_agreement_is_open(client, tenant, customer_id):
+    """R-TL-2 concerns the MCA's preview: the Microsoft Cloud Agreement's confirmation is older (2018). And the
+    role (900150) and the reseller (R-RES-1) are refused as such on any date, as the portal does."""
+    set_clock(client, tenant["id"], "2019-07-31T12:00:00+00:00")
+    billing = bearer(request_token(client, tenant, "BillingAdmin"))
+    assert_classic_error(confirm(client, billing, customer_id, dateAgreed="2019-07-30T00:00:00Z"), 403, 900150)
+    admin = bearer(request_token(client, tenant))
+    assert_classic_error(confirm(client, admin, customer_id, dateAgreed="2019-07-30T00:00:00Z"), 403, 2032)  # R-TL-2
+    cloud = confirm(client, admin, customer_id, dateAgreed="2019-07-30T00:00:00Z", type="MicrosoftCloudAgreement",
+                    templateId=CLOUD_TEMPLATE)
+    assert cloud.status_code == 201, cloud.get_data(as_text=True)
+
+
 def test_the_dotnet_sdk_body_with_pascal_case_and_nulls_is_read(client, headers, customer_id):
     body = {
         "UserId": None,

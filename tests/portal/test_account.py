@@ -210,10 +210,12 @@ def test_a_cloud_agreement_confirmation_is_not_an_mca_attestation(portal, client
 
 
 def test_portal_attestation_before_2019_08_01_is_refused(portal, client, tenant, services):
-    """R-TL-1 on the portal channel."""
+    """R-TL-1 on the portal channel: the account page says so instead of offering Update, and a post is refused."""
     set_clock(client, tenant["id"], "2019-07-15T12:00:00+00:00")
     portal.sign_in(user_of(tenant, "AdminAgent"))
     customer = tenant["customers"][0]
+    account = page_text(portal.get(f"/dashboard/customers/{customer['id']}/account"))
+    assert ">Update</a>" not in account and "available from 2019-08-01 (R-TL-1)" in account
     response = portal.post(f"/dashboard/customers/{customer['id']}/agreement", {
         "first_name": "Ann", "last_name": "Lee", "email": "ann@example.com", "date_agreed": "2019-07-01"})
     assert response.status_code == 403
