@@ -322,7 +322,8 @@ def _history(s: _Seeder, state: str, customer: Customer, owner: dict) -> None:
     elif state == "InvitationPending":
         s.records.append(Invitation(
             id=s.guid(), workspace_id=s.workspace.id, partner_id=owner["partner"].id, kind=InvitationKind.AGREEMENT,
-            delegated_admin=False, created_at=earlier, customer_id=customer.id,
+            delegated_admin=False, created_at=_not_before(s, state, earlier, rules.DIRECT_ACCEPTANCE_FROM, "R-TL-6"),
+            customer_id=customer.id,
         ))
     elif state == "PurchaseBlocked":  # R-TL-5: Cloud Agreement only, seats bought back then
         _attest(s, customer, owner, rules.CLOUD_AGREEMENT, earlier)

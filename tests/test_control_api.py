@@ -180,8 +180,9 @@ def test_seeded_acceptances_are_dated_when_they_could_have_been_made(app, client
         with services.unit_of_work() as uow:
             assert min(a.date_agreed.date().isoformat() for a in uow.repo.attestations(attested["id"])) >= "2019-08-01"
     early = client.post("/_sandbox/tenants", json={"customers": 0, "clock": {"now": "2020-01-15T12:00:00Z", "frozen": True}}).get_json()
-    refused = client.post(f"/_sandbox/tenants/{early['id']}/customers", json={"state": "MCAAcceptedDirectly"})
-    assert refused.status_code == 400 and "2020-02-03 (R-TL-6)" in refused.get_json()["description"]
+    for state in ("MCAAcceptedDirectly", "InvitationPending"):  # an invitation the customer can't answer yet, neither
+        refused = client.post(f"/_sandbox/tenants/{early['id']}/customers", json={"state": state})
+        assert refused.status_code == 400 and "2020-02-03 (R-TL-6)" in refused.get_json()["description"]
     assert client.get(f"/_sandbox/tenants/{early['id']}").get_json()["customerCount"] == 0
 
 

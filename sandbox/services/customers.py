@@ -172,7 +172,9 @@ def _create_customer(ctx: ServiceContext, actor: Actor, new: NewCustomer, agreem
                 contact=contact,
             )
         elif agreement is not None:
-            # R-OPT2-NEW-3: the customer will be asked to accept in the Microsoft 365 admin center.
+            # R-OPT2-NEW-3: the customer will be asked to accept in the Microsoft 365 admin center, which it can
+            # from 2020-02-03 (R-TL-6): an invitation it can't answer isn't sent before
+            rules.ensure_direct_acceptance_open(now.date())
             uow.repo.add(
                 Invitation(
                     id=ctx.new_ordered_id(), workspace_id=workspace.id, partner_id=partner.id, kind=InvitationKind.AGREEMENT,

@@ -308,14 +308,36 @@ def test_a_sales_agent_can_attest(portal, frozen_tenant, services):
     assert len(agreements.get_customer_agreements(services, actor_for(frozen_tenant), customer.id, "*")) == 1
 
 
-def test_before_portal_attestation_opened(portal, client, tenant):
-    """R-TL-1: the portal's attestation opens on 2019-08-01 (tenant's clock)."""
+def test_before_portal_attestation_opened(portal, client, tenant, services):
+    """R-TL-1: the portal's attestation opens on 2019-08-01 (tenant's clock); the invitation on 2020-02-03
+    (R-TL-6). Before both, the partner adds the customer without a choice to make."""
     set_clock(client, tenant["id"], "2019-07-01T09:00:00+00:00")
     portal.sign_in(user_of(tenant, "AdminAgent"))
     text = page_text(portal.get(NEW))
     assert "is available from 2019-08-01 (R-TL-1)" in text
     assert re.search(r'value="attest" disabled', text)
-    assert "2020-02-03 (R-TL-6)" in text  # the customer can't accept directly yet either (a Sandbox note)
+    assert "2020-02-03 (R-TL-6)" in text and re.search(r'value="invite"\s+disabled', text)
+    confirmation = submit(portal, account_info(company_name="Early Co", domain="earlyco1", agreement="", accepted="",
+                                               date_agreed=""))
+    assert "Send to your customer" not in confirmation
+    customer = find_customer(services, tenant, "Early Co")
+    assert agreements.get_customer_agreements(services, actor_for(tenant), customer.id, "*") == []
+    account = page_text(portal.get(f"/dashboard/customers/{customer.id}/account"))
+    assert "<dt>Invitation</dt>" not in account
+
+
+def test_before_2020_02_03_the_customer_cant_be_invited_to_accept(portal, client, tenant, services):
+    """R-TL-6: an invitation the customer couldn't answer isn't sent; the partner confirms instead (R-TL-1 is open)."""
+    set_clock(client, tenant["id"], "2019-09-01T09:00:00+00:00")
+    portal.sign_in(user_of(tenant, "AdminAgent"))
+    text = page_text(portal.get(NEW))
+    assert re.search(r'value="invite"\s+disabled', text) and not re.search(r'value="attest" disabled', text)
+    refused(portal, account_info(company_name="Too Early Co", domain="tooearly1", agreement="invite", accepted="",
+                                 date_agreed=""), "agreement", "Accepting the Microsoft Customer Agreement in the Microsoft 365 "
+            "admin center is available from 2020-02-03 (R-TL-6).")
+    assert find_customer(services, tenant, "Too Early Co") is None
+    submit(portal, account_info(company_name="Attested Co", domain="attested1", date_agreed="2019-08-30"))
+    assert find_customer(services, tenant, "Attested Co") is not None
 
 
 def test_an_indirect_provider_picks_an_indirect_reseller(portal, client, services):

@@ -59,9 +59,11 @@ def _(partner_page, message):
     expect(partner_page.get_by_role("alert").filter(has_text=message)).to_be_visible()
 
 
+@then(parsers.parse("Partner Center says that confirming acceptance is available from {date}"))
 @then(parsers.parse('the form says that confirming acceptance is available from {date}'))
 def _(partner_page, date):
-    expect(partner_page.get_by_role("alert").filter(has_text=date)).to_be_visible()
+    """On the page (the account page before that date) or as the refused form's alert (R-TL-1)."""
+    expect(partner_page.get_by_text(f"is available from {date}").first).to_be_visible()
 
 
 # --- The customer's account (R-OPT1-EX-*, R-OPT1-GET-1, R-OPT2-STATUS) -------------------------

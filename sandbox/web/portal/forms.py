@@ -163,8 +163,9 @@ ACCOUNT_FIELDS = (
 )
 
 
-def parse_account_info(form, *, resellers: dict[str, str] | None = None) -> Parsed:
-    """The Add customer wizard's first step (R-OPT1-NEW-2..5, R-OPT2-NEW-2..3), checked for form only."""
+def parse_account_info(form, *, resellers: dict[str, str] | None = None, choice_required: bool = True) -> Parsed:
+    """The Add customer wizard's first step (R-OPT1-NEW-2..5, R-OPT2-NEW-2..3), checked for form only; an
+    agreement choice is required unless none is open (``choice_required``: before 2019-08-01)."""
     p = Parsed()
     read_text(form, "company_name", p, label="company name", max_len=255)
     raw_domain = form.get("domain", "")
@@ -202,11 +203,11 @@ def parse_account_info(form, *, resellers: dict[str, str] | None = None) -> Pars
         p.values["indirect_reseller"] = reseller[:64]
         if reseller and reseller not in resellers:
             p.errors["indirect_reseller"] = MSG_RESELLER
-    _parse_agreement_choice(form, p)
+    _parse_agreement_choice(form, p, choice_required)
     return p
 
 
-def _parse_agreement_choice(form, p: Parsed) -> None:
+def _parse_agreement_choice(form, p: Parsed, choice_required: bool) -> None:
     choice = form.get("agreement", "") or ""
     p.values["agreement"] = choice if choice in (INVITE, ATTEST) else ""
     for name in ("accepted_first_name", "accepted_last_name", "accepted_email", "accepted_phone"):
@@ -215,7 +216,8 @@ def _parse_agreement_choice(form, p: Parsed) -> None:
     p.values["accepted"] = "yes" if form.get("accepted") else ""
     p.values["date_agreed"] = form.get("date_agreed", "") or ""
     if choice not in (INVITE, ATTEST):
-        p.errors["agreement"] = MSG_CHOICE
+        if choice_required:
+            p.errors["agreement"] = MSG_CHOICE
         return
     if choice == INVITE:
         return
@@ -277,11 +279,14 @@ def primary_contact(values: dict) -> Contact:
                    values.get("phone", "").strip() or None)
 
 
-def agreement_choice(values: dict) -> AgreementChoice:
+def agreement_choice(values: dict) -> AgreementChoice | None:
+    """The wizard's choice; None when there was none to make (before 2019-08-01 neither option is open)."""
     if values.get("agreement") == ATTEST:
         agreed = parse_date(values["date_agreed"])
         return AgreementChoice(partner_attests=True, date_agreed=utc_midnight(agreed), contact=accepted_by(values))
-    return AgreementChoice(partner_attests=False)
+    if values.get("agreement") == INVITE:
+        return AgreementChoice(partner_attests=False)
+    return None
 
 
 # --- Update Microsoft Customer Agreement (existing customer) -------------------------------------

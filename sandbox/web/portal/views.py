@@ -384,6 +384,12 @@ def _direct_acceptance_note() -> str:
     return ""
 
 
+def _parse_account_info(form) -> forms.Parsed:
+    """The wizard's form; no agreement choice is asked for when neither option is open (before 2019-08-01)."""
+    return forms.parse_account_info(form, resellers=_resellers(),
+                                    choice_required=not (_direct_acceptance_note() and _attest_unavailable()))
+
+
 def _default_account_values() -> dict:
     return {"country": forms.DEFAULT_COUNTRY, "language": forms.DEFAULT_CULTURE}
 
@@ -430,6 +436,9 @@ def _precheck(parsed: forms.Parsed) -> None:
         except PartnerCenterError as error:
             name, message = forms.field_error(error, WIZARD_FIELDS)
             e[name or "registration_id"] = message
+    invite_off = _direct_acceptance_note()
+    if v.get("agreement") == forms.INVITE and invite_off:  # R-TL-6
+        e["agreement"] = invite_off
     if v.get("agreement") == forms.ATTEST:
         off = _attest_unavailable()
         if off:  # R-RES-1, roles, R-TL-1
@@ -459,7 +468,7 @@ def customer_new_post():
     if action == "cancel":
         session.pop(SESSION_DRAFT, None)
         return redirect(url_for("portal.customers_list"))
-    parsed = forms.parse_account_info(request.form, resellers=_resellers())
+    parsed = _parse_account_info(request.form)
     if action == "show_contact":  # Update without JavaScript: show the "Accepted by" inputs
         return _render_account_info(parsed.values, {}, show_contact=True)
     _precheck(parsed)
@@ -496,7 +505,7 @@ def customer_review():
     draft = session.get(SESSION_DRAFT)
     if not draft and session.get(SESSION_CREATED):  # Back from Confirmation: the customer is added already
         return redirect(url_for("portal.customer_confirmation"))
-    if not draft or not forms.parse_account_info(draft, resellers=_resellers()).ok:
+    if not draft or not _parse_account_info(draft).ok:
         return redirect(url_for("portal.customer_new"))
     return render_template("portal/customer_review.html", alert="", **_review_context(draft))
 
@@ -512,7 +521,7 @@ def customer_review_post():
     reviewed = request.form.get("revision")
     if reviewed is not None and reviewed != draft.get("revision"):
         return render_template("portal/customer_review.html", alert=MSG_REVIEW_OUT_OF_DATE, **_review_context(draft)), 409
-    parsed = forms.parse_account_info(draft, resellers=_resellers())
+    parsed = _parse_account_info(draft)
     if not parsed.ok:
         return _render_account_info(parsed.values, parsed.errors, status=400)
     # One customer per reviewed draft, whichever Submit gets here first: a second one (a double click without
@@ -541,7 +550,7 @@ def customer_review_post():
             "company": created.customer.company_name,
             "user_name": created.customer.admin_user_name,
             "password": created.password,
-            "asked": parsed.values.get("agreement") != forms.ATTEST,
+            "asked": parsed.values.get("agreement") == forms.INVITE,
         }
         submit.keep(done)
     session.pop(SESSION_DRAFT, None)
