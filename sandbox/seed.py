@@ -254,6 +254,10 @@ def _customer(s: _Seeder, state: str, owner: dict, *, reseller: dict | None = No
     first, last = fake.first_name(), fake.last_name()
     password = s.password()
     since = s.now - timedelta(days=s.rng.randint(30, 900))
+    if rules.MCA_IN_PRODUCTION_FROM <= s.now.date() <= rules.CLOUD_AGREEMENT_LAST_DAY:
+        # while both agreements count, a seeded customer is an existing one, from before 2019-10-01: a random
+        # date past it would make it a new customer (R-NEW-BUY) by chance, and the same situation buy or not
+        since = min(since, datetime.combine(rules.MCA_IN_PRODUCTION_FROM - timedelta(days=1), time(12), tzinfo=since.tzinfo))
     ws_id = s.workspace.id
     customer = Customer(
         id=s.guid(), workspace_id=ws_id, commerce_id=s.guid(), billing_profile_id=s.guid(), domain=domain,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sandbox.app import create_app
+from sandbox.domain.rules import CLOUD_AGREEMENT
 
 ROLES = {"AdminAgent", "SalesAgent", "BillingAdmin", "HelpdeskAgent", "GlobalAdmin"}
 
@@ -78,6 +79,8 @@ def test_clock_frozen_at_creation_then_moved(client):
     assert advanced["now"] == "2020-02-03T00:05:01+00:00"
     moved_on = client.put(clock_url, json={"advanceSeconds": 60}).get_json()  # without "frozen": stays frozen
     assert moved_on == {"now": "2020-02-03T00:06:01+00:00", "frozen": True}
+    naive = client.put(clock_url, json={"now": "2020-02-03T00:00:00", "frozen": True})  # no offset: UTC
+    assert naive.status_code == 200 and naive.get_json()["now"] == "2020-02-03T00:00:00+00:00"
     running = client.put(clock_url, json={"now": "2019-01-01T00:00:00Z"}).get_json()
     assert running["frozen"] is False and running["now"].startswith("2019-01-01T00:00:0")
     still_running = client.put(clock_url, json={"advanceSeconds": 3600}).get_json()
@@ -122,7 +125,6 @@ BAD_BODIES = [
     ('{"customers": true}', "application/json"),
     ('{"clock": {"now": "2020-02-30T00:00:00Z"}}', "application/json"),
     ('{"clock": {"now": "yesterday"}}', "application/json"),
-    ('{"clock": {"now": "2020-02-01T00:00:00"}}', "application/json"),  # no time zone
     ('{"clock": "now"}', "application/json"),
     ('{"unknown": 1}', "application/json"),
     ("kind=DirectBill", "application/x-www-form-urlencoded"),
@@ -200,3 +202,28 @@ def test_the_control_api_can_require_a_key():
     assert client.post("/_sandbox/tenants", headers={"X-Sandbox-Key": "wrong"}).status_code == 403
     assert client.post("/_sandbox/tenants", headers={"X-Sandbox-Key": "s3cret"}).status_code == 201
     assert client.get("/_sandbox/health").status_code == 200
+
+
+def test_seeded_customers_are_existing_customers_while_both_agreements_count(client):
+    """R-NEW-BUY: from 2019-10-01 to 2020-01-31 a customer made after 2019-10-01 needs the MCA to buy. A seeded
+    customer (a Given step's) is an existing one: the Cloud Agreement confirmed for it lets it buy, every time,
+    not by chance (its random creation date made 2 in 40 new customers)."""
+    made = client.post("/_sandbox/tenants", json={"customers": 0, "clock": {"now": "2020-01-20T12:00:00Z", "frozen": True}}).get_json()
+    user = next(u for u in made["users"] if u["role"] == "AdminAgent")
+    app = made["application"]
+    token = client.post(f"/{made['id']}/oauth2/token", data={
+        "grant_type": "password", "client_id": app["clientId"], "client_secret": app["clientSecret"],
+        "username": user["userName"], "password": user["password"], "resource": "https://api.partnercenter.microsoft.com",
+    }).get_json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    answers = []
+    for _ in range(30):
+        customer = client.post(f"/_sandbox/tenants/{made['id']}/customers", json={"state": "NoAgreement"}).get_json()
+        confirmed = client.post(f"/v1/customers/{customer['id']}/agreements", headers=headers, json={
+            "primaryContact": {"firstName": "Jan", "lastName": "Jansen", "email": "jan@example.com"},
+            "templateId": CLOUD_AGREEMENT.template_id, "dateAgreed": "2020-01-20T00:00:00Z", "type": "MicrosoftCloudAgreement"})
+        assert confirmed.status_code == 201, confirmed.get_data(as_text=True)
+        order = client.post(f"/v1/customers/{customer['id']}/orders", headers=headers,
+                            json={"lineItems": [{"offerId": "796B6B5F-613C-4E24-A17C-EBA730D49C02", "quantity": 1}]})
+        answers.append(order.status_code)
+    assert set(answers) == {201}, answers

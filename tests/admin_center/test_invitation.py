@@ -170,6 +170,19 @@ def test_before_2020_02_03_the_mca_cannot_be_accepted_here(admin, client, servic
     assert customer["id"] not in _customer_ids(services, tenant["id"])
 
 
+def test_before_2020_02_03_a_customer_who_cannot_accept_directly_reads_what_the_agreement_page_says(
+        admin, client, tenant, add_customer):
+    """Both refusals apply (R-TL-6 and R-OPT2-CANT): the invitation says the date first, as the agreement page does."""
+    set_clock(client, tenant["id"], "2020-02-02T23:59:59+00:00")
+    customer = add_customer(tenant["id"], "CannotAcceptDirectly")
+
+    invitation = admin.open_signed_in(customer, invitation_url(tenant["id"])).get_data(as_text=True)
+    agreement = admin.client.get("/AdminPortal/Home?ref=/BillingAccounts/agreement").get_data(as_text=True)
+
+    assert NOT_YET in invitation and CANT not in invitation
+    assert NOT_YET in agreement and CANT not in agreement
+
+
 def test_an_indirect_reseller_s_link_names_the_reseller_and_its_provider(admin, client, services, add_customer):
     made = client.post("/_sandbox/tenants", json={"kind": "IndirectReseller", "customers": 0}).get_json()
     reseller, provider = made, made["provider"]

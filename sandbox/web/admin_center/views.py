@@ -160,10 +160,12 @@ def _inviter(offer: admin_center.InvitationOffer):
 
 
 def _invitation_refusal(offer: admin_center.InvitationOffer) -> str | None:
-    if offer.must_ask_partner:  # R-OPT2-CANT scenario 2
-        return "ask_partner"
+    """Why the invitation can't be accepted, in the agreement page's order: the date first (R-TL-6), then the
+    customer's case (R-OPT2-CANT)."""
     if not offer.open and not offer.mca_in_place:  # R-TL-6: the MCA can't be accepted here yet
         return "not_open"
+    if offer.must_ask_partner:  # R-OPT2-CANT scenario 2
+        return "ask_partner"
     return None
 
 

@@ -78,7 +78,7 @@ class ClockSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    now = ClockInstant(load_default=None, allow_none=True, default_timezone=None)
+    now = ClockInstant(load_default=None, allow_none=True, default_timezone=UTC)  # no offset: UTC, as dateAgreed
     frozen = StrictBoolean(load_default=None, allow_none=True)  # absent: false, but see set_clock
     advance_seconds = fields.Float(data_key="advanceSeconds", load_default=None, allow_none=True,
                                    validate=validate.Range(min=-10 * 365 * 86400, max=10 * 365 * 86400))
