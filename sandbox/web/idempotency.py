@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -47,6 +48,15 @@ class InFlight(Exception):
 
 class Mismatch(Exception):
     """The id was already used for a different request."""
+
+
+def request_key(request_id: str) -> str:
+    """The id a retry is matched by: a GUID in any of its spellings (case, braces) is one id, as the header is
+    typed GUID and the API reads GUIDs in any case; anything else as given."""
+    try:
+        return str(uuid.UUID(request_id))
+    except ValueError:
+        return request_id
 
 
 def fingerprint(method: str, path: str, query: bytes, caller: str, body: bytes) -> str:

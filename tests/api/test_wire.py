@@ -109,6 +109,21 @@ def test_the_same_request_id_with_another_body_is_refused(client, headers):
     assert count_customers(client, headers) == before
 
 
+def test_a_guid_request_id_retried_in_another_spelling_is_the_same_request(client, headers):
+    """The header is typed GUID: upper case or braces name the same id, as the API reads GUIDs in any case
+    (the purchases audit placed three orders with one id spelled three ways)."""
+    request_id = str(uuid.uuid4())
+    body = customer_body()
+    first = client.post("/v1/customers", headers={**headers, "MS-RequestId": request_id}, json=body)
+    assert first.status_code == 201
+    before = count_customers(client, headers)
+    for spelling in (request_id.upper(), "{" + request_id + "}"):
+        again = client.post("/v1/customers", headers={**headers, "MS-RequestId": spelling}, json=body)
+        assert (again.status_code, again.data) == (first.status_code, first.data)
+        assert again.headers["MS-RequestId"] == spelling  # echoed as sent
+    assert count_customers(client, headers) == before
+
+
 def test_a_retry_that_serialises_its_body_anew_is_the_same_request(client, headers, customer_id):
     """A client re-sending after a timeout may build the JSON again: other spacing, property order,
     PascalCase names, a byte-order mark. The value is what was sent, so it gets the first answer."""

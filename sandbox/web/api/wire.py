@@ -207,8 +207,9 @@ def _claim(workspace_id: str) -> Response | None:
     print_ = idempotency.fingerprint(
         request.method, request.path, request.query_string, f"{actor.user_id}|{actor.app_id}", request.get_data(cache=True)
     )
+    key = idempotency.request_key(g.request_id)
     try:
-        replay = idempotency.claim(services, workspace_id, g.request_id, print_)
+        replay = idempotency.claim(services, workspace_id, key, print_)
     except idempotency.Mismatch as exc:
         raise InvalidRequestInput(
             f"The MS-RequestId {g.request_id} was already used for a different request. Use a new MS-RequestId for "
@@ -217,7 +218,7 @@ def _claim(workspace_id: str) -> Response | None:
     except idempotency.InFlight as exc:
         raise Conflict(f"A request with MS-RequestId {g.request_id} is still being processed. Retry it shortly.") from exc
     if replay is None:
-        g.idempotency_claim = (workspace_id, g.request_id)
+        g.idempotency_claim = (workspace_id, key)
         return None
     g.journal["replayed"] = True
     return Response(replay.body, status=replay.status, mimetype="application/json")
