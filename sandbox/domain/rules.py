@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import unicodedata
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -410,6 +411,31 @@ def is_signed_directly(direct: DirectAcceptance | None) -> bool:
 
 
 # --- Purchases --------------------------------------------------------------------------------
+
+
+SUBSCRIPTION_STATUS = "active"  # the sandbox's subscriptions are never suspended
+
+
+def ensure_unchanged(sent: dict, stored: dict) -> None:
+    """What a client sends back with a subscription change that the sandbox doesn't make (id, offerId, status):
+    each absent (None) or as it is (any case; a GUID in any spelling). A change is refused, not ignored: a
+    suspension that answered 200 and suspended nothing would mislead."""
+    for name, value in sent.items():
+        if value is None or (isinstance(value, str) and _same(value, str(stored[name]))):
+            continue
+        raise InvalidProperty(
+            f"{name} can't change: it is {stored[name]}. The sandbox changes a subscription's quantity and "
+            "friendlyName only (it doesn't suspend or convert subscriptions).",
+            field=name,
+        )
+
+
+def _same(given: str, stored: str) -> bool:
+    given, stored = given.strip(), stored.strip()
+    try:
+        return uuid.UUID(given) == uuid.UUID(stored)
+    except ValueError:
+        return given.lower() == stored.lower()
 
 
 def ensure_quantity(quantity: object, *, field: str = "quantity") -> int:

@@ -109,20 +109,23 @@ def create_order(ctx: ServiceContext, actor: Actor, customer_id: str, line_items
 
 def update_subscription(
     ctx: ServiceContext, actor: Actor, customer_id: str, subscription_id: str, *,
-    quantity: int | None = None, friendly_name: str | None = None,
+    quantity: int | None = None, friendly_name: str | None = None, as_it_is: dict | None = None,
 ) -> Subscription:
     """Change a subscription's seat count, its nickname, or both; None (a blank name too) leaves either as it is.
 
     A seat change passes the same agreement gate as a new purchase (R-TL-4, R-TL-5); a new nickname alone is
-    no purchase and is not gated. Everything is checked before anything changes: a refused change (13605, a
-    bad value) changes nothing, the nickname included."""
+    no purchase and is not gated. ``as_it_is``: the properties the client sent back that can't change here
+    (id, offerId, status), each None or as stored. Everything is checked before anything changes: a refused
+    change (13605, a bad value) changes nothing, the nickname included."""
     with ctx.unit_of_work() as uow:
         workspace = require_workspace(uow, actor.workspace_id)
         customer = _buying_customer(uow, actor, customer_id)
+        subscription = _subscription_or_404(uow, actor, customer, subscription_id)
+        rules.ensure_unchanged(as_it_is or {}, {"id": subscription.id, "offerId": subscription.offer_id,
+                                                "status": rules.SUBSCRIPTION_STATUS})
         if quantity is not None:
             rules.ensure_quantity(quantity)
         name = rules.nickname(friendly_name)
-        subscription = _subscription_or_404(uow, actor, customer, subscription_id)
         if quantity is not None and quantity != subscription.quantity:
             _gate(ctx, uow, customer, find_offer(subscription.offer_id), ctx.now_in(workspace).date())
             subscription.quantity = quantity

@@ -385,3 +385,31 @@ def test_the_dotnet_sdks_whole_subscription_renames_and_its_null_friendly_name_k
     twice = client.patch(f"/v1/customers/{customer}/subscriptions/{subscription['id']}", headers=headers,
                          json={"friendlyName": "A", "FriendlyName": "B"})
     assert_classic_error(twice, 400, 800002)
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"status": "suspended", "quantity": 2}, "status"),  # the "Suspend a subscription" article's PATCH
+    ({"offerId": "CFQ7TTC0LFLZ:0001", "quantity": 6}, "offerId"),
+    ({"id": "00000000-0000-0000-0000-000000000001", "friendlyName": "x"}, "id"),
+])
+def test_a_patch_that_changes_what_the_sandbox_cant_change_is_refused_and_changes_nothing(client, tenant, headers, change,
+                                                                                          field):
+    """A suspension that answered 200, suspended nothing and changed the seats (purchases audit) misleads more
+    than a 400: the sandbox changes quantity and friendlyName only."""
+    customer = add_customer(client, tenant["id"], "MCAAttested")["id"]
+    [before] = subscriptions(client, headers, customer)
+    response = client.patch(f"/v1/customers/{customer}/subscriptions/{before['id']}", headers=headers,
+                            json={**before, **change})
+    body = assert_classic_error(response, 400, 3000)
+    assert f"{field} can't change" in body["description"], body
+    assert subscriptions(client, headers, customer) == [before]
+
+
+def test_a_patch_may_send_back_what_it_cant_change_as_it_is_in_any_spelling(client, tenant, headers):
+    customer = add_customer(client, tenant["id"], "MCAAttested")["id"]
+    [before] = subscriptions(client, headers, customer)
+    sent = {"Id": "{" + before["id"].upper() + "}", "OfferId": before["offerId"].lower(), "Status": "Active",
+            "Quantity": before["quantity"] + 1}
+    response = client.patch(f"/v1/customers/{customer}/subscriptions/{before['id']}", headers=headers, json=sent)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["quantity"] == before["quantity"] + 1

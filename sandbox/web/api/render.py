@@ -258,7 +258,7 @@ def _subscription(sub: Subscription) -> dict:
         "friendlyName": sub.friendly_name,
         "quantity": sub.quantity,
         "unitType": "Licenses" if offer is None or offer.seat_based else "Usage-based",
-        "status": "active",
+        "status": rules.SUBSCRIPTION_STATUS,
         "creationDate": iso(sub.created_at),
         "orderId": sub.order_id,
         "links": {"self": link(f"/customers/{sub.customer_id}/subscriptions/{sub.id}")},

@@ -275,7 +275,7 @@ class OrderIn(InSchema):
     billing_cycle = optional_text("billingCycle", 40)
 
 
-@ignoring("id", "offerId", "offerName", "status", "autoRenewEnabled", "billingCycle", "billingType",
+@ignoring("offerName", "autoRenewEnabled", "billingCycle", "billingType",
           "unitType", "termDuration", "orderId", "entitlementId", "creationDate", "effectiveStartDate",
           "commitmentEndDate", "isTrial", "productType", "parentSubscriptionId", "consumptionType",
           "commitmentEndDateTime", "cancellationAllowedUntilDate", "billingCycleEndDate", "billingCycleEndDateTime",
@@ -285,7 +285,13 @@ class OrderIn(InSchema):
           "nextChargeInstructions", "links", "attributes")
 class SubscriptionPatchIn(InSchema):
     """A seat change, a new nickname, or both: the Subscription resource back with a new ``quantity`` and/or
-    ``friendlyName``; either may be absent or null (unchanged; a blank name too), not both. The rest is ignored."""
+    ``friendlyName``; either may be absent or null (unchanged; a blank name too), not both. ``id``, ``offerId``
+    and ``status`` may come back as they are (a change of them is refused: the sandbox doesn't suspend or
+    convert a subscription); the rest is ignored."""
+
+    id = fields.Raw(load_default=None, allow_none=True, metadata={"description": "As it is, or absent."})
+    offer_id = fields.Raw(data_key="offerId", load_default=None, allow_none=True, metadata={"description": "As it is, or absent."})
+    status = fields.Raw(load_default=None, allow_none=True, metadata={"description": "As it is (active), or absent."})
 
     quantity = StrictInteger(load_default=None, allow_none=True,
                              metadata={"description": "The new seat count; null or absent: unchanged."})

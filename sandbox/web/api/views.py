@@ -375,6 +375,7 @@ def update_subscription(customer_id, subscription_id):
     subscription = purchases.update_subscription(  # R-TL-4, R-TL-5: a seat change, the same gate as a purchase
         services(), caller().actor, customer_id, subscription_id,
         quantity=body["quantity"], friendly_name=body["friendly_name"],
+        as_it_is={"id": body["id"], "offerId": body["offer_id"], "status": body["status"]},
     )
     return answer(render.subscription(subscription))
 
