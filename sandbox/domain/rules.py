@@ -413,6 +413,20 @@ def is_signed_directly(direct: DirectAcceptance | None) -> bool:
 # --- Purchases --------------------------------------------------------------------------------
 
 
+def line_item_numbers(given: list[int | None]) -> list[int]:
+    """Each order line's lineItemNumber: as the client numbered them ("counting up from 0 to count-1", each
+    once, in any order), or by their place when it numbered none. Any other numbering is refused: a client
+    that matches the answer's lines to its own by number would attach each subscription to the wrong line."""
+    if all(number is None for number in given):
+        return list(range(len(given)))
+    if sorted(number for number in given if number is not None) != list(range(len(given))):
+        raise InvalidProperty(
+            f"Number the {len(given)} line items 0 to {len(given) - 1}, each once (lineItemNumber), or none of them.",
+            field="lineItems",
+        )
+    return [int(number) for number in given]
+
+
 SUBSCRIPTION_STATUS = "active"  # the sandbox's subscriptions are never suspended
 
 

@@ -17,6 +17,7 @@ class LineItem:
     offer_id: str
     quantity: int
     friendly_name: str | None = None  # the subscription's nickname; None (or blank): the offer's name
+    number: int | None = None  # the client's lineItemNumber; None: its place in the order
 
 
 def _customer_or_404(uow: UnitOfWork, actor: Actor, customer_id: str) -> Customer:
@@ -77,6 +78,7 @@ def create_order(ctx: ServiceContext, actor: Actor, customer_id: str, line_items
             rules.ensure_quantity(item.quantity, field=f"lineItems[{index}].quantity")
             offers.append(offer)
             names.append(rules.nickname(item.friendly_name, field=f"lineItems[{index}].friendlyName"))
+        numbers = rules.line_item_numbers([item.number for item in line_items])
         for offer in offers:
             _gate(ctx, uow, customer, offer, now.date())
         order_id = ctx.new_ordered_id()
@@ -90,7 +92,7 @@ def create_order(ctx: ServiceContext, actor: Actor, customer_id: str, line_items
             line_items=[  # each line names its subscription, for reading the order back, and keeps a name given
                 {"lineItemNumber": n, "offerId": o.id, "quantity": i.quantity, "subscriptionId": s}
                 | ({"friendlyName": name} if name else {})
-                for n, (o, i, s, name) in enumerate(zip(offers, line_items, subscription_ids, names, strict=True))
+                for n, o, i, s, name in zip(numbers, offers, line_items, subscription_ids, names, strict=True)
             ],
         )
         uow.repo.add(order)

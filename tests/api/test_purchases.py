@@ -21,6 +21,7 @@ from .helpers import (
 
 M365_BASIC_LEGACY = "031C9E47-4802-4248-838E-778FB1D2CC05"
 M365_BUSINESS_STANDARD = "CFQ7TTC0LH18:0001"
+OFFICE_365_E3 = "796B6B5F-613C-4E24-A17C-EBA730D49C02"
 AZURE_PLAN = "DZH318Z0BPS6:0001"
 
 
@@ -413,3 +414,28 @@ def test_a_patch_may_send_back_what_it_cant_change_as_it_is_in_any_spelling(clie
     response = client.patch(f"/v1/customers/{customer}/subscriptions/{before['id']}", headers=headers, json=sent)
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.get_json()["quantity"] == before["quantity"] + 1
+
+
+def test_an_orders_lines_keep_the_numbers_the_client_gave_them(client, tenant, headers):
+    """create-an-order: lineItemNumber "counting up from 0 to count-1". A client matches the answer's lines to its
+    own by number: the answer keeps the client's numbers (they were renumbered by place)."""
+    customer = add_customer(client, tenant["id"], "MCAAttested")["id"]
+    lines = [{"lineItemNumber": 1, "offerId": M365_BUSINESS_STANDARD, "quantity": 7, "friendlyName": "L1"},
+             {"lineItemNumber": 0, "offerId": OFFICE_365_E3, "quantity": 8, "friendlyName": "L0"}]
+    placed = client.post(f"/v1/customers/{customer}/orders", headers=headers, json={"lineItems": lines})
+    assert placed.status_code == 201, placed.get_data(as_text=True)
+    got = {line["lineItemNumber"]: (line["offerId"], line["quantity"], line["friendlyName"]) for line in placed.get_json()["lineItems"]}
+    assert got == {1: (M365_BUSINESS_STANDARD, 7, "L1"), 0: (OFFICE_365_E3, 8, "L0")}
+    by_id = {s["id"]: s for s in subscriptions(client, headers, customer)}
+    for line in placed.get_json()["lineItems"]:
+        assert by_id[line["subscriptionId"]]["offerId"] == line["offerId"]
+
+
+@pytest.mark.parametrize("numbers", [[5, 5], [0, 0], [-1, 0], [1, 2], [0, None]])
+def test_line_numbers_that_dont_count_up_from_0_are_refused(client, tenant, headers, numbers):
+    customer = add_customer(client, tenant["id"], "MCAAttested")["id"]
+    before = subscriptions(client, headers, customer)
+    lines = [{"lineItemNumber": n, "offerId": M365_BUSINESS_STANDARD, "quantity": 1} for n in numbers]
+    assert_classic_error(client.post(f"/v1/customers/{customer}/orders", headers=headers, json={"lineItems": lines}),
+                         400, 3000)
+    assert subscriptions(client, headers, customer) == before

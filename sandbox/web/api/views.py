@@ -314,7 +314,8 @@ def get_relationship_request():
 def create_order(customer_id):
     customer_id = customer_id_from(customer_id)
     body = load(schemas.OrderIn)
-    items = [purchases.LineItem(offer_id=i["offer_id"], quantity=i["quantity"], friendly_name=i["friendly_name"])
+    items = [purchases.LineItem(offer_id=i["offer_id"], quantity=i["quantity"], friendly_name=i["friendly_name"],
+                                number=i["line_item_number"])
              for i in body["line_items"]]
     order, subscriptions = purchases.create_order(services(), caller().actor, customer_id, items)  # 13605 gate
     return answer(render.order(order, subscriptions), 201)
