@@ -71,6 +71,25 @@ def test_the_openapi_document_lists_every_operation_with_its_schemas(client):
         assert ref in schemas
 
 
+def test_every_pattern_is_one_a_javascript_validator_compiles(client):
+    """OpenAPI's patterns are ECMA-262 regular expressions: Python's \\Z (which jsonschema_rs refused, and with it
+    the whole document) or a (?P<name>) group have no place in them."""
+    patterns = []
+
+    def collect(node):
+        if isinstance(node, dict):
+            patterns.extend(value for key, value in node.items() if key == "pattern")
+            for value in node.values():
+                collect(value)
+        elif isinstance(node, list):
+            for value in node:
+                collect(value)
+
+    collect(client.get("/openapi.json").get_json())
+    assert patterns
+    assert [p for p in patterns if any(python_only in p for python_only in ("\\Z", "\\A", "(?P<", "(?i", "\\z"))] == []
+
+
 def test_the_role_limited_operations_name_their_403s(client):
     paths = client.get("/openapi.json").get_json()["paths"]
     for method, path, roles in (

@@ -198,7 +198,7 @@ class AgreementIn(InSchema):
 class AddressIn(InSchema):
     # ASCII letters only: "uſ" would upper-case to "US"
     country = Text(required=True, min_length=2, max_length=2,
-                   validate=validate.Regexp(r"^[A-Za-z]{2}\Z", error="Not a two-letter ISO 3166 country code."))
+                   validate=validate.Regexp(r"^[A-Za-z]{2}$", error="Not a two-letter ISO 3166 country code."))
     region = optional_text(max_length=100)
     city = Text(required=True, min_length=1, max_length=100)
     state = optional_text(max_length=100)
