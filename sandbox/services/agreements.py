@@ -216,13 +216,19 @@ class AgreementStatus:
         return mca[-1] if mca else None
 
 
+OTHER_PARTNERS_USER = "A user of another partner of the customer"
+
+
 def get_agreement_status(ctx: ServiceContext, actor: Actor, customer_id: str) -> AgreementStatus:
     """R-OPT1-GET-1, R-OPT2-STATUS: the confirmation(s) and the direct acceptance, for the Account page."""
     with ctx.unit_of_work() as uow:
         customer = _customer_or_404(uow, actor, customer_id)
         partner = _partner(uow, actor)
         attestations = uow.repo.attestations(customer.id)
-        users = {u.id: u.user_name for u in uow.repo.users(actor.workspace_id)}
+        # every partner of the customer reads its confirmations (the agreement is the customer's), but only its
+        # own users' names (and its indirect provider's, who confirms for a reseller): not another partner's
+        named = {partner.id, partner.provider_id}
+        users = {u.id: u.user_name if u.partner_id in named else OTHER_PARTNERS_USER for u in uow.repo.users(actor.workspace_id)}
         try:
             rules.ensure_attestation_available(rules.Channel.PORTAL, ctx.now_in(require_workspace(uow, actor.workspace_id)).date())
             not_yet = ""
@@ -232,7 +238,8 @@ def get_agreement_status(ctx: ServiceContext, actor: Actor, customer_id: str) ->
             customer=customer,
             attestations=attestations,
             direct=uow.repo.direct_acceptance(customer.id),
-            invited=any(i.accepted_at is None for i in uow.repo.invitations_of_customer(customer.id)),
+            invited=any(i.accepted_at is None and i.partner_id == partner.id
+                        for i in uow.repo.invitations_of_customer(customer.id)),  # its own invitation, not another's
             may_update=rules.may_attest(actor.role, partner.kind),
             partner_kind=partner.kind,
             users=users,

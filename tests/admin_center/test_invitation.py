@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
+
 import pytest
 
-from sandbox.services import agreements, customers, relationships
+from sandbox.domain import rules
+from sandbox.domain.model import AgreementType, Contact
+from sandbox.services import agreements, customers, relationships, tenants
 
 from .conftest import CANT, NOT_YET, esc, invitation_url, partner_actor, set_clock
 
@@ -138,6 +143,30 @@ def test_with_the_mca_in_place_only_the_relationship_is_asked(admin, services, d
     assert 'name="accept"' not in page
     assert response.status_code == 302
     assert customer["id"] in _customer_ids(services, demo["id"], provider["id"])
+
+
+def test_a_second_partner_of_the_customer_reads_its_confirmation_but_not_the_first_partners_user_or_invitation(
+        admin, services, demo, add_customer):
+    """Every partner of a customer reads its confirmations (the agreement is the customer's), but the account page
+    named the other partner's user who confirmed, and showed the other partner's open invitation as its own."""
+    direct, provider = demo["id"], demo["partners"]["IndirectProvider"]["id"]
+    customer = add_customer(direct, "InvitationPending")  # the direct-bill partner's invitation, still open
+    confirming = next(u for u in tenants.get_tenant(services, direct).users if u.partner_id == direct and u.role.value == "AdminAgent")
+    actor = partner_actor(direct)
+    agreements.confirm_customer_acceptance(
+        services, replace(actor, user_id=confirming.id), customer["id"], template_id=rules.MCA.template_id,
+        agreement_type=AgreementType.MICROSOFT_CUSTOMER_AGREEMENT, date_agreed=datetime(2024, 1, 2, tzinfo=UTC),
+        contact=Contact("Jan", "Jansen", "jan@example.com", None),
+    )
+    url = invitation_url(provider, dap="false")
+    admin.open_signed_in(customer, url)
+    assert admin.post(url, {"authorize": "yes"}).status_code == 302
+
+    own = agreements.get_agreement_status(services, actor, customer["id"])
+    other = agreements.get_agreement_status(services, partner_actor(direct, provider), customer["id"])
+    assert own.users[confirming.id] == confirming.user_name and own.invited
+    assert other.latest_mca_confirmation is not None  # read, as the API reads it
+    assert other.users[confirming.id] == agreements.OTHER_PARTNERS_USER and not other.invited
 
 
 def test_a_customer_who_bought_already_must_ask_its_new_partner_scenario_2(admin, services, demo, add_customer):
