@@ -7,6 +7,7 @@ Functions take what they need (dates, roles, records) and either answer or raise
 from __future__ import annotations
 
 import enum
+import re
 import unicodedata
 import uuid
 from collections.abc import Iterable
@@ -32,6 +33,27 @@ def is_blank(text: str) -> bool:
     """Text that shows nothing: only spaces and format characters (a zero-width space, say). A required
     name or address line must show something."""
     return all(unicodedata.category(ch) in ("Cf", "Zs", "Zl", "Zp") for ch in text)
+
+
+# --- The person who accepted (an agreement's primaryContact), the same through the API and the portal --
+
+CONTACT_NAME_MAX = 100  # the Contact resource documents none; an address's names take 50
+EMAIL_MAX = 255
+PHONE_MAX = 40
+# a dot-atom before the @, host names with at least one dot after it (no "localhost", no one-letter top level)
+_EMAIL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                    r"@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
+
+
+def is_email(value: str) -> bool:
+    """An e-mail address as Partner Center's forms and API both take it (``someone@example.com``)."""
+    return len(value) <= EMAIL_MAX and _EMAIL.fullmatch(value) is not None
+
+
+def is_phone(value: str) -> bool:
+    """A phone number: some digit, in any script (duplicates are compared by their digits), at most 40
+    characters; the rest (spaces, + ( ) - ., "ext.") as people write them."""
+    return len(value) <= PHONE_MAX and any(ch.isdigit() for ch in value)
 
 
 # --- Agreement metadata (R-API-1) -------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from api.helpers import agreement_body, bearer, request_token
 
 from sandbox.domain.model import Role
 from sandbox.domain.rules import Channel
@@ -115,8 +116,8 @@ def test_update_refuses_a_future_date_and_keeps_the_values(portal, admin, servic
         ({"date_agreed": ""}, "date_agreed", "Enter the agreement acceptance date."),
         ({"first_name": ""}, "first_name", "Enter the first name."),
         ({"email": "<script>@x"}, "email", "Enter an email address like someone@example.com."),
-        ({"last_name": "x" * 5000}, "last_name", "Enter at most 50 characters."),
-        ({"phone": "DROP TABLE"}, "phone", "Enter a phone number with digits, spaces and + ( ) - . only."),
+        ({"last_name": "x" * 5000}, "last_name", "Enter at most 100 characters."),  # the API's Contact limit
+        ({"phone": "DROP TABLE"}, "phone", "Enter a phone number with at least one digit."),
     ],
 )
 def test_update_refuses_bad_values_at_their_field(portal, admin, services, form, field, message):
@@ -127,6 +128,25 @@ def test_update_refuses_bad_values_at_their_field(portal, admin, services, form,
     assert f'id="f-{field}-error" role="alert">{message}</p>' in page_text(response)
     assert "<script>@x" not in response.get_data(as_text=True)
     assert agreements.get_customer_agreements(services, actor_for(admin), customer["id"], "*") == []
+
+
+@pytest.mark.parametrize(("change", "valid"), [
+    ({"email": "a@b.c"}, False), ({"email": "ann..x@example.com"}, False), ({"email": "ann@localhost"}, False),
+    ({"email": "o'brien@example.co.uk"}, True),
+    ({"first_name": "x" * 100}, True), ({"first_name": "x" * 101}, False),
+    ({"phone": "ext. 12345"}, True), ({"phone": "\u0661\u0662\u0663\u0664\u0665\u0666"}, True), ({"phone": "DROP TABLE"}, False),
+])
+def test_the_portal_and_the_api_take_the_same_person(portal, client, admin, change, valid):
+    """One rule for the person who accepted (rules.is_email, is_phone, CONTACT_NAME_MAX): the portal saved
+    a@b.c that the API refused, and refused names of 51 to 100 characters and phones the API took."""
+    person = {"first_name": "Ann", "last_name": "Lee", "email": "ann@example.com", "phone": "", **change}
+    portal_customer, api_customer = admin["customers"][0]["id"], admin["customers"][1]["id"]
+    saved = portal.post(f"/dashboard/customers/{portal_customer}/agreement", {**person, "date_agreed": "2020-03-01"})
+    contact = {"firstName": person["first_name"], "lastName": person["last_name"], "email": person["email"],
+               "phoneNumber": person["phone"] or None}
+    posted = client.post(f"/v1/customers/{api_customer}/agreements", headers=bearer(request_token(client, admin)),
+                         json=agreement_body(primaryContact=contact, dateAgreed="2020-03-01T00:00:00Z"))
+    assert (saved.status_code == 302, posted.status_code == 201) == (valid, valid), (saved.status_code, posted.get_data(as_text=True))
 
 
 def test_update_duplicate_is_a_form_level_alert(portal, admin):

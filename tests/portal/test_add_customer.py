@@ -418,8 +418,8 @@ def test_entries_too_long_for_the_session_cookie_are_refused_not_lost(portal, ad
     """Every field at its limit in characters JSON escapes: the draft would not fit a cookie (~4 KB)."""
     form = account_info(company_name=_mixed(255, 1), address_line1=_mixed(200, 2), address_line2=_mixed(200, 3),
                         city=_mixed(100, 4), first_name=_mixed(50, 5), last_name=_mixed(50, 6), domain="big1",
-                        accepted_first_name=_mixed(50, 7), accepted_last_name=_mixed(50, 8),
-                        accepted_email=_mixed(240, 9) + "@example.com")
+                        accepted_first_name=_mixed(100, 7), accepted_last_name=_mixed(100, 8),
+                        accepted_email="x" * 240 + "@example.com")
     response = portal.post(NEW, form)
     assert response.status_code == 400
     text = page_text(response)

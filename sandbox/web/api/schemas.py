@@ -63,14 +63,32 @@ class Text(fields.String):
         return text
 
 
-class Email(fields.Email):
-    """An e-mail address, trimmed first (as the names beside it are), then checked."""
+class Email(Text):
+    """An e-mail address, trimmed first (as the names beside it are), then checked by the rule the portal's
+    forms use too (``rules.is_email``)."""
 
     def __init__(self, **kwargs):
-        super().__init__(validate=validate.Length(max=255), **kwargs)
+        super().__init__(max_length=rules.EMAIL_MAX, min_length=1, **kwargs)
+        self.metadata.setdefault("format", "email")
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value.strip() if isinstance(value, str) else value, attr, data, **kwargs)
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if text is not None and not rules.is_email(text):
+            raise ValidationError("Not a valid email address.")
+        return text
+
+
+class Phone(Text):
+    """A phone number by the rule the portal's forms use too (``rules.is_phone``)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=rules.PHONE_MAX, load_default=None, allow_none=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if text and not rules.is_phone(text):
+            raise ValidationError("Not a phone number: it has no digit.")
+        return text
 
 
 class Guid(Text):
@@ -176,10 +194,10 @@ class InSchema(Schema):
 
 
 class ContactIn(InSchema):
-    first_name = Text(data_key="firstName", required=True, min_length=1, max_length=100)
-    last_name = Text(data_key="lastName", required=True, min_length=1, max_length=100)
+    first_name = Text(data_key="firstName", required=True, min_length=1, max_length=rules.CONTACT_NAME_MAX)
+    last_name = Text(data_key="lastName", required=True, min_length=1, max_length=rules.CONTACT_NAME_MAX)
     email = Email(required=True)
-    phone_number = optional_text("phoneNumber", 40)
+    phone_number = Phone(data_key="phoneNumber")
 
 
 class AgreementIn(InSchema):

@@ -22,7 +22,6 @@ from sandbox.services.customers import AgreementChoice, NewCustomer
 
 DOMAIN_SUFFIX = ".onmicrosoft.com"
 DOMAIN_PREFIX = re.compile(r"[a-z0-9]{1,27}")
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 PHONE = re.compile(r"[0-9+()\-. ]*[0-9][0-9+()\-. ]*")
 STATE_US = re.compile(r"[A-Za-z]{2}")
 DEFAULT_COUNTRY = "US"
@@ -51,6 +50,7 @@ MSG_TOO_LONG = "Enter at most {max} characters."
 MSG_CONTROL = "Remove the control characters (such as tabs or line breaks)."
 MSG_EMAIL = "Enter an email address like someone@example.com."
 MSG_PHONE = "Enter a phone number with digits, spaces and + ( ) - . only."
+MSG_CONTACT_PHONE = "Enter a phone number with at least one digit."
 MSG_DOMAIN = "Use 1 to 27 lowercase letters (a-z) and digits (0-9), with no spaces or dots."
 MSG_DOMAIN_TAKEN = "This domain name isn't available. Try another one."
 MSG_COUNTRY = "Select a country/region from the list."
@@ -103,16 +103,19 @@ def read_text(form, name: str, parsed: Parsed, *, label: str, max_len: int, requ
 
 
 def read_email(form, name: str, parsed: Parsed, *, label: str = "email address", required: bool = True) -> str:
-    value = read_text(form, name, parsed, label=label, max_len=255, required=required)
-    if value and name not in parsed.errors and not EMAIL.fullmatch(value):
+    value = read_text(form, name, parsed, label=label, max_len=rules.EMAIL_MAX, required=required)
+    if value and name not in parsed.errors and not rules.is_email(value.strip()):  # the API's rule too
         parsed.errors[name] = MSG_EMAIL
     return value
 
 
-def read_phone(form, name: str, parsed: Parsed, *, required: bool = False) -> str:
-    value = read_text(form, name, parsed, label="phone number", max_len=40, required=required)
-    if value and name not in parsed.errors and not PHONE.fullmatch(value):
-        parsed.errors[name] = MSG_PHONE
+def read_phone(form, name: str, parsed: Parsed, *, required: bool = False, contact: bool = False) -> str:
+    """A phone number: an address's (digits, spaces and + ( ) - . only), or the person who accepted's
+    (``contact``: the API's rule, ``rules.is_phone``, so that a form and the API take the same numbers)."""
+    value = read_text(form, name, parsed, label="phone number", max_len=rules.PHONE_MAX, required=required)
+    valid = rules.is_phone(value.strip()) if contact else PHONE.fullmatch(value)
+    if value and name not in parsed.errors and not valid:
+        parsed.errors[name] = MSG_CONTACT_PHONE if contact else MSG_PHONE
     return value
 
 
@@ -231,10 +234,10 @@ def _parse_optional_contact(form, p: Parsed) -> None:
     names = ("accepted_first_name", "accepted_last_name", "accepted_email", "accepted_phone")
     if not any((form.get(n, "") or "").strip() for n in names):
         return  # blank: the primary contact accepted
-    first = read_text(form, "accepted_first_name", p, label="first name", max_len=50, required=False)
-    last = read_text(form, "accepted_last_name", p, label="last name", max_len=50, required=False)
+    first = read_text(form, "accepted_first_name", p, label="first name", max_len=rules.CONTACT_NAME_MAX, required=False)
+    last = read_text(form, "accepted_last_name", p, label="last name", max_len=rules.CONTACT_NAME_MAX, required=False)
     email = read_email(form, "accepted_email", p, required=False)
-    read_phone(form, "accepted_phone", p)
+    read_phone(form, "accepted_phone", p, contact=True)
     if not (first and last and email):
         for name, value in (("accepted_first_name", first), ("accepted_last_name", last), ("accepted_email", email)):
             if not value and name not in p.errors:
@@ -295,10 +298,10 @@ def agreement_choice(values: dict) -> AgreementChoice | None:
 def parse_agreement_update(form) -> Parsed:
     """R-OPT1-EX-4: first name, last name, email, phone (optional) and the acceptance date."""
     p = Parsed()
-    read_text(form, "first_name", p, label="first name", max_len=50)
-    read_text(form, "last_name", p, label="last name", max_len=50)
+    read_text(form, "first_name", p, label="first name", max_len=rules.CONTACT_NAME_MAX)
+    read_text(form, "last_name", p, label="last name", max_len=rules.CONTACT_NAME_MAX)
     read_email(form, "email", p)
-    read_phone(form, "phone", p)
+    read_phone(form, "phone", p, contact=True)
     read_date(form, "date_agreed", p)
     return p
 
