@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from itsdangerous import BadData, URLSafeSerializer
@@ -232,6 +233,8 @@ def list_customers(
     if continuation:
         size, field, search, after = _decode_token(continuation, actor.partner_id, ctx.signing_key)
         after = None if restart else after
+    if search:  # "Construcción" typed or pasted decomposed (NFD) finds the name stored composed
+        search = unicodedata.normalize("NFC", search)
     with ctx.unit_of_work() as uow:
         require_workspace(uow, actor.workspace_id)
         rows = uow.repo.customers_for_partner(actor.workspace_id, actor.partner_id, search=search, field=field, after=after,

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
+
+from sandbox.domain.model import Role
+from sandbox.domain.rules import Channel
+from sandbox.services import customers
+from sandbox.services.context import Actor
 
 from .helpers import page_text, user_of
 
@@ -28,6 +35,18 @@ def test_search_by_company_name_or_domain(portal, admin):
     text = page_text(portal.get("/dashboard/customers", query_string={"q": wanted["domain"].upper()}))
     assert wanted["companyName"] in text
     assert all(o["companyName"] not in text for o in others if o["companyName"] not in wanted["companyName"])
+
+
+def test_a_name_typed_decomposed_finds_it_stored_composed(portal, admin, services):
+    """Some keyboards and pastes give "ó" as o + a combining accent (NFD): the same name, found."""
+    actor = Actor(workspace_id=admin["id"], partner_id=admin["id"], user_id="t", role=Role.ADMIN_AGENT, channel=Channel.PORTAL)
+    made = customers.create_customer(services, actor, customers.NewCustomer(
+        company_name="Construcción Lobo", domain="construccionlobo1.onmicrosoft.com", email="ana@example.com",
+        first_name="Ana", last_name="Lobo", address_line1="Calle 1", city="Madrid", postal_code="28001", country="ES"))
+    typed = unicodedata.normalize("NFD", "Construcción")
+    assert typed != "Construcción"
+    text = page_text(portal.get("/dashboard/customers", query_string={"q": typed}))
+    assert made.customer.id in text
 
 
 def test_search_without_a_match(portal, admin):
