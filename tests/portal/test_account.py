@@ -149,6 +149,13 @@ def test_the_portal_and_the_api_take_the_same_person(portal, client, admin, chan
     assert (saved.status_code == 302, posted.status_code == 201) == (valid, valid), (saved.status_code, posted.get_data(as_text=True))
 
 
+def test_the_account_page_takes_the_customers_id_in_any_case(portal, admin):
+    """As the API does (/v1/customers/{ID} in upper case names the same customer)."""
+    customer = admin["customers"][0]
+    page = portal.get(f"/dashboard/customers/{customer['id'].upper()}/account")
+    assert page.status_code == 200 and customer["companyName"] in page_text(page)
+
+
 def test_update_duplicate_is_a_form_level_alert(portal, admin):
     """600061: the same contact confirmed again."""
     customer = admin["customers"][0]

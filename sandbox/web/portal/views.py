@@ -78,6 +78,14 @@ def services():
 bp.before_request(protect_forms)
 
 
+@bp.url_value_preprocessor
+def _ids_in_any_case(_endpoint, values: dict | None) -> None:
+    """A customer's or a subscription's id in the address, in any case, as the API reads them."""
+    for name in ("customer_id", "subscription_id"):
+        if values and isinstance(values.get(name), str):
+            values[name] = values[name].lower()
+
+
 @bp.before_request
 def _load_caller():
     g.principal = g.actor = g.clock = None
