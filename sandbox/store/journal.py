@@ -43,8 +43,12 @@ def append(engine: Engine, rows: list[tuple[str, datetime, str]], keep: int) -> 
     newest ``keep``. A row whose tenant is gone (deleted meanwhile), or whose journal was emptied after the
     row was recorded, is dropped; the others are kept."""
     params = [{"ws": ws, "at": at, "entry": entry} for ws, at, entry in rows]
+    tenants = sorted({ws for ws, _, _ in rows})
     try:
         with engine.begin() as connection:
+            # a clear or reset holds its tenant's row while it empties the journal (``hold``): wait for it, so that
+            # the inserts below (statements of their own) see its mark; SQLite writers take turns anyway
+            connection.execute(select(W.c.id).where(W.c.id.in_(tenants)).order_by(W.c.id).with_for_update(read=True))
             for one in params:  # one statement each: an INSERT ... SELECT isn't sent as one batch everywhere
                 connection.execute(_APPEND, one)
     except IntegrityError:  # a tenant deleted between the check and the insert: keep the rest
@@ -70,8 +74,15 @@ def read(engine: Engine, workspace_id: str, limit: int) -> list[tuple[int, str]]
 
 def clear(engine: Engine, workspace_id: str) -> None:
     with Session(engine) as session, session.begin():
+        hold(session, workspace_id)
         session.execute(delete(J).where(J.c.workspace_id == workspace_id))
         mark_cleared(session, workspace_id)
+
+
+def hold(session: Session, workspace_id: str) -> None:
+    """Take the tenant's row before emptying its journal: a process writing entries it recorded earlier waits
+    until the mark is in (PostgreSQL's row lock; SQLite's writers take turns anyway)."""
+    session.execute(select(W.c.id).where(W.c.id == workspace_id).with_for_update())
 
 
 def mark_cleared(session: Session, workspace_id: str) -> None:

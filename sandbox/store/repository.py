@@ -112,6 +112,7 @@ class Repository:
         """Remove everything a workspace holds, children first (no reliance on ON DELETE CASCADE); its fault
         rules and journal too (a reset tenant has none, as its seed made it). A workspace ``staying`` (a reset)
         marks its journal cleared, so that what other processes still hold of it is not written later."""
+        journal.hold(self.session, workspace_id)  # first: a late journal write waits for the mark, or is deleted
         for table in (
             orm.fault_rules,
             orm.journal_entries,
