@@ -81,8 +81,10 @@ def clear(engine: Engine, workspace_id: str) -> None:
 
 def hold(session: Session, workspace_id: str) -> None:
     """Take the tenant's row before emptying its journal: a process writing entries it recorded earlier waits
-    until the mark is in (PostgreSQL's row lock; SQLite's writers take turns anyway)."""
-    session.execute(select(W.c.id).where(W.c.id == workspace_id).with_for_update())
+    until the mark is in (PostgreSQL's row lock; SQLite's writers take turns anyway). FOR NO KEY UPDATE: it
+    holds off the writer's FOR SHARE, not the foreign keys' KEY SHARE of the tenant's other writes (a
+    confirmation racing a delete would deadlock with it)."""
+    session.execute(select(W.c.id).where(W.c.id == workspace_id).with_for_update(key_share=True))
 
 
 def mark_cleared(session: Session, workspace_id: str) -> None:
