@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from api.helpers import bearer, request_token
 
 from sandbox.app import create_app
 from sandbox.domain.rules import CLOUD_AGREEMENT
@@ -209,13 +210,7 @@ def test_seeded_customers_are_existing_customers_while_both_agreements_count(cli
     customer (a Given step's) is an existing one: the Cloud Agreement confirmed for it lets it buy, every time,
     not by chance (its random creation date made 2 in 40 new customers)."""
     made = client.post("/_sandbox/tenants", json={"customers": 0, "clock": {"now": "2020-01-20T12:00:00Z", "frozen": True}}).get_json()
-    user = next(u for u in made["users"] if u["role"] == "AdminAgent")
-    app = made["application"]
-    token = client.post(f"/{made['id']}/oauth2/token", data={
-        "grant_type": "password", "client_id": app["clientId"], "client_secret": app["clientSecret"],
-        "username": user["userName"], "password": user["password"], "resource": "https://api.partnercenter.microsoft.com",
-    }).get_json()["access_token"]
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = bearer(request_token(client, made))
     answers = []
     for _ in range(30):
         customer = client.post(f"/_sandbox/tenants/{made['id']}/customers", json={"state": "NoAgreement"}).get_json()

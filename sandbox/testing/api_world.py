@@ -122,9 +122,7 @@ class ApiWorld:
     def call(self, method: str, path: str, body: dict | None = None) -> requests.Response:
         if self.token is None:
             raise AssertionError("The partner's integration has not signed in (no token).")
-        headers = {"Authorization": f"Bearer {self.token}", "Accept": "application/json",
-                   "MS-RequestId": str(uuid.uuid4()), "MS-CorrelationId": str(uuid.uuid4()), **self.headers}
-        return self._send(method, path, body, headers)
+        return self._send(method, path, body, {**api_headers(self.token), **self.headers})
 
     def retry(self, *, same_request_id: bool) -> requests.Response:
         """The last call again, as a client retries it: the same body, a new MS-CorrelationId, and the first
@@ -178,9 +176,8 @@ class ApiWorld:
         for fresh in (False, True):
             if fresh or key not in self._observer_tokens:
                 self._observer_tokens[key] = self.request_token(tenant, OBSERVER, self.acting_for_provider, record=False)
-            headers = {"Authorization": f"Bearer {self._observer_tokens[key]}", "Accept": "application/json",
-                       "MS-RequestId": str(uuid.uuid4()), "MS-CorrelationId": str(uuid.uuid4())}
-            response = self.session.get(f"{self.base_url}/v1{path}", headers=headers, timeout=TIMEOUT)
+            response = self.session.get(f"{self.base_url}/v1{path}", headers=api_headers(self._observer_tokens[key]),
+                                        timeout=TIMEOUT)
             if response.status_code != 401:  # 401: the kept token expired (the clock moved): once more, fresh
                 break
         if response.status_code != 200 or mimetype(response) != "application/json":
@@ -203,6 +200,12 @@ def _alert(html: str) -> str:
     """What a page says went wrong (its alerts), else the start of its text."""
     said = [" ".join(unescape(_TAG.sub(" ", found)).split()) for found in _ALERT.findall(html)]
     return "; ".join(text for text in said if text) or " ".join(unescape(_TAG.sub(" ", html)).split())[:600]
+
+
+def api_headers(token: str) -> dict[str, str]:
+    """A /v1 call's headers, as a client sends them: the bearer token, JSON, fresh request and correlation ids."""
+    return {"Authorization": f"Bearer {token}", "Accept": "application/json", "MS-RequestId": str(uuid.uuid4()),
+            "MS-CorrelationId": str(uuid.uuid4())}
 
 
 def partner_of(tenant: Tenant, provider: bool = False) -> dict:

@@ -15,7 +15,12 @@ RETRY_EVERY_S = 0.5
 
 
 class ControlError(RuntimeError):
-    """The control API refused a request; the message carries its status and body."""
+    """The control API refused a request (``status``), or nothing answered (``status`` None); the message carries
+    the status and the body."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass
@@ -168,7 +173,7 @@ class ControlClient:
                         else " - MCA_SANDBOX_CONTROL_API_KEY is not this sandbox's control key")
             elif response.status == 404 and path == "/health":
                 hint = f" - {self.base_url} answers, but not as a sandbox with its control API on"
-            raise ControlError(f"{method} {path}: {response.status} {text}{hint}")
+            raise ControlError(f"{method} {path}: {response.status} {text}{hint}", response.status)
         return json.loads(text) if text else None
 
     def _retries(self) -> Retry:

@@ -61,7 +61,7 @@ def write_journals(item, report) -> None:
     sandbox = item.config.stash.get(SANDBOX, None)
     for tenant_id in tenant_ids(item):
         journals[tenant_id] = _fetch(lambda tid=tenant_id: sandbox.control.journal(tid))
-    gone = [tenant_id for tenant_id, journal in journals.items() if " 404 " in journal.get("error", "")]
+    gone = [tenant_id for tenant_id, journal in journals.items() if journal.get("status") == 404]
     if gone:  # on a shared sandbox someone else may delete it: say so, beside a timeout that wouldn't
         said = (f"The test's tenant {', '.join(gone)} no longer exists: it was deleted while the test ran (by the "
                 "test, or through the sandbox's control API).")
@@ -84,7 +84,7 @@ def _fetch(read) -> dict:
     try:
         return read()
     except Exception as exc:  # a sandbox that is gone must not hide the test's own failure
-        return {"error": f"{type(exc).__name__}: {exc}", "items": []}
+        return {"error": f"{type(exc).__name__}: {exc}", "status": getattr(exc, "status", None), "items": []}
 
 
 def _journal_html(tenant_id: str, journal: dict) -> str:
