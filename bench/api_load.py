@@ -10,7 +10,9 @@ requests' own percentiles: wrk's are corrected for coordinated omission (see ``r
 
 Run: ``.venv/bin/python -m bench.api_load`` (about 2 minutes; ``--rounds 3`` repeats every step with the
 targets taking turns and reports the median run, about 6 minutes; ``--duration 10`` for longer runs,
-``--workers 2`` to try two server processes, ``--no-prism`` to skip Prism). Prism is found in
+``--workers 2`` to try two server processes, ``--no-prism`` to skip Prism, ``--targets
+sandbox,bare,prism,floor`` to add the floor app of ``bench.baseline``: the least a confirmation POST can do
+on this stack, so the ceiling of the POST's ratio). Prism is found in
 ``--prism-dir`` (default ``/tmp/prism``, made once with ``npm install --prefix /tmp/prism
 @stoplight/prism-cli@5``), else run with ``npx --yes @stoplight/prism-cli@5``; when neither works it is
 skipped and the run says so.
@@ -312,12 +314,21 @@ def measure(args) -> tuple[list[Result], dict]:
         _, bare_body = call(bare + METADATA_PATH)
         assert bare_body == rehearsal.metadata_body, "the bare view must answer the same body"
 
+        floor = None
+        if "floor" in args.targets:  # the least a confirmation can do on this stack (see bench.baseline)
+            floor_port = free_port()
+            floor = f"http://127.0.0.1:{floor_port}"
+            stack.enter_context(running([sys.executable, "-m", "bench.baseline", "--floor", "--port", str(floor_port),
+                                         *server_args], f"{floor}/health"))
+
         use_prism = args.prism and "prism" in args.targets
         prism_base = stack.enter_context(prism(Path(args.prism_dir), spec, rehearsal.token)) if use_prism else None
         if not use_prism:
             print("Prism skipped (not asked for).", flush=True)
 
         targets = {"sandbox": sandbox, "bare": bare}
+        if floor:
+            targets["floor"] = floor
         if prism_base:
             targets["prism"] = prism_base
         targets = {name: base for name, base in targets.items() if name in args.targets}
@@ -333,7 +344,7 @@ def measure(args) -> tuple[list[Result], dict]:
         for round_ in range(args.rounds):
             for operation, connections in steps:
                 for name, base in targets.items():
-                    if operation == "GET (ab)" and name == "prism":
+                    if (operation == "GET (ab)" and name == "prism") or (operation != "POST" and name == "floor"):
                         continue
                     result = _run_step(name, base, operation, connections, rehearsal, args, folder, round_)
                     runs.setdefault((name, operation, connections), []).append(result)
@@ -375,8 +386,9 @@ def report(results: list[Result], notes: dict, args) -> dict:
           f"SQLite file; {os.cpu_count()} cores; load average at start "
           f"{' '.join(f'{x:.1f}' for x in notes['load average at start'])}, at end "
           f"{' '.join(f'{x:.1f}' for x in notes['load average at end'])} (other work on the machine skews every figure)")
+    columns = ("sandbox", "bare", "prism", "floor") if any(r.target == "floor" for r in results) else ("sandbox", "bare", "prism")
     header = f"{'operation':<9}{'conc':>5} | " + " | ".join(
-        f"{t + ' req/s':>14}{'p50 ms':>8}{'p99 ms':>8}{'max ms':>8}{'non2xx':>7}" for t in ("sandbox", "bare", "prism"))
+        f"{t + ' req/s':>14}{'p50 ms':>8}{'p99 ms':>8}{'max ms':>8}{'non2xx':>7}" for t in columns)
     print(header)
     print("-" * len(header))
     top = max(args.connections)
@@ -384,11 +396,11 @@ def report(results: list[Result], notes: dict, args) -> dict:
     rows.insert(len(args.connections), ("GET (ab)", top))
     for operation, c in rows:
         cells = []
-        for target in ("sandbox", "bare", "prism"):
+        for target in columns:
             r = by.get((target, operation, c))
             cells.append(f"{r.rps:>14.0f}{r.p50_ms:>8.2f}{r.p99_ms:>8.2f}{r.max_ms:>8.0f}{r.non_2xx:>7}" if r
                          else f"{'-':>14}{'':>8}{'':>8}{'':>8}{'':>7}")
-        if any(by.get((target, operation, c)) for target in ("sandbox", "bare", "prism")):
+        if any(by.get((target, operation, c)) for target in columns):
             print(f"{operation:<9}{c:>5} | " + " | ".join(cells))
     print("(wrk's percentiles are corrected for coordinated omission: one slow request counts for every request "
           "it held up, so its p99 follows the slowest request; the ab row gives the requests' own percentiles)")
@@ -419,6 +431,11 @@ def report(results: list[Result], notes: dict, args) -> dict:
         ok = r.p99_ms <= TARGETS["p99 ms"]
         verdicts[f"{operation} p99 <= 25 ms"] = {"value": r.p99_ms, "target": TARGETS["p99 ms"], "met": ok}
         print(f"  {operation + ' p99 <= 25 ms':<32} {r.p99_ms:>18.2f}ms  {'yes' if ok else 'NO'}")
+    floor_post = ratio(by.get(("floor", "POST", top)), by.get(("bare", "POST", top)))
+    if floor_post is not None:
+        verdicts["floor POST vs bare"] = {"value": floor_post, "target": None, "met": None}
+        print(f"  {'floor POST vs bare Flask':<32} {floor_post:>19.2f}x  (the stack's ceiling for a confirmation; "
+              "see bench.baseline)")
     raw = by.get(("sandbox", "GET (ab)", top))
     if raw is not None:
         ok = raw.p99_ms <= TARGETS["p99 ms"]
@@ -441,7 +458,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--prism-dir", default="/tmp/prism", help="where `npm install --prefix` put Prism")
     parser.add_argument("--no-prism", dest="prism", action="store_false")
     parser.add_argument("--targets", type=lambda s: s.split(","), default=["sandbox", "bare", "prism"],
-                        help="which of sandbox,bare,prism to load (default all; the targets need all three)")
+                        help="which of sandbox,bare,prism,floor to load (default the first three, which the targets "
+                             "need; floor: the least a confirmation POST can do on this stack, see bench.baseline)")
     parser.add_argument("--operations", type=lambda s: s.split(","), default=["GET", "POST"])
     parser.add_argument("--no-ab", dest="ab", action="store_false",
                         help="skip the GET latency check with ab (run only when ab is installed)")
