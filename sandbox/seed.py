@@ -278,6 +278,7 @@ def _customer(s: _Seeder, state: str, owner: dict, *, reseller: dict | None = No
             id=s.guid(), workspace_id=ws_id, customer_id=customer.id, partner_id=partner.id, kind="reseller",
             delegated_admin=bool(s.rng.getrandbits(1)), since=customer.created_at,
             associated_partner_id=reseller["partner"].id if reseller else None,
+            associated_since=customer.created_at if reseller else None,
         ))
     _history(s, state, customer, owner)
     return {

@@ -32,7 +32,7 @@ def test_migrations_build_exactly_the_schema_the_code_maps(tmp_path):
         diff = compare_metadata(MigrationContext.configure(connection), metadata)
         version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     assert diff == []
-    assert version == head_revision() == "0010"
+    assert version == head_revision() == "0011"
 
 
 @pytest.mark.skipif(not pg_slice.ENABLED, reason="the PostgreSQL slice is off")
@@ -267,6 +267,37 @@ def test_migration_0008_makes_the_rules_of_an_0007_database_answer_before_the_op
         domains = [c["companyProfile"]["domain"] for c in client.get(
             "/v1/customers", headers={"Authorization": f"Bearer {token}"}).get_json()["items"]]
         assert domains.count(body["companyProfile"]["domain"]) == 1  # the 503s ran nothing
+    finally:
+        upgraded.extensions["engine"].dispose()
+
+
+def test_migration_0011_keeps_what_an_0010_database_s_indirect_resellers_showed(blank_database_url):
+    """An 0010 database's indirect resellers (no delegation or date of their own) upgraded at the next start:
+    each still shows without admin roles, since its provider's date, and every relationship is kept."""
+    from sqlalchemy import select
+
+    from sandbox.domain.model import PartnerKind
+    from sandbox.services import admin_center
+    from sandbox.store.orm import relationships
+
+    source_app = create_app({"DATABASE_URL": "sqlite://"})
+    made = seed.create_tenant(source_app.extensions["services"], kind=PartnerKind.INDIRECT_RESELLER, customers=3)
+    with source_app.extensions["engine"].connect() as connection:
+        before = {row.id: row._asdict() for row in connection.execute(select(relationships))}
+    assert sum(row["associated_partner_id"] == made["id"] for row in before.values()) == 3
+
+    _older_database(blank_database_url, "0010", source_app.extensions["engine"], without=("relationships", "associated_since"))
+
+    upgraded = _started_on(blank_database_url)
+    try:
+        with upgraded.extensions["engine"].connect() as connection:
+            after = {row.id: row._asdict() for row in connection.execute(select(relationships))}
+        assert after == before  # the seed dates the reseller from the provider's relationship, as the upgrade does
+        for customer in made["customers"]:
+            rows = admin_center.list_customer_partners(upgraded.extensions["services"], customer["id"])
+            reseller = next(r for r in rows if r.partner.id == made["id"])
+            provider = next(r for r in rows if r.partner.id == made["provider"]["id"])
+            assert (reseller.relationship, reseller.admin_roles, reseller.since) == ("Indirect reseller", (), provider.since)
     finally:
         upgraded.extensions["engine"].dispose()
 

@@ -86,3 +86,21 @@ Feature: Who may confirm acceptance, add customers and request relationships: pa
       | role           |
       | Billing admin  |
       | Helpdesk agent |
+
+  @R-RES-1 @R-OPT2-REL-1 @R-OPT2-REL-5 @R-OPT2-REL-7 @R-OPT2-REL-8
+  Scenario: The customer gives the admin roles an indirect reseller asks for to the reseller, not to its provider
+    Given an indirect reseller
+    And the sandbox date is 2020-05-05
+    And a customer who has no relationship with the partner yet
+    And the partner's Admin agent is signed in to Partner Center
+    When the partner requests a reseller relationship from the Customers page
+    And the partner includes delegated administration privileges
+    And the partner copies the email message to the clipboard
+    And the partner emails the customer the copied text and its sign-in credentials
+    And the customer opens the link from the email
+    And the customer signs in to the Microsoft 365 admin center
+    Then the customer is asked to authorize the partner as "Indirect reseller & delegated administrator" with admin roles "Global admin, Helpdesk admin"
+    When the customer authorizes the partner and accepts the Microsoft Customer Agreement
+    Then the customer sees that it authorized the partner
+    And the customer's partner relationships list the partner as "Indirect reseller & delegated administrator" with admin roles "Global admin, Helpdesk admin"
+    And the customer's partner relationships list the indirect provider as "Reseller" with admin roles "None"

@@ -183,6 +183,23 @@ class Relationship:
     delegated_admin: bool
     since: datetime
     associated_partner_id: str | None = None  # indirect reseller behind an indirect provider's customer
+    # the indirect reseller's own side: whether the customer gave it the admin roles, and since when it is there
+    associated_delegated_admin: bool = False
+    associated_since: datetime | None = None
+
+    def associate(self, reseller_id: str, *, delegated_admin: bool, now: datetime) -> None:
+        """The customer accepted the indirect reseller's link: the reseller joins this provider's relationship
+        with its own date and, when the link asked for them and the customer accepted, its own admin roles
+        (a reseller that replaces another starts afresh)."""
+        if self.associated_partner_id != reseller_id:
+            self.associated_partner_id, self.associated_since, self.associated_delegated_admin = reseller_id, now, False
+        self.associated_delegated_admin = self.associated_delegated_admin or delegated_admin
+
+    def delegates_to(self, partner_id: str) -> bool:
+        """Whether the partner (this relationship's own, or its associated indirect reseller) has the admin roles."""
+        if partner_id == self.partner_id:
+            return self.delegated_admin
+        return partner_id == self.associated_partner_id and self.associated_delegated_admin
 
 
 @dataclass

@@ -102,12 +102,20 @@ def _partners_of(uow: UnitOfWork, customer: Customer) -> list[PartnerRelation]:
         if partner is None:
             continue
         reseller = uow.repo.partner(customer.workspace_id, rel.associated_partner_id) if rel.associated_partner_id else None
-        kind = "Reseller & delegated administrator" if rel.delegated_admin else "Reseller"
-        roles = DAP_ROLES if rel.delegated_admin else ()
-        if reseller is not None:
-            relations.append(PartnerRelation(reseller, "Indirect reseller", (), rel.since, indirect_provider=partner))
-        relations.append(PartnerRelation(partner, kind, roles, rel.since))
+        if reseller is not None:  # its own admin roles and date (the link it sent asked for them, or didn't)
+            relations.append(PartnerRelation(
+                reseller, _relationship_name(rel.associated_delegated_admin, indirect=True),
+                DAP_ROLES if rel.associated_delegated_admin else (), rel.associated_since or rel.since,
+                indirect_provider=partner,
+            ))
+        relations.append(PartnerRelation(partner, _relationship_name(rel.delegated_admin), DAP_ROLES if rel.delegated_admin else (),
+                                         rel.since))
     return relations
+
+
+def _relationship_name(delegated_admin: bool, *, indirect: bool = False) -> str:
+    name = "Indirect reseller" if indirect else "Reseller"
+    return f"{name} & delegated administrator" if delegated_admin else name
 
 
 def _must_ask_partner(uow: UnitOfWork, customer: Customer) -> bool:
@@ -200,7 +208,7 @@ def get_invitation_offer(
             customer=customer,
             partner=partner,
             delegated_admin=delegated_admin,
-            relationship="Reseller & delegated administrator" if delegated_admin else "Reseller",
+            relationship=_relationship_name(delegated_admin, indirect=reseller is not None),
             admin_roles=DAP_ROLES if delegated_admin else (),
             already_related=uow.repo.relationship(customer.id, partner.id) is not None,
             mca_in_place=_mca_in_place(uow, customer),
@@ -234,17 +242,16 @@ def _accept_invitation(
         if not _mca_in_place(uow, customer):
             _accept_mca(ctx, uow, workspace, customer, partner.id)  # R-TL-6, R-OPT2-CANT scenario 2
         relationship = uow.repo.relationship(customer.id, partner.id)
-        if relationship is None:
+        if relationship is None:  # the provider's side of an indirect reseller's link: no admin roles were asked for it
             relationship = Relationship(
                 id=ctx.new_ordered_id(), workspace_id=workspace.id, customer_id=customer.id, partner_id=partner.id,
-                kind="reseller", delegated_admin=delegated_admin, since=now,
-                associated_partner_id=reseller.id if reseller else None,
+                kind="reseller", delegated_admin=delegated_admin and reseller is None, since=now,
             )
             uow.repo.add(relationship)
-        else:
+        elif reseller is None:
             relationship.delegated_admin = relationship.delegated_admin or delegated_admin
-            if reseller is not None:
-                relationship.associated_partner_id = reseller.id
+        if reseller is not None:
+            relationship.associate(reseller.id, delegated_admin=delegated_admin, now=now)
         return relationship
 
 

@@ -59,6 +59,7 @@ class AgreementChoice:
 class CustomerView:
     customer: Customer
     relationship: Relationship | None
+    delegated_admin: bool = False  # whether the partner reading it has the admin roles (its own, or as indirect reseller)
 
 
 @dataclass
@@ -160,6 +161,7 @@ def _create_customer(ctx: ServiceContext, actor: Actor, new: NewCustomer, agreem
             delegated_admin=True,
             since=now,
             associated_partner_id=associated,
+            associated_since=now if associated else None,
         )
         uow.repo.add(customer, relationship)
         uow.repo.flush()
@@ -205,7 +207,8 @@ def _subtag_case(subtag: str) -> str:
 def get_customer(ctx: ServiceContext, actor: Actor, customer_id: str) -> CustomerView:
     with ctx.unit_of_work() as uow:
         customer = _customer_or_404(uow, actor, customer_id)
-        return CustomerView(customer, _relationship_for(uow, customer.id, actor.partner_id))
+        relationship = _relationship_for(uow, customer.id, actor.partner_id)
+        return CustomerView(customer, relationship, bool(relationship and relationship.delegates_to(actor.partner_id)))
 
 
 def _relationship_for(uow: UnitOfWork, customer_id: str, partner_id: str) -> Relationship | None:

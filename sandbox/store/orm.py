@@ -170,6 +170,8 @@ relationships = Table(
     Column("delegated_admin", Boolean, nullable=False),
     Column("since", UTCDateTime, nullable=False),
     Column("associated_partner_id", GUID, ForeignKey("partners.id", ondelete="CASCADE"), nullable=True, index=True),
+    Column("associated_delegated_admin", Boolean, nullable=False, default=False),
+    Column("associated_since", UTCDateTime, nullable=True),
     UniqueConstraint("customer_id", "partner_id"),
 )
 

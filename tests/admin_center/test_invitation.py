@@ -9,7 +9,7 @@ import pytest
 
 from sandbox.domain import rules
 from sandbox.domain.model import AgreementType, Contact
-from sandbox.services import agreements, customers, relationships, tenants
+from sandbox.services import admin_center, agreements, customers, relationships, tenants
 
 from .conftest import CANT, NOT_YET, esc, invitation_url, partner_actor, set_clock
 
@@ -232,6 +232,63 @@ def test_an_indirect_reseller_s_link_names_the_reseller_and_its_provider(admin, 
     listing = admin.client.get(url).get_data(as_text=True)
     assert "<td>Indirect reseller</td>" in listing and "<td>Reseller</td>" in listing
     assert customer["id"] in _customer_ids(services, made["id"], reseller["id"])
+
+
+def _reseller_link(services, tenant_id: str, reseller_id: str, provider_id: str, *, delegated_admin: bool) -> str:
+    with services.unit_of_work() as uow:
+        link = relationships.relationship_request_url(
+            "http://sandbox.test", uow.repo.partner(tenant_id, reseller_id), delegated_admin=delegated_admin,
+            provider=uow.repo.partner(tenant_id, provider_id),
+        )
+    return link.removeprefix("http://sandbox.test").split("#")[0]
+
+
+@pytest.mark.parametrize("state", ["NoRelationship", "MCAAttested"])
+def test_an_indirect_reseller_s_link_with_admin_roles_gives_them_to_the_reseller_from_the_day_it_is_accepted(
+        admin, client, services, add_customer, state):
+    """The page tells the customer that the reseller asks for the admin roles: the reseller gets them, with its
+    own date. They went to the provider's row, and the reseller's "Since" was the provider's."""
+    made = client.post("/_sandbox/tenants", json={"kind": "IndirectReseller", "customers": 0}).get_json()
+    reseller, provider = made["id"], made["provider"]["id"]
+    customer = add_customer(made["id"], state, partner_id=provider)  # MCAAttested: the provider's customer since 2019
+    before = {r.partner.id: r for r in admin_center.list_customer_partners(services, customer["id"])}
+    set_clock(client, made["id"], "2024-03-05T10:00:00+00:00")
+    url = _reseller_link(services, made["id"], reseller, provider, delegated_admin=True)
+
+    page = admin.open_signed_in(customer, url).get_data(as_text=True)
+    response = admin.post(url, {"authorize": "yes", "accept": "yes"})
+
+    assert "<dt>Relationship</dt><dd>Indirect reseller &amp; delegated administrator</dd>" in page
+    assert "<dt>Admin roles</dt><dd>Global admin, Helpdesk admin</dd>" in page
+    assert response.status_code == 302
+    after = {r.partner.id: r for r in admin_center.list_customer_partners(services, customer["id"])}
+    assert after[reseller].relationship == "Indirect reseller & delegated administrator"
+    assert after[reseller].admin_roles == admin_center.DAP_ROLES
+    assert after[reseller].since == datetime(2024, 3, 5, 10, tzinfo=UTC)
+    if provider in before:  # the provider keeps what it had, date and roles
+        assert (after[provider].since, after[provider].admin_roles) == (before[provider].since, before[provider].admin_roles)
+    else:  # nobody asked the roles for the provider
+        assert (after[provider].relationship, after[provider].admin_roles) == ("Reseller", ())
+    assert customers.get_customer(services, partner_actor(made["id"], reseller), customer["id"]).delegated_admin
+    assert "You authorized" in admin.client.get(url).get_data(as_text=True)  # where the accepting redirects to
+    assert "You already work with" in admin.client.get(url).get_data(as_text=True)  # opened again: nothing left to accept
+
+
+def test_a_second_link_of_the_reseller_adds_the_admin_roles_it_asks_for(admin, client, services, add_customer):
+    made = client.post("/_sandbox/tenants", json={"kind": "IndirectReseller", "customers": 0}).get_json()
+    reseller, provider = made["id"], made["provider"]["id"]
+    customer = add_customer(made["id"], "NoRelationship")
+    without, with_roles = (_reseller_link(services, made["id"], reseller, provider, delegated_admin=dap) for dap in (False, True))
+    admin.open_signed_in(customer, without)
+    assert admin.post(without, {"authorize": "yes", "accept": "yes"}).status_code == 302
+    first = {r.partner.id: r for r in admin_center.list_customer_partners(services, customer["id"])}[reseller]
+
+    offered = admin.client.get(with_roles).get_data(as_text=True)  # not done yet: the roles are asked for now
+    assert admin.post(with_roles, {"authorize": "yes"}).status_code == 302
+
+    assert first.admin_roles == () and "You already work with" not in offered
+    second = {r.partner.id: r for r in admin_center.list_customer_partners(services, customer["id"])}[reseller]
+    assert second.admin_roles == admin_center.DAP_ROLES and second.since == first.since
 
 
 @pytest.mark.parametrize("which", ["other tenant", "unknown", "indirect reseller", "indirect without reseller"])

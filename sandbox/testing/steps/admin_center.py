@@ -7,6 +7,7 @@ import re
 from playwright.sync_api import expect
 from pytest_bdd import parsers, then, when
 
+from ..api_world import partner_of
 from ..pages import AdminCenterSignIn, AgreementPage, InvitationPage, PartnerDetailsPage, PartnerListPage
 from ..pages.admin_center import ASK_YOUR_PARTNER
 from .people import NEW_PASSWORD, country_code, country_name
@@ -185,6 +186,16 @@ def _(customer_page, tenant):
     partners = PartnerListPage(customer_page)
     expect(partners.heading).to_be_visible()
     expect(partners.row(_partner_name(tenant))).to_be_visible()
+
+
+@then(parsers.re(r'^the customer\'s partner relationships list the (?P<whose>partner|indirect provider) as '
+                  r'"(?P<relationship>[^"]+)" with admin roles "(?P<roles>[^"]+)"$'))
+def _(customer_page, tenant, whose, relationship, roles):
+    """A row of the list on the page (shown after the customer authorized the partner, and on its own page)."""
+    partners = PartnerListPage(customer_page)
+    name = partner_of(tenant, provider=whose == "indirect provider")["name"]
+    expect(partners.cell(name, 1)).to_have_text(relationship)
+    expect(partners.cell(name, 2)).to_have_text(roles)
 
 
 @then(parsers.parse('the partner\'s details show the relationship "{relationship}" with admin roles "{roles}"'))

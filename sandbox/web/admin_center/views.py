@@ -170,17 +170,12 @@ def _invitation_refusal(offer: admin_center.InvitationOffer) -> str | None:
 
 
 def _already_authorized(offer: admin_center.InvitationOffer) -> bool:
-    """The relationship (with the admin roles asked for) and the MCA are in place: nothing left to accept."""
-    direct = next((r for r in offer.partners if r.partner.id == offer.partner.id and r.indirect_provider is None), None)
-    if not offer.mca_in_place or direct is None or (offer.delegated_admin and not direct.admin_roles):
-        return False
-    if offer.indirect_reseller is None:
-        return True
-    return any(
-        r.partner.id == offer.indirect_reseller.id and r.indirect_provider is not None
-        and r.indirect_provider.id == offer.partner.id
-        for r in offer.partners
-    )
+    """The inviter's relationship (with the admin roles asked for) and the MCA are in place: nothing left to
+    accept. The inviter is the partner, or the indirect reseller behind it when the link names one."""
+    inviter, provider_id = (offer.partner, None) if offer.indirect_reseller is None else (offer.indirect_reseller, offer.partner.id)
+    row = next((r for r in offer.partners
+                if r.partner.id == inviter.id and (r.indirect_provider.id if r.indirect_provider else None) == provider_id), None)
+    return offer.mca_in_place and row is not None and (not offer.delegated_admin or bool(row.admin_roles))
 
 
 def _invitation_page(offer, *, errors: dict | None = None, refused: str | None = None, status: int = 200):

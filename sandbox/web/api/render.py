@@ -167,7 +167,7 @@ def _customer(view: CustomerView, *, by_id: bool) -> dict:
         companyProfile=_company_profile(c, by_id=by_id),
         billingProfile=_billing_profile(c),
         relationshipToPartner=rel.kind if rel is not None else "none",
-        allowDelegatedAccess=bool(rel and rel.delegated_admin) if by_id else None,
+        allowDelegatedAccess=view.delegated_admin if by_id else None,
         customDomains=[c.domain] if by_id else None,
         associatedPartnerId=rel.associated_partner_id if rel is not None else None,
         links={"self": link(base)},
