@@ -28,6 +28,8 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sandbox.domain.model import search_key
+
 from . import pg
 from .common import BIN, free_port, running
 
@@ -61,7 +63,7 @@ def seed_store(url: str, customers: int) -> dict:
             name = f"{WORDS[n % len(WORDS)]} {n:06d} Ltd"
             rows.append({
                 "id": cid, "workspace_id": tenant["id"], "commerce_id": cid, "billing_profile_id": cid,
-                "domain": f"scale{n:06d}.onmicrosoft.com", "company_name": name, "search_name": name.casefold(),
+                "domain": f"scale{n:06d}.onmicrosoft.com", "company_name": name, "search_name": search_key(name),
                 "email": f"admin{n}@example.com", "culture": "en-US", "language": "en", "country": "US", "state": "WA",
                 "address_line1": "1 Microsoft Way", "address_line2": None, "city": "Redmond", "postal_code": "98052",
                 "first_name": "Scale", "last_name": f"Test{n}", "phone_number": None,

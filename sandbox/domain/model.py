@@ -150,11 +150,11 @@ class Customer:
     phone_number: str | None = None
     organization_registration_number: str | None = None
     admin_must_change_password: bool = True
-    search_name: str = ""  # the company name casefolded, for search in any script and database
+    search_name: str = ""  # the company name as search and sorting read it (search_key), in any database
 
     def __post_init__(self) -> None:
         if not self.search_name:
-            self.search_name = self.company_name.casefold()
+            self.search_name = search_key(self.company_name)
 
     @property
     def address(self) -> Address:
@@ -200,6 +200,23 @@ class Relationship:
         if partner_id == self.partner_id:
             return self.delegated_admin
         return partner_id == self.associated_partner_id and self.associated_delegated_admin
+
+
+def search_key(text: str) -> str:
+    """A name as the customer search and the customer lists read it: in any case, in one Unicode form, and
+    without the accents of Latin, Greek and Cyrillic letters ("Construcción", "CONSTRUCCION" and "construccion"
+    are one, and sort together). Marks that make another letter in other scripts (a kana's dakuten, an Indic
+    nukta) are kept."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    kept, base = [], ""
+    for ch in decomposed:
+        if unicodedata.combining(ch):
+            if base < "\u0530":  # an accent on a Latin, Greek or Cyrillic letter (U+0000-U+052F)
+                continue
+        else:
+            base = ch
+        kept.append(ch)
+    return unicodedata.normalize("NFC", "".join(kept))
 
 
 @dataclass

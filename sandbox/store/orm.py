@@ -156,7 +156,7 @@ customers = Table(
     Column("admin_password_hash", String(255), nullable=False),
     Column("admin_must_change_password", Boolean, nullable=False, default=True),
     Column("created_at", UTCDateTime, nullable=False),
-    Index("ix_customers_workspace_company", "workspace_id", "company_name"),
+    Index("ix_customers_workspace_search", "workspace_id", "search_name"),
 )
 
 relationships = Table(

@@ -30,13 +30,19 @@ _INSERT_ORDER = (
 )
 
 
+def _like_prefix(text: str) -> str:
+    """A LIKE pattern for what starts with ``text`` (its wildcards and the escape character taken literally)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def _starts_with(search: str, field: CustomerSearchField | None = None):
     """Customers whose company name or domain (or only the ``field`` named) starts with ``search``, in any case
-    and script (names are kept casefolded); for an indirect reseller, those it is the associated reseller of."""
+    and script, with or without accents (names are kept as ``model.search_key`` reads them); for an indirect
+    reseller, those it is the associated reseller of."""
     c = orm.customers.c
-    text = search.strip().casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    name = c.search_name.like(text + "%", escape="\\")
-    domain = func.lower(c.domain).like(text + "%", escape="\\")
+    text = _like_prefix(search.strip().casefold())
+    name = c.search_name.like(_like_prefix(model.search_key(search.strip())), escape="\\")
+    domain = func.lower(c.domain).like(text, escape="\\")
     if field is CustomerSearchField.COMPANY_NAME:
         return name
     if field is CustomerSearchField.DOMAIN:
@@ -44,7 +50,7 @@ def _starts_with(search: str, field: CustomerSearchField | None = None):
     if field is CustomerSearchField.INDIRECT_RESELLER:
         rel = orm.relationships.c
         return (select(rel.customer_id)
-                .where(rel.customer_id == c.id, func.lower(rel.associated_partner_id).like(text + "%", escape="\\"))
+                .where(rel.customer_id == c.id, func.lower(rel.associated_partner_id).like(text, escape="\\"))
                 .exists())
     return or_(name, domain)
 
@@ -291,18 +297,20 @@ class Repository:
         self, workspace_id: str, partner_id: str, *, search: str | None = None, field: CustomerSearchField | None = None,
         after: str | None = None, limit: int | None = None,
     ) -> list[model.Customer]:
-        """A partner's customers ordered by company name then id; ``after`` is a keyset cursor."""
+        """A partner's customers in alphabetical order (their ``search_name``), then by id; ``after`` is a keyset
+        cursor: the last company name shown and its id."""
         c = orm.customers.c
-        # EXISTS per row, walked in ix_customers_workspace_company's order: a page costs its own rows, not
+        # EXISTS per row, walked in ix_customers_workspace_search's order: a page costs its own rows, not
         # the partner's whole customer list (an IN over every visible id read them all first)
         stmt = select(model.Customer).where(c.workspace_id == workspace_id, self._visible(partner_id))
         if search:
             stmt = stmt.where(_starts_with(search, field))
         if after:
             name, _, last_id = after.partition("\x1f")
+            key = model.search_key(name)
             # a range on the index (>=), then the tie-break by id
-            stmt = stmt.where(c.company_name >= name, or_(c.company_name > name, c.id > last_id))
-        stmt = stmt.order_by(c.company_name, c.id)
+            stmt = stmt.where(c.search_name >= key, or_(c.search_name > key, c.id > last_id))
+        stmt = stmt.order_by(c.search_name, c.id)
         if limit is not None:
             stmt = stmt.limit(limit)
         return list(self.session.scalars(stmt))
@@ -320,7 +328,7 @@ class Repository:
 
     def customers(self, workspace_id: str) -> list[model.Customer]:
         c = orm.customers.c
-        stmt = select(model.Customer).where(c.workspace_id == workspace_id).order_by(c.company_name)
+        stmt = select(model.Customer).where(c.workspace_id == workspace_id).order_by(c.search_name, c.id)
         return list(self.session.scalars(stmt))
 
     # --- relationships ---------------------------------------------------------------------
