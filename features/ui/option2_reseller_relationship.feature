@@ -49,6 +49,17 @@ Feature: Option 2, reseller relationship: the customer accepts the partner and t
     Then the customer sees that it authorized the partner
     And the customer sees the partner among its partner relationships
 
+  @R-OPT2-REL-2 @R-OPT2-REL-3
+  Scenario: Ticking delegated administration after editing the email keeps the partner's words
+    When the partner requests a reseller relationship from the Customers page
+    And the partner adds "Kind regards, the CSP team" to the email message
+    And the partner includes delegated administration privileges
+    Then the email message invites the customer with the partner's link, with delegated administration
+    And the email message ends with "Kind regards, the CSP team"
+    When the partner clears delegated administration privileges
+    Then the email message invites the customer with the partner's link, without delegated administration
+    And the email message ends with "Kind regards, the CSP team"
+
   @R-OPT2-REL-3
   Scenario: The partner can open the request in an email message instead
     When the partner requests a reseller relationship from the Customers page

@@ -33,6 +33,12 @@ def agreement_page_url(public_url: str) -> str:
 
 def request_reseller_relationship(ctx: ServiceContext, actor: Actor, public_url: str, *, delegated_admin: bool = False) -> str:
     """R-OPT2-REL-1, R-OPT2-REL-2: the link the customer opens to accept the relationship and the MCA."""
+    return reseller_relationship_links(ctx, actor, public_url)[delegated_admin]
+
+
+def reseller_relationship_links(ctx: ServiceContext, actor: Actor, public_url: str) -> dict[bool, str]:
+    """R-OPT2-REL-1, R-OPT2-REL-2: the link without and with delegated admin (``False``, ``True``), for the
+    portal's page, which switches between them as the partner ticks the box."""
     with ctx.unit_of_work() as uow:
         require_workspace(uow, actor.workspace_id)
         partner = uow.repo.partner(actor.workspace_id, actor.partner_id)
@@ -40,4 +46,4 @@ def request_reseller_relationship(ctx: ServiceContext, actor: Actor, public_url:
             raise NotFound("Partner not found.")
         rules.ensure_may_request_relationship(actor.role)  # roles: Admin agent or Sales agent, any kind of partner
         provider = uow.repo.partner(actor.workspace_id, partner.provider_id) if partner.provider_id else None
-        return relationship_request_url(public_url, partner, delegated_admin=delegated_admin, provider=provider)
+        return {dap: relationship_request_url(public_url, partner, delegated_admin=dap, provider=provider) for dap in (False, True)}

@@ -47,13 +47,27 @@ def test_delegated_admin_is_off_by_default_and_can_be_ticked(portal, admin):
     assert 'id="f-dap" name="dap" value="true" checked' in page_text(checked)
     assert "DAP=true" in email_text(checked)
     cleared = portal.get(URL, query_string="dap=false")
-    assert 'id="f-dap" name="dap" value="true" data-autosubmit' in page_text(cleared)
+    assert 'id="f-dap" name="dap" value="true" data-dap-switch="email-message"' in page_text(cleared)
     text = email_text(cleared)
     assert "DAP=false" in text and "DAP=true" not in text
     assert "delegated administration" not in text
     # the no-JavaScript form sends the hidden false, then the ticked checkbox's true: the last one wins
     assert "DAP=true" in email_text(portal.get(URL, query_string="dap=false&dap=true"))
     assert "DAP=false" in email_text(portal.get(URL, query_string="dap=nonsense"))
+
+
+def test_the_page_holds_both_emails_for_the_box_to_switch_between_in_place(portal, admin):
+    """Ticking the box used to reload the page and lose the partner's edits; the page now carries both texts and
+    links, and portal.js switches between them in the edited text."""
+    page = page_text(portal.get(URL, query_string="dap=false"))
+    attributes = {name: html.unescape(value) for name, value in re.findall(r'data-(text-(?:true|false)|url-(?:true|false)|dap-clause|dap-anchor)="([^"]*)"', page)}
+
+    assert attributes["text-false"] == email_text(portal.get(URL, query_string="dap=false"))
+    assert attributes["text-true"] == email_text(portal.get(URL, query_string="dap=true"))
+    assert attributes["url-false"].endswith("&DAP=false#/BillingAccounts/partner-invitation")
+    assert attributes["url-true"] == attributes["url-false"].replace("DAP=false", "DAP=true")
+    assert attributes["dap-anchor"] + attributes["dap-clause"] in attributes["text-true"]
+    assert attributes["dap-anchor"] in attributes["text-false"] and attributes["dap-clause"] not in attributes["text-false"]
 
 
 def test_open_in_email_message_is_a_mailto_with_subject_and_body(portal, admin):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, expect
 
 from .common import definition, submit
 from .wizard import NewCustomerPage
@@ -271,10 +271,11 @@ class RelationshipRequestPage:
         self.page.goto(f"{self.PATH}?dap={'true' if delegated_admin else 'false'}")
         return self
 
-    def include_delegated_admin(self) -> RelationshipRequestPage:
-        """Tick delegated administration privileges; the page reloads with the new email text."""
-        with self.page.expect_navigation(url=re.compile(r"[?&]dap=true", re.IGNORECASE)):
-            self.delegated_admin.click()
+    def include_delegated_admin(self, include: bool = True) -> RelationshipRequestPage:
+        """Tick (or clear) delegated administration privileges; the email text switches to the link with
+        DAP=true (false), in place."""
+        self.delegated_admin.set_checked(include)
+        expect(self.email_message).to_have_value(re.compile(rf"[?&]DAP={str(include).lower()}#", re.IGNORECASE))
         return self
 
     def email_text(self) -> str:

@@ -258,6 +258,11 @@ def _(partner_page):
     RelationshipRequestPage(partner_page).include_delegated_admin()
 
 
+@when("the partner clears delegated administration privileges")
+def _(partner_page):
+    RelationshipRequestPage(partner_page).include_delegated_admin(False)
+
+
 @when(parsers.parse('the partner adds "{text}" to the email message'))
 def _(partner_page, text):
     RelationshipRequestPage(partner_page).customise(text)
@@ -266,6 +271,11 @@ def _(partner_page, text):
 @when("the partner copies the email message to the clipboard", target_fixture="copied_text")
 def _(partner_page):
     return RelationshipRequestPage(partner_page).copy_email_text()
+
+
+@then(parsers.parse('the email message ends with "{text}"'))
+def _(partner_page, text):
+    expect(RelationshipRequestPage(partner_page).email_message).to_have_value(re.compile(re.escape(text) + r"\s*$"))
 
 
 def _invitation_link(tenant, delegated_admin: bool) -> re.Pattern:
@@ -284,6 +294,11 @@ def _(partner_page, sandbox_url, tenant, dap):
     expect(request.delegated_admin).to_be_checked(checked=dap == "with")
     link = _invitation_link(tenant, dap == "with")
     expect(request.email_message).to_have_value(link)
+    privileges = re.compile(r"including delegated administration privileges")  # the email says what the link asks
+    if dap == "with":
+        expect(request.email_message).to_have_value(privileges)
+    else:
+        expect(request.email_message).not_to_have_value(privileges)
     found = link.search(request.email_message.input_value()).group(0)
     if not found.lower().startswith(sandbox_url.lower() + "/"):
         raise AssertionError(f"The link {found} does not point at the sandbox the tests use ({sandbox_url}): set the "

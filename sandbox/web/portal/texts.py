@@ -19,7 +19,7 @@ PROVIDER_BUYS = "Your indirect provider places orders and changes subscriptions 
 RESELLER_SUBJECT = "Request for a reseller relationship with {partner}"
 RESELLER_BODY = """Dear customer,
 
-{partner} would like to become your Microsoft Cloud Solution Provider partner, so we can sell you Microsoft cloud services and help you manage them{dap_clause}. To accept, a global administrator of your organization needs to sign in to the Microsoft 365 admin center, review and accept the Microsoft Customer Agreement, and authorize {partner} as your reseller.
+{partner} would like to become your Microsoft Cloud Solution Provider partner, so we can sell you Microsoft cloud services and {anchor}{dap_clause}. To accept, a global administrator of your organization needs to sign in to the Microsoft 365 admin center, review and accept the Microsoft Customer Agreement, and authorize {partner} as your reseller.
 
 Select the link below to accept this invitation:
 {url}
@@ -29,12 +29,13 @@ Note: A user with global administrator permissions is required to accept this re
 Sincerely,
 {partner}"""
 DAP_CLAUSE = ", including delegated administration privileges for Azure Active Directory and Office 365"
+DAP_ANCHOR = "help you manage them"  # the words the clause follows (where the page puts it back in an edited text)
 
 
 def reseller_email(partner_name: str, url: str, *, delegated_admin: bool) -> str:
     """The editable email of Request a reseller relationship: a subject line, a blank line, the body."""
     subject = RESELLER_SUBJECT.format(partner=partner_name)
-    body = RESELLER_BODY.format(partner=partner_name, url=url, dap_clause=DAP_CLAUSE if delegated_admin else "")
+    body = RESELLER_BODY.format(partner=partner_name, url=url, anchor=DAP_ANCHOR, dap_clause=DAP_CLAUSE if delegated_admin else "")
     return f"Subject: {subject}\n\n{body}"
 
 

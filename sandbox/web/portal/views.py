@@ -618,14 +618,14 @@ def request_relationship():
     # Unticked unless asked for, like the API's relationship request (DAP=false in Partner Center's example).
     dap = forms.parse_flag(request.args.getlist("dap"), default=False)
     try:
-        url = relationships.request_reseller_relationship(
-            services(), g.actor, current_app.config["PUBLIC_URL"], delegated_admin=dap
-        )
+        links = relationships.reseller_relationship_links(services(), g.actor, current_app.config["PUBLIC_URL"])
     except RoleNotAllowed:  # roles: Admin agent or Sales agent only
         raise RoleNotAllowed(texts.CANNOT_REQUEST_RELATIONSHIP) from None
-    text = texts.reseller_email(g.principal.partner.name, url, delegated_admin=dap)
+    # both emails: ticking the box switches the text in place (portal.js), keeping the partner's edits
+    emails = {flag: texts.reseller_email(g.principal.partner.name, links[flag], delegated_admin=flag) for flag in (False, True)}
     return render_template(
-        "portal/request_relationship.html", dap=dap, text=text, url=url, mailto=texts.mailto(text), nav="customers"
+        "portal/request_relationship.html", dap=dap, text=emails[dap], emails=emails, links=links,
+        dap_clause=texts.DAP_CLAUSE, dap_anchor=texts.DAP_ANCHOR, mailto=texts.mailto(emails[dap]), nav="customers",
     )
 
 

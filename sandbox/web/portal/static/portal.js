@@ -60,9 +60,34 @@
     // With JavaScript, Update only reveals the fields; Enter in a field then submits Next: Review.
     document.querySelectorAll("button[data-reveal]").forEach(function (button) { button.type = "button"; });
 
-    // Include delegated administration privileges: reload with ?dap=true|false.
-    document.querySelectorAll("[data-autosubmit]").forEach(function (box) {
-      box.addEventListener("change", function () { box.form.requestSubmit(); });
+    // Include delegated administration privileges: the email switches in place (without JavaScript, Apply
+    // reloads the page). An untouched text becomes the other one; in an edited text only the link's DAP and
+    // the privileges' clause change, so the partner's own words stay.
+    document.querySelectorAll("[data-dap-switch]").forEach(function (box) {
+      var area = document.getElementById(box.getAttribute("data-dap-switch"));
+      if (!area) { return; }
+      box.addEventListener("change", function () {
+        var to = box.checked ? "true" : "false";
+        var from = box.checked ? "false" : "true";
+        var text = area.value.replace(/\r\n/g, "\n");
+        if (text === area.getAttribute("data-text-" + from)) {
+          text = area.getAttribute("data-text-" + to);
+        } else {
+          text = text.split(area.getAttribute("data-url-" + from)).join(area.getAttribute("data-url-" + to));
+          var clause = area.getAttribute("data-dap-clause");
+          var anchor = area.getAttribute("data-dap-anchor");
+          if (!box.checked) {
+            text = text.split(clause).join("");
+          } else if (text.indexOf(clause) === -1) {
+            text = text.replace(anchor, anchor + clause);
+          }
+        }
+        area.value = text;
+        area.dispatchEvent(new Event("input"));  // Open in email message follows
+        var address = new URL(window.location.href);
+        address.searchParams.set("dap", to);
+        window.history.replaceState(window.history.state, "", address.toString());  // a reload keeps the choice
+      });
     });
 
     // Open in email message follows the edited text (subject line + body).
