@@ -14,7 +14,6 @@ Run: ``.venv/bin/python -m bench.scale`` (SQLite file; ``--backends sqlite,postg
 from __future__ import annotations
 
 import argparse
-import base64
 import http.client
 import json
 import os
@@ -135,8 +134,19 @@ def tree_rss_mb(pid: int) -> tuple[float, list[tuple[int, float]]]:
     return sum(mb for _, mb in found), found
 
 
-def token_after(company_name: str, customer_id: str) -> str:
-    return base64.urlsafe_b64encode(f"{company_name}\x1f{customer_id}".encode()).decode().rstrip("=")
+def token_after(db: str, tenant: dict, size: int, company_name: str, customer_id: str) -> str:
+    """The continuation token the sandbox would give after that customer: signed with the database's key, as
+    the service signs its own (sandbox.services.customers)."""
+    from sandbox.services.customers import _tokens
+    from sandbox.store.db import make_engine, shared_secret
+
+    engine = make_engine(db)
+    try:
+        secret = shared_secret(engine, "secret_key", lambda: None)
+    finally:
+        engine.dispose()
+    query = {"partner": tenant["id"], "size": size, "field": None, "search": None, "after": [company_name, customer_id]}
+    return _tokens(secret).dumps(query)
 
 
 def measure(db: str, tenant: dict, size: int, requests: int) -> dict:
@@ -151,7 +161,7 @@ def measure(db: str, tenant: dict, size: int, requests: int) -> dict:
         following = {**headers, "MS-ContinuationToken": first["continuationToken"]}
         next_times, _ = timed_gets(port, f"/v1/customers?size={size}&seekOperation=Next", following, requests)
         half = tenant["customer_total"] // 2
-        middle = {**headers, "MS-ContinuationToken": token_after(f"{WORDS[half % len(WORDS)]} {half:06d} Ltd",
+        middle = {**headers, "MS-ContinuationToken": token_after(db, tenant, size, f"{WORDS[half % len(WORDS)]} {half:06d} Ltd",
                                                                    str(uuid.UUID(int=half + 1, version=4)))}
         deep_times, deep_body = timed_gets(port, f"/v1/customers?size={size}&seekOperation=Next", middle, requests)
         assert len(json.loads(deep_body)["items"]) == size
