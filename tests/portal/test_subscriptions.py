@@ -160,3 +160,31 @@ def test_an_indirect_reseller_sees_its_providers_subscriptions_but_neither_buys_
     assert crafted.status_code == 403 and "your indirect provider does it for you" in page_text(crafted)
     text = page_text(provider_portal.get(subscriptions_url(customer)))  # nothing bought, no seat changed
     assert text.count("Save quantity of") == 1 and re.search(rf'id="q-{subscription.group(1)}"[^>]*value="7"', text)
+
+
+def test_several_subscriptions_of_one_offer_have_fields_and_buttons_of_their_own(portal, admin, client, services):
+    """Two subscriptions of one offer had the same labels: a user of a screen reader, or a test driving the page
+    by its labels, couldn't tell which seat count it changed. They are told apart by nickname, else by place."""
+    from sandbox.domain.model import Role
+    from sandbox.services import Actor, purchases
+
+    customer = admin["customers"][0]["id"]
+    url = subscriptions_url(customer)
+    assert portal.post(f"/dashboard/customers/{customer}/agreement", {
+        "first_name": "Ann", "last_name": "Lee", "email": "ann@example.com", "date_agreed": "2020-03-01",
+    }).status_code == 302
+    for quantity in ("3", "5"):
+        assert portal.post(url, {"offer": BUSINESS_STANDARD, "quantity": quantity}).status_code == 302
+
+    def labels() -> list[str]:
+        return re.findall(r'class="visually-hidden">Quantity of ([^<]+)</label>', page_text(portal.get(url)))
+
+    assert labels() == ["Microsoft 365 Business Standard (1)", "Microsoft 365 Business Standard (2)"]
+    first = re.search(r'<label for="q-([^"]+)" class="visually-hidden">Quantity of Microsoft 365 Business Standard \(1\)', page_text(portal.get(url)))
+    actor = Actor(workspace_id=admin["id"], partner_id=admin["id"], user_id="u", role=Role.ADMIN_AGENT)
+    purchases.update_subscription(services, actor, customer, first.group(1), friendly_name="Sales team")
+
+    text = page_text(portal.get(url))
+    assert labels() == ["Microsoft 365 Business Standard, Sales team", "Microsoft 365 Business Standard (2)"]
+    assert ">Save quantity of Microsoft 365 Business Standard, Sales team</button>" in text
+    assert ">Save quantity of Microsoft 365 Business Standard (2)</button>" in text

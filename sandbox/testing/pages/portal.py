@@ -219,6 +219,7 @@ class SubscriptionsPage:
 
     def __init__(self, page: Page):
         self.page = page
+        self.heading = page.get_by_role("heading", name="Subscriptions", exact=True, level=2)
         self.table = page.get_by_role("table", name="Subscriptions")
         self.offer = page.get_by_label("Offer", exact=True)
         self.quantity = page.get_by_label("Quantity", exact=True)
@@ -235,10 +236,16 @@ class SubscriptionsPage:
         return self
 
     def quantity_of(self, offer_name: str) -> Locator:
+        """The quantity field of the subscription named so: the offer's name, or, when the customer has several
+        subscriptions of the offer, ``<offer>, <nickname>`` or ``<offer> (<n>)`` as the page names them."""
         return self.page.get_by_label(f"Quantity of {offer_name}", exact=True)
 
+    def quantities_of_offer(self, offer_name: str) -> Locator:
+        """Every quantity field of the offer's subscriptions."""
+        return self.page.get_by_label(re.compile(rf"^Quantity of {re.escape(offer_name)}(, .+| \(\d+\))?$"))
+
     def change_quantity(self, offer_name: str, quantity: int) -> SubscriptionsPage:
-        """Change the seat count of a subscription and save it."""
+        """Change the seat count of a subscription (named as ``quantity_of`` names it) and save it."""
         self.quantity_of(offer_name).fill(str(quantity))
         submit(self.page.get_by_role("button", name=f"Save quantity of {offer_name}", exact=True))
         return self

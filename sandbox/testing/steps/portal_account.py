@@ -181,11 +181,15 @@ def _(partner_page, customer, quantity, offer):
 
 @when(parsers.parse('the partner changes the "{offer}" seats of the customer to {quantity:d}'))
 def _(partner_page, customer, offer, quantity):
+    """``offer`` is the offer's name or, among several subscriptions of one offer, one's name as the page gives it
+    (``<offer>, <nickname>`` or ``<offer> (<n>)``)."""
     page = SubscriptionsPage(partner_page).open(customer.id)
-    expect(page.quantity_of(offer).first).to_be_visible()
-    if page.quantity_of(offer).count() > 1:
-        raise AssertionError(f'The customer has {page.quantity_of(offer).count()} "{offer}" subscriptions, and the step '
-                             "changes exactly one.")
+    expect(page.heading).to_be_visible()
+    if page.quantity_of(offer).count() == 0:
+        alike = page.quantities_of_offer(offer)
+        names = [label.removeprefix("Quantity of ") for label in alike.evaluate_all("els => els.map(e => e.labels[0].textContent)")]
+        raise AssertionError(f'The customer has {len(names)} "{offer}" subscriptions: name one as the page does: {names}'
+                             if names else f'The customer has no "{offer}" subscription whose seats can be changed.')
     page.change_quantity(offer, quantity)
 
 

@@ -713,6 +713,25 @@ def agreement_update_post(customer_id):
     return redirect(url_for("portal.customer_account", customer_id=customer_id))
 
 
+def _subscription_labels(subscriptions) -> dict[str, str]:
+    """What each row's quantity field and Save button are named by: the offer's name, told apart when the
+    customer has several subscriptions of one offer by their nickname, else by their place among them ("(2)")."""
+    by_offer: dict[str, list] = {}
+    for subscription in subscriptions:
+        by_offer.setdefault(subscription.offer_name, []).append(subscription)
+    labels = {}
+    for offer, alike in by_offer.items():
+        nicknames = [s.friendly_name for s in alike]
+        for place, subscription in enumerate(alike, start=1):
+            if len(alike) == 1:
+                labels[subscription.id] = offer
+            elif nicknames.count(subscription.friendly_name) == 1 and subscription.friendly_name != offer:
+                labels[subscription.id] = f"{offer}, {subscription.friendly_name}"
+            else:
+                labels[subscription.id] = f"{offer} ({place})"
+    return labels
+
+
 def _render_subscriptions(customer_id: str, *, status: int = 200, alert: str = "", add: forms.Parsed | None = None,
                           row: tuple[str, str, str] | None = None):
     customer = customers.get_customer(services(), g.actor, customer_id).customer
@@ -720,6 +739,7 @@ def _render_subscriptions(customer_id: str, *, status: int = 200, alert: str = "
     return render_template(
         "portal/subscriptions.html",
         customer=customer,
+        labels=_subscription_labels(subscriptions),
         subscriptions=subscriptions,
         offers_options=[(offer.id, offer.name) for offer in OFFERS.values()],
         may_buy=rules.may_buy(_kind()),  # an indirect reseller's provider buys for it
