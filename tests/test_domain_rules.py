@@ -414,3 +414,19 @@ def test_R_TPL_2_the_country_table_is_the_documented_one_row_for_row():
         documented[code] = (name, tuple(dict.fromkeys(lang.strip() for lang in languages.split(","))))
     assert len(documented) == 246
     assert documented == MCA_COUNTRIES
+
+
+def test_a_subscription_s_year_ends_on_the_same_day_a_year_on_or_the_day_before_for_new_commerce():
+    from datetime import UTC, datetime
+
+    from sandbox.domain.offers import find_offer, terms
+
+    leap = datetime(2020, 2, 29, 23, 30, tzinfo=UTC)
+    legacy = terms(find_offer("031C9E47-4802-4248-838E-778FB1D2CC05"), leap)
+    new_commerce = terms(find_offer("CFQ7TTC0LH18:0001"), leap)
+    software = terms(find_offer("DG7GMGF0FKZV:0001"), leap)
+
+    assert legacy.effective_start == datetime(2020, 2, 29, tzinfo=UTC)
+    assert legacy.commitment_end == datetime(2021, 2, 28, tzinfo=UTC)  # no 29 February in 2021
+    assert new_commerce.commitment_end == datetime(2021, 2, 27, tzinfo=UTC)  # inclusive: the day before
+    assert (software.billing_cycle, software.auto_renew, software.commitment_end.year) == ("oneTime", False, 9999)

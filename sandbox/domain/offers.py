@@ -8,6 +8,7 @@ keep a customer from accepting the MCA directly (R-OPT2-CANT).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 
 @dataclass(frozen=True)
@@ -41,3 +42,43 @@ DIRECT_ACCEPTANCE_BLOCKING = frozenset({"NewCommerce", "AzurePlan", "ReservedIns
 
 def find_offer(offer_id: str) -> Offer | None:
     return OFFERS.get((offer_id or "").strip().upper())
+
+
+@dataclass(frozen=True)
+class Terms:
+    """A subscription's term as Partner Center's Subscription resource gives it (subscription-resources: its
+    examples for license-based and Azure subscriptions): derived from the offer's category and the day it
+    started, since the sandbox's subscriptions never renew, lapse or get suspended."""
+
+    effective_start: datetime  # the creation day, at midnight UTC
+    commitment_end: datetime
+    auto_renew: bool
+    billing_type: str  # "license" or "usage"
+    billing_cycle: str | None  # "monthly", "oneTime"; None for usage (the docs' Azure example has none)
+    term_duration: str | None  # ISO 8601, new commerce's "P1Y"; None for legacy and usage
+
+
+OPEN_ENDED_YEAR = 9999  # the docs' Azure example: "commitmentEndDate": "9999-12-10T00:00:00Z" (created on the 10th)
+
+
+def _one_year_on(start: datetime) -> datetime:
+    try:
+        return start.replace(year=start.year + 1)
+    except ValueError:  # 29 February
+        return start.replace(year=start.year + 1, day=28)
+
+
+def terms(offer: Offer | None, created_at: datetime) -> Terms:
+    """Legacy license-based seats: a year's commitment billed monthly, renewing (its end not inclusive);
+    new commerce and Reserved Instances: P1Y, the end inclusive (the day before a year on); the Azure plan:
+    usage, open-ended, not renewing; software: bought once, open-ended."""
+    start = (created_at.astimezone(UTC) if created_at.tzinfo else created_at).replace(hour=0, minute=0, second=0, microsecond=0)
+    open_ended = start.replace(year=OPEN_ENDED_YEAR, month=12)
+    category = offer.category if offer else "LicenseBased"
+    if category == "AzurePlan":
+        return Terms(start, open_ended, False, "usage", None, None)
+    if category == "Software":
+        return Terms(start, open_ended, False, "license", "oneTime", None)
+    if category in ("NewCommerce", "ReservedInstance"):
+        return Terms(start, _one_year_on(start) - timedelta(days=1), True, "license", "monthly", "P1Y")
+    return Terms(start, _one_year_on(start), True, "license", "monthly", None)

@@ -113,6 +113,27 @@ def test_creating_a_customer_is_accepted(server, partner_client, live_tenant):
     assert again.billing_profile.culture == "en-US" and again.billing_profile.company_name == "Python Client Co"
 
 
+def test_an_order_and_its_subscription_read_back_whole_and_patched_back_as_read(server, partner_client, live_tenant):
+    """The client's Subscription model has the resource's term (dates, renewal, billing): each came back None."""
+    made = requests.post(f"{server}/_sandbox/tenants/{live_tenant['id']}/customers", json={"state": "MCAAttested"}, timeout=10)
+    customer = made.json()["id"]
+    order = models.MicrosoftPartnerSdkContractsV1Order(reference_customer_id=customer, line_items=[
+        models.MicrosoftPartnerSdkContractsV1OrderLineItem(line_item_number=0, offer_id="CFQ7TTC0LH18:0001", quantity=3)])
+
+    placed = partner_client.postvversioncustomerscustomer.idorders(customer, order, version="1")
+    subscription = partner_client.getvversioncustomerscustomer.id6(customer, placed.line_items[0].subscription_id, version="1")
+
+    assert placed.status == "completed" and subscription.quantity == 3
+    assert subscription.effective_start_date.date() == subscription.creation_date.date()
+    assert (subscription.commitment_end_date - subscription.effective_start_date).days in (364, 365)
+    assert (subscription.auto_renew_enabled, subscription.is_trial) == (True, False)
+    assert [str(v) for v in (subscription.billing_type, subscription.billing_cycle, subscription.contract_type)] == [
+        "license", "monthly", "subscription"]
+    subscription.quantity = 4  # the SDK's way: read it whole, change it, send it back whole
+    changed = partner_client.patchvversioncustomerscustomer.id4(customer, subscription.id, subscription, version="1")
+    assert changed.quantity == 4
+
+
 def test_errors_reach_the_client_in_the_documented_shape(server, live_tenant):
     customer = add_customer_live(server, live_tenant)
     client = pcs.MicrosoftPartnerStoreApis(BasicTokenAuthentication({"access_token": "not-a-token"}), base_url=server)

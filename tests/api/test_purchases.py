@@ -439,3 +439,25 @@ def test_line_numbers_that_dont_count_up_from_0_are_refused(client, tenant, head
     assert_classic_error(client.post(f"/v1/customers/{customer}/orders", headers=headers, json={"lineItems": lines}),
                          400, 3000)
     assert subscriptions(client, headers, customer) == before
+
+
+@pytest.mark.parametrize(("offer_id", "term"), [
+    (M365_BASIC_LEGACY, {"commitmentEndDate": "2021-03-15T00:00:00.000Z", "autoRenewEnabled": True,
+                         "billingType": "license", "billingCycle": "monthly"}),
+    (M365_BUSINESS_STANDARD, {"commitmentEndDate": "2021-03-14T00:00:00.000Z", "autoRenewEnabled": True,
+                              "billingType": "license", "billingCycle": "monthly", "termDuration": "P1Y"}),
+    (AZURE_PLAN, {"commitmentEndDate": "9999-12-15T00:00:00.000Z", "autoRenewEnabled": False, "billingType": "usage"}),
+])
+def test_a_subscription_carries_its_term_as_the_subscription_resource_does(client, tenant, headers, offer_id, term):
+    """The .NET SDK's and the generated clients' Subscription read these; they came back empty (None)."""
+    set_clock(client, tenant["id"], "2020-03-15T17:45:00+00:00")
+    customer = add_customer(client, tenant["id"], "MCAAttested")
+    made = order(client, headers, customer["id"], offer_id, 1).get_json()["lineItems"][0]["subscriptionId"]
+
+    found = subscription_by_id(client, headers, customer["id"], made)
+
+    assert found["creationDate"] == "2020-03-15T17:45:00.000Z"
+    assert found["effectiveStartDate"] == "2020-03-15T00:00:00.000Z"
+    assert {k: found.get(k) for k in (*term, "billingCycle", "termDuration")} == {"billingCycle": None, "termDuration": None, **term}
+    assert (found["status"], found["isTrial"], found["contractType"]) == ("active", False, "subscription")
+    assert [s for s in subscriptions(client, headers, customer["id"]) if s["id"] == made] == [found]

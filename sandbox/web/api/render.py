@@ -16,7 +16,7 @@ from marshmallow import Schema
 from sandbox.domain import rules
 from sandbox.domain.clock import as_utc
 from sandbox.domain.model import Attestation, Customer, DocumentLink, Order, Subscription
-from sandbox.domain.offers import find_offer
+from sandbox.domain.offers import find_offer, terms
 from sandbox.services.customers import CreatedCustomer, CustomerView
 
 from . import schemas
@@ -251,6 +251,7 @@ def orders(items: list[Order], subscriptions: list[Subscription], customer_id: s
 
 def _subscription(sub: Subscription) -> dict:
     offer = find_offer(sub.offer_id)
+    term = terms(offer, sub.created_at)
     return {
         "id": sub.id,
         "offerId": sub.offer_id,
@@ -258,8 +259,16 @@ def _subscription(sub: Subscription) -> dict:
         "friendlyName": sub.friendly_name,
         "quantity": sub.quantity,
         "unitType": "Licenses" if offer is None or offer.seat_based else "Usage-based",
-        "status": rules.SUBSCRIPTION_STATUS,
         "creationDate": iso(sub.created_at),
+        "effectiveStartDate": iso(term.effective_start),
+        "commitmentEndDate": iso(term.commitment_end),
+        "status": rules.SUBSCRIPTION_STATUS,
+        "autoRenewEnabled": term.auto_renew,
+        "isTrial": False,
+        "billingType": term.billing_type,
+        "billingCycle": term.billing_cycle,
+        "termDuration": term.term_duration,
+        "contractType": "subscription",
         "orderId": sub.order_id,
         "links": {"self": link(f"/customers/{sub.customer_id}/subscriptions/{sub.id}")},
         "attributes": attributes("Subscription"),
