@@ -430,3 +430,21 @@ def test_a_subscription_s_year_ends_on_the_same_day_a_year_on_or_the_day_before_
     assert legacy.commitment_end == datetime(2021, 2, 28, tzinfo=UTC)  # no 29 February in 2021
     assert new_commerce.commitment_end == datetime(2021, 2, 27, tzinfo=UTC)  # inclusive: the day before
     assert (software.billing_cycle, software.auto_renew, software.commitment_end.year) == ("oneTime", False, 9999)
+
+
+def test_a_renewing_subscription_s_term_is_the_one_running_on_the_clock_s_day():
+    """A subscription bought in 2018 read in 2020 showed a term that had ended in 2019, still active and renewing."""
+    from datetime import UTC, datetime
+
+    from sandbox.domain.offers import find_offer, terms
+
+    bought = datetime(2018, 4, 28, 9, tzinfo=UTC)
+    legacy, new_commerce = find_offer("796B6B5F-613C-4E24-A17C-EBA730D49C02"), find_offer("CFQ7TTC0LH18:0001")
+
+    assert terms(legacy, bought, datetime(2020, 5, 5, tzinfo=UTC)).commitment_end == datetime(2021, 4, 28, tzinfo=UTC)
+    assert terms(legacy, bought, datetime(2020, 4, 28, tzinfo=UTC)).commitment_end == datetime(2021, 4, 28, tzinfo=UTC)
+    assert terms(legacy, bought, datetime(2020, 4, 27, 23, tzinfo=UTC)).commitment_end == datetime(2020, 4, 28, tzinfo=UTC)
+    assert terms(new_commerce, bought, datetime(2020, 4, 27, tzinfo=UTC)).commitment_end == datetime(2020, 4, 27, tzinfo=UTC)
+    assert terms(new_commerce, bought, datetime(2020, 4, 28, tzinfo=UTC)).commitment_end == datetime(2021, 4, 27, tzinfo=UTC)
+    assert terms(legacy, bought, datetime(2017, 1, 1, tzinfo=UTC)).commitment_end == datetime(2019, 4, 28, tzinfo=UTC)  # clock set back
+    assert terms(legacy, bought, datetime(2020, 5, 5, tzinfo=UTC)).effective_start == datetime(2018, 4, 28, tzinfo=UTC)

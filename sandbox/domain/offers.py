@@ -61,24 +61,37 @@ class Terms:
 OPEN_ENDED_YEAR = 9999  # the docs' Azure example: "commitmentEndDate": "9999-12-10T00:00:00Z" (created on the 10th)
 
 
-def _one_year_on(start: datetime) -> datetime:
+def _years_on(start: datetime, years: int) -> datetime:
     try:
-        return start.replace(year=start.year + 1)
+        return start.replace(year=start.year + years)
     except ValueError:  # 29 February
-        return start.replace(year=start.year + 1, day=28)
+        return start.replace(year=start.year + years, day=28)
 
 
-def terms(offer: Offer | None, created_at: datetime) -> Terms:
+def _midnight_utc(moment: datetime) -> datetime:
+    return (moment.astimezone(UTC) if moment.tzinfo else moment).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def terms(offer: Offer | None, created_at: datetime, now: datetime | None = None) -> Terms:
     """Legacy license-based seats: a year's commitment billed monthly, renewing (its end not inclusive);
     new commerce and Reserved Instances: P1Y, the end inclusive (the day before a year on); the Azure plan:
-    usage, open-ended, not renewing; software: bought once, open-ended."""
-    start = (created_at.astimezone(UTC) if created_at.tzinfo else created_at).replace(hour=0, minute=0, second=0, microsecond=0)
+    usage, open-ended, not renewing; software: bought once, open-ended.
+
+    A renewing subscription has renewed on every anniversary up to ``now`` (the tenant's clock): its
+    ``commitment_end`` is the end of the term running on that day, never one already past."""
+    start = _midnight_utc(created_at)
     open_ended = start.replace(year=OPEN_ENDED_YEAR, month=12)
     category = offer.category if offer else "LicenseBased"
     if category == "AzurePlan":
         return Terms(start, open_ended, False, "usage", None, None)
     if category == "Software":
         return Terms(start, open_ended, False, "license", "oneTime", None)
-    if category in ("NewCommerce", "ReservedInstance"):
-        return Terms(start, _one_year_on(start) - timedelta(days=1), True, "license", "monthly", "P1Y")
-    return Terms(start, _one_year_on(start), True, "license", "monthly", None)
+    inclusive = category in ("NewCommerce", "ReservedInstance")
+    today = _midnight_utc(now) if now is not None else start
+    years = 1
+    while _years_on(start, years) <= today:  # an anniversary reached: the next term runs
+        years += 1
+    end = _years_on(start, years)
+    if inclusive:
+        return Terms(start, end - timedelta(days=1), True, "license", "monthly", "P1Y")
+    return Terms(start, end, True, "license", "monthly", None)

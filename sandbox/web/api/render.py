@@ -249,9 +249,9 @@ def orders(items: list[Order], subscriptions: list[Subscription], customer_id: s
     return _dump(schemas.OrderCollectionOut, body)
 
 
-def _subscription(sub: Subscription) -> dict:
+def _subscription(sub: Subscription, now: datetime | None) -> dict:
     offer = find_offer(sub.offer_id)
-    term = terms(offer, sub.created_at)
+    term = terms(offer, sub.created_at, now)  # the term running on the tenant's clock
     return {
         "id": sub.id,
         "offerId": sub.offer_id,
@@ -275,11 +275,11 @@ def _subscription(sub: Subscription) -> dict:
     }
 
 
-def subscription(sub: Subscription) -> dict:
-    return _dump(schemas.SubscriptionOut, _subscription(sub))
+def subscription(sub: Subscription, now: datetime | None = None) -> dict:
+    return _dump(schemas.SubscriptionOut, _subscription(sub, now))
 
 
-def subscriptions(items: list[Subscription], customer_id: str) -> dict:
-    body = {"totalCount": len(items), "items": [_subscription(s) for s in items],
+def subscriptions(items: list[Subscription], customer_id: str, now: datetime | None = None) -> dict:
+    body = {"totalCount": len(items), "items": [_subscription(s, now) for s in items],
             "links": {"self": link(f"/customers/{customer_id}/subscriptions")}, "attributes": attributes("Collection")}
     return _dump(schemas.SubscriptionCollectionOut, body)

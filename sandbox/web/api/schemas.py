@@ -508,7 +508,8 @@ class SubscriptionOut(OutSchema):
     creationDate = fields.String(metadata={"format": "date-time"})
     effectiveStartDate = fields.String(metadata={"format": "date-time", "description": "The creation day, at midnight UTC."})
     commitmentEndDate = fields.String(metadata={"format": "date-time", "description": (
-        "Legacy seats: a year after the start; new commerce and Reserved Instances (P1Y): the day before; the Azure "
+        "The end of the term running on the tenant's clock (renewing subscriptions renew on each anniversary). Legacy "
+        "seats: an anniversary of the start; new commerce and Reserved Instances (P1Y): the day before one; the Azure "
         "plan and software: 9999-12-<the start's day>.")})
     status = fields.String(required=True)
     autoRenewEnabled = fields.Boolean()

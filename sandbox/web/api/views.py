@@ -348,7 +348,8 @@ def list_orders(customer_id):
 ))
 def list_subscriptions(customer_id):
     customer_id = customer_id_from(customer_id)
-    return answer(render.subscriptions(purchases.list_subscriptions(services(), caller().actor, customer_id), customer_id))
+    return answer(render.subscriptions(purchases.list_subscriptions(services(), caller().actor, customer_id), customer_id,
+                                       caller().now))
 
 
 @operation(bp, Operation(
@@ -358,7 +359,8 @@ def list_subscriptions(customer_id):
 ))
 def get_subscription(customer_id, subscription_id):
     customer_id, subscription_id = customer_id_from(customer_id), id_from(subscription_id, SUBSCRIPTION_ID)
-    return answer(render.subscription(purchases.get_subscription(services(), caller().actor, customer_id, subscription_id)))
+    return answer(render.subscription(purchases.get_subscription(services(), caller().actor, customer_id, subscription_id),
+                                      caller().now))
 
 
 @operation(bp, Operation(
@@ -378,5 +380,5 @@ def update_subscription(customer_id, subscription_id):
         quantity=body["quantity"], friendly_name=body["friendly_name"],
         as_it_is={"id": body["id"], "offerId": body["offer_id"], "status": body["status"]},
     )
-    return answer(render.subscription(subscription))
+    return answer(render.subscription(subscription, caller().now))
 
