@@ -237,12 +237,12 @@ class SubscriptionsPage:
 
     def quantity_of(self, offer_name: str) -> Locator:
         """The quantity field of the subscription named so: the offer's name, or, when the customer has several
-        subscriptions of the offer, ``<offer>, <nickname>`` or ``<offer> (<n>)`` as the page names them."""
+        subscriptions of the offer, ``<offer> (<nickname>)`` or ``<offer> (<n>)`` as the page names them."""
         return self.page.get_by_label(f"Quantity of {offer_name}", exact=True)
 
     def quantities_of_offer(self, offer_name: str) -> Locator:
         """Every quantity field of the offer's subscriptions."""
-        return self.page.get_by_label(re.compile(rf"^Quantity of {re.escape(offer_name)}(, .+| \(\d+\))?$"))
+        return self.page.get_by_label(re.compile(rf"^Quantity of {re.escape(offer_name)}( \(.+\))?$"))
 
     def change_quantity(self, offer_name: str, quantity: int) -> SubscriptionsPage:
         """Change the seat count of a subscription (named as ``quantity_of`` names it) and save it."""

@@ -182,7 +182,7 @@ def _(partner_page, customer, quantity, offer):
 @when(parsers.parse('the partner changes the "{offer}" seats of the customer to {quantity:d}'))
 def _(partner_page, customer, offer, quantity):
     """``offer`` is the offer's name or, among several subscriptions of one offer, one's name as the page gives it
-    (``<offer>, <nickname>`` or ``<offer> (<n>)``)."""
+    (``<offer> (<nickname>)`` or ``<offer> (<n>)``)."""
     page = SubscriptionsPage(partner_page).open(customer.id)
     expect(page.heading).to_be_visible()
     if page.quantity_of(offer).count() == 0:

@@ -714,21 +714,27 @@ def agreement_update_post(customer_id):
 
 
 def _subscription_labels(subscriptions) -> dict[str, str]:
-    """What each row's quantity field and Save button are named by: the offer's name, told apart when the
-    customer has several subscriptions of one offer by their nickname, else by their place among them ("(2)")."""
+    """What each row's quantity field and Save button are named by: the offer's name; when the customer has
+    several subscriptions of one offer, ``<offer> (<nickname>)`` where the nickname tells it apart from the
+    others (ignoring case and runs of spaces) and is not a number, else ``<offer> (<n>)``, its place among them."""
+    def spoken(text: str) -> str:  # what a listener can tell apart
+        return " ".join(text.split()).casefold()
+
     by_offer: dict[str, list] = {}
     for subscription in subscriptions:
         by_offer.setdefault(subscription.offer_name, []).append(subscription)
     labels = {}
     for offer, alike in by_offer.items():
-        nicknames = [s.friendly_name for s in alike]
-        for place, subscription in enumerate(alike, start=1):
-            if len(alike) == 1:
-                labels[subscription.id] = offer
-            elif nicknames.count(subscription.friendly_name) == 1 and subscription.friendly_name != offer:
-                labels[subscription.id] = f"{offer}, {subscription.friendly_name}"
-            else:
-                labels[subscription.id] = f"{offer} ({place})"
+        if len(alike) == 1:
+            labels[alike[0].id] = offer
+            continue
+        placed = {s.id: f"{offer} ({place})" for place, s in enumerate(alike, start=1)}
+        named = {s.id: f"{offer} ({' '.join(s.friendly_name.split())})" for s in alike
+                 if spoken(s.friendly_name) != spoken(offer) and not s.friendly_name.strip().isdigit()}  # "2" reads as a place
+        heard = [spoken(named.get(s.id, placed[s.id])) for s in alike]
+        for s in alike:
+            label = named.get(s.id, placed[s.id])
+            labels[s.id] = label if heard.count(spoken(label)) == 1 else placed[s.id]
     return labels
 
 
@@ -792,9 +798,9 @@ def subscription_quantity(customer_id, subscription_id):
     except NotFound:
         raise
     except PartnerCenterError as error:
-        name, message = forms.field_error(error, ORDER_FIELDS)
-        if name:
-            return _render_subscriptions(customer_id, row=(subscription_id, typed, message), status=error.status)
-        return _render_subscriptions(customer_id, row=(subscription_id, typed, ""), alert=message, status=error.status)
+        # next to the row it refused, whatever the reason (13605 too): with several rows of one offer, the page's
+        # own alert didn't say which
+        return _render_subscriptions(customer_id, row=(subscription_id, typed, forms.field_error(error, ORDER_FIELDS)[1]),
+                                     status=error.status)
     flash("Quantity updated.")
     return redirect(url_for("portal.subscriptions", customer_id=customer_id))
