@@ -39,6 +39,7 @@ def test_the_invitation_shows_who_asks_for_what(admin, tenant, add_customer, dap
     assert "<h1>Accept agreement &amp; authorize partner</h1>" in page
     assert f"<dt>Partner</dt><dd>{esc(tenant['name'])}</dd>" in page
     assert f"<dt>Relationship</dt><dd>{relationship}</dd>" in page
+    assert f"would like to work with you as a {relationship.lower()}.</p>" in page
     assert f"<dt>Admin roles</dt><dd>{roles}</dd>" in page
     assert f'<label for="authorize">Authorize {esc(tenant["name"])} as your reseller</label>' in page
     assert f'<label for="accept">{MCA_BOX}</label>' in page
@@ -259,6 +260,7 @@ def test_an_indirect_reseller_s_link_with_admin_roles_gives_them_to_the_reseller
     response = admin.post(url, {"authorize": "yes", "accept": "yes"})
 
     assert "<dt>Relationship</dt><dd>Indirect reseller &amp; delegated administrator</dd>" in page
+    assert "would like to work with you as an indirect reseller &amp; delegated administrator.</p>" in page
     assert "<dt>Admin roles</dt><dd>Global admin, Helpdesk admin</dd>" in page
     assert response.status_code == 302
     after = {r.partner.id: r for r in admin_center.list_customer_partners(services, customer["id"])}
