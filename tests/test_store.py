@@ -454,6 +454,35 @@ def test_search_finds_names_in_any_case_and_script_with_or_without_accents(datab
             assert [c.id for c in found] == [made.customer.id], query
         assert uow.repo.customers_for_partner(tenant["id"], tenant["id"], search="ubr") == []
         assert uow.repo.count_customers_for_partner(tenant["id"], tenant["id"], search="ub") == 1
+        assert uow.repo.count_customers_for_partner(tenant["id"], tenant["id"], search="\u0301") == 0  # a lone accent
+
+
+@pytest.mark.parametrize(("name", "found_by", "not_found_by"), [
+    ("Łódź Logistyka", ["lodz", "ŁÓDŹ", "Łodz"], []),
+    ("Øresund Ørsted", ["oresund", "Öresund"], []),
+    ("Ærø Æble", ["aero", "AERØ"], []),
+    ("Ελληνική Εταιρεία", ["ελληνικη", "ΕΛΛΗΝΙΚΗ"], []),
+    ("Йога Центр", ["йога", "ЙОГА"], ["иога"]),  # й is a letter of its own, not и with a mark
+    ("ガス株式会社", ["ｶﾞｽ", "ガス"], ["カス"]),  # the dakuten makes another kana
+])
+def test_search_reads_letters_as_people_type_them(database_url, name, found_by, not_found_by):
+    from sandbox.domain.model import Role
+    from sandbox.services import Actor
+    from sandbox.services.customers import NewCustomer, create_customer
+
+    app = create_app({"DATABASE_URL": database_url})
+    ctx = app.extensions["services"]
+    tenant = seed.create_tenant(ctx, customers=0)
+    actor = Actor(workspace_id=tenant["id"], partner_id=tenant["id"], user_id="u", role=Role.ADMIN_AGENT)
+    create_customer(ctx, actor, NewCustomer(
+        domain="letters.onmicrosoft.com", company_name=name, email="a@letters.example", country="PL",
+        address_line1="Ulica 1", city="Lodz", postal_code="90-001", first_name="Ann", last_name="Nowak",
+    ))
+    with ctx.unit_of_work() as uow:
+        for query in found_by:
+            assert uow.repo.count_customers_for_partner(tenant["id"], tenant["id"], search=query) == 1, query
+        for query in not_found_by:
+            assert uow.repo.count_customers_for_partner(tenant["id"], tenant["id"], search=query) == 0, query
 
 
 def test_customer_lists_are_alphabetical_whatever_the_case_and_accents_and_page_through_them(database_url):

@@ -202,16 +202,21 @@ class Relationship:
         return partner_id == self.associated_partner_id and self.associated_delegated_admin
 
 
+# Latin letters that carry their mark in themselves (no decomposition), as people type them without it
+_LATIN_PLAIN = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t", "ı": "i", "ŀ": "l", "æ": "ae", "œ": "oe",
+                              "þ": "th", "ð": "d"})
+
+
 def search_key(text: str) -> str:
     """A name as the customer search and the customer lists read it: in any case, in one Unicode form, and
-    without the accents of Latin, Greek and Cyrillic letters ("Construcción", "CONSTRUCCION" and "construccion"
-    are one, and sort together). Marks that make another letter in other scripts (a kana's dakuten, an Indic
-    nukta) are kept."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    without the accents of Latin and Greek letters ("Construcción", "CONSTRUCCION" and "construccion" are one,
+    "Łódź" and "lodz" too, and sort together). Marks that make another letter are kept: Cyrillic's (й is not
+    и), a kana's dakuten, an Indic nukta."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LATIN_PLAIN))
     kept, base = [], ""
     for ch in decomposed:
         if unicodedata.combining(ch):
-            if base < "\u0530":  # an accent on a Latin, Greek or Cyrillic letter (U+0000-U+052F)
+            if base < "\u0400":  # an accent on a Latin or Greek letter (U+0000-U+03FF)
                 continue
         else:
             base = ch

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 
-from sqlalchemy import Engine, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Engine, and_, bindparam, delete, false, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from sandbox.domain import model
@@ -41,7 +41,9 @@ def _starts_with(search: str, field: CustomerSearchField | None = None):
     reseller, those it is the associated reseller of."""
     c = orm.customers.c
     text = _like_prefix(search.strip().casefold())
-    name = c.search_name.like(_like_prefix(model.search_key(search.strip())), escape="\\")
+    key = model.search_key(search.strip())
+    # a search of marks alone (a lone accent) reads as nothing: it matches no name, rather than every one
+    name = c.search_name.like(_like_prefix(key), escape="\\") if key else false()
     domain = func.lower(c.domain).like(text, escape="\\")
     if field is CustomerSearchField.COMPANY_NAME:
         return name

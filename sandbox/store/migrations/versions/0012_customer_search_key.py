@@ -6,8 +6,8 @@ Create Date: 2026-12-01
 
 search_name held the company name casefolded: a search for "construccion" missed "Construcción", and the
 lists were ordered by the company name as stored (code points: "Zeta" before "acme"). It now holds the name
-as model.search_key reads it (casefolded, one Unicode form, no accents on Latin, Greek or Cyrillic
-letters), every existing name is read again, and the lists' index is on it.
+as model.search_key reads it (casefolded, one Unicode form, no accents on Latin or Greek letters,
+"ł" as "l"), every existing name is read again, and the lists' index is on it.
 """
 
 import unicodedata
@@ -22,13 +22,17 @@ branch_labels = None
 depends_on = None
 
 
+_LATIN_PLAIN = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t", "ı": "i", "ŀ": "l", "æ": "ae", "œ": "oe",
+                              "þ": "th", "ð": "d"})
+
+
 def _search_key(text):
     # model.search_key as of this revision (a migration keeps its own copy: the model's may change later)
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LATIN_PLAIN))
     kept, base = [], ""
     for ch in decomposed:
         if unicodedata.combining(ch):
-            if base < "\u0530":
+            if base < "\u0400":
                 continue
         else:
             base = ch
