@@ -127,3 +127,25 @@ def test_the_agreement_document_opens_as_a_page_of_its_own(sandbox, sandbox_tena
     expect(document.page).to_have_url(re.compile(r"/documents/agreements/[^/]+/preview$"))
     if document.page is customer_page:
         assert not _same_document(customer_page)  # loaded as a new document, not swapped in
+
+
+def test_ticking_delegated_administration_keeps_the_partner_s_edits_and_says_what_the_link_asks(
+        sandbox, sandbox_tenant, partner_page):
+    """The box switches the email in place: the partner's words stay, the link's DAP follows the box, and so does
+    the sentence saying so, also when the partner rewrote the words it goes after."""
+    from sandbox.testing.pages.portal import RelationshipRequestPage
+    from sandbox.web.portal import texts
+
+    _signed_in_partner(sandbox_tenant, partner_page)
+    request = RelationshipRequestPage(partner_page).open()
+    edited = request.email_text().replace(texts.DAP_ANCHOR, "look after them") + "\n\nBest, Ann"
+    request.email_message.fill(edited)
+
+    request.include_delegated_admin()
+    ticked = request.email_text()
+    request.include_delegated_admin(False)
+
+    assert texts.DAP_SENTENCE + "\n" in ticked and "DAP=true#" in ticked and ticked.endswith("Best, Ann")
+    assert ticked.index(texts.DAP_SENTENCE) < ticked.index("/Adminportal/Home?")
+    assert request.email_text() == edited  # back as the partner left it
+    expect(partner_page).to_have_url(re.compile(r"[?&]dap=false"))

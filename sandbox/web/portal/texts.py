@@ -30,6 +30,8 @@ Sincerely,
 {partner}"""
 DAP_CLAUSE = ", including delegated administration privileges for Azure Active Directory and Office 365"
 DAP_ANCHOR = "help you manage them"  # the words the clause follows (where the page puts it back in an edited text)
+# what the page adds before the link instead, when the partner's edits took those words out
+DAP_SENTENCE = "This invitation includes delegated administration privileges for Azure Active Directory and Office 365."
 
 
 def reseller_email(partner_name: str, url: str, *, delegated_admin: bool) -> str:

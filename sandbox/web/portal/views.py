@@ -625,7 +625,8 @@ def request_relationship():
     emails = {flag: texts.reseller_email(g.principal.partner.name, links[flag], delegated_admin=flag) for flag in (False, True)}
     return render_template(
         "portal/request_relationship.html", dap=dap, text=emails[dap], emails=emails, links=links,
-        dap_clause=texts.DAP_CLAUSE, dap_anchor=texts.DAP_ANCHOR, mailto=texts.mailto(emails[dap]), nav="customers",
+        dap_clause=texts.DAP_CLAUSE, dap_anchor=texts.DAP_ANCHOR, dap_sentence=texts.DAP_SENTENCE,
+        mailto=texts.mailto(emails[dap]), nav="customers",
     )
 
 

@@ -62,7 +62,8 @@
 
     // Include delegated administration privileges: the email switches in place (without JavaScript, Apply
     // reloads the page). An untouched text becomes the other one; in an edited text only the link's DAP and
-    // the privileges' clause change, so the partner's own words stay.
+    // the privileges' clause change, so the partner's own words stay (the clause goes after its words, or,
+    // when the partner took them out, as a sentence of its own on the line before the link).
     document.querySelectorAll("[data-dap-switch]").forEach(function (box) {
       var area = document.getElementById(box.getAttribute("data-dap-switch"));
       if (!area) { return; }
@@ -73,13 +74,15 @@
         if (text === area.getAttribute("data-text-" + from)) {
           text = area.getAttribute("data-text-" + to);
         } else {
-          text = text.split(area.getAttribute("data-url-" + from)).join(area.getAttribute("data-url-" + to));
+          var url = area.getAttribute("data-url-" + to);
+          text = text.split(area.getAttribute("data-url-" + from)).join(url);
           var clause = area.getAttribute("data-dap-clause");
           var anchor = area.getAttribute("data-dap-anchor");
+          var sentence = area.getAttribute("data-dap-sentence");
           if (!box.checked) {
-            text = text.split(clause).join("");
-          } else if (text.indexOf(clause) === -1) {
-            text = text.replace(anchor, anchor + clause);
+            text = text.split(sentence + "\n").join("").split(clause).join("");
+          } else if (text.indexOf(clause) === -1 && text.indexOf(sentence) === -1) {
+            text = text.indexOf(anchor) !== -1 ? text.replace(anchor, anchor + clause) : text.split(url).join(sentence + "\n" + url);
           }
         }
         area.value = text;
