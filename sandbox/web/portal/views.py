@@ -579,7 +579,10 @@ class _SubmittedDraft:
         if self.key is None:
             return None
         try:
-            kept = idempotency.claim(services(), self.workspace_id, self.key, f"{self.key}|{g.actor.user_id}")
+            # the draft's Submit by this user, fingerprinted as an API call is (a fixed-length digest: the column
+            # holds 64 characters, which PostgreSQL enforces and SQLite doesn't)
+            print_ = idempotency.fingerprint("POST", request.path, b"", g.actor.user_id, self.key.encode())
+            kept = idempotency.claim(services(), self.workspace_id, self.key, print_)
         except idempotency.Mismatch:  # another user's draft of the same revision: can't be, but never reuse it
             raise idempotency.InFlight() from None
         return json.loads(kept.body) if kept is not None else None
