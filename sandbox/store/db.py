@@ -481,7 +481,30 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "before_cursor_execute", _reads_without_nul, retval=True)
+    return engine
+
+
+def _reads_without_nul(_conn, _cursor, statement: str, parameters, _context, executemany: bool):
+    """PostgreSQL refuses NUL in text, even in a query's parameters: a lookup of a key someone typed with one
+    (a path's %00, a sign-in's user name, a link's partner id) raised, a 500, where SQLite finds nothing. In a
+    read, each NUL becomes U+FFFD, so that the key is still one no record holds (nothing stored has a NUL:
+    writes refuse control characters before they get here). A write keeps its parameters: one with a NUL is a
+    missed check, and fails loudly."""
+    if executemany or statement.lstrip()[:6].upper() != "SELECT":
+        return statement, parameters
+    if isinstance(parameters, dict):
+        if any(isinstance(value, str) and "\x00" in value for value in parameters.values()):
+            parameters = {key: _without_nul(value) for key, value in parameters.items()}
+    elif isinstance(parameters, (list, tuple)) and any(isinstance(value, str) and "\x00" in value for value in parameters):
+        parameters = type(parameters)(_without_nul(value) for value in parameters)
+    return statement, parameters
+
+
+def _without_nul(value):
+    return value.replace("\x00", "\ufffd") if isinstance(value, str) else value
 
 
 def alembic_config(engine: Engine):
