@@ -303,9 +303,10 @@ def _attest(s: _Seeder, customer: Customer, owner: dict, agreement: rules.Agreem
 
 def _subscribe(s: _Seeder, customer: Customer, owner: dict, offer_id: str, when: datetime) -> None:
     offer = OFFERS[offer_id]
+    seats = s.rng.randint(5, 50)  # drawn for every offer: a seed's later draws stay as they were
     s.records.append(Subscription(
         id=s.guid(), workspace_id=s.workspace.id, customer_id=customer.id, partner_id=owner["partner"].id,
-        offer_id=offer.id, offer_name=offer.name, quantity=s.rng.randint(5, 50), created_at=when,
+        offer_id=offer.id, offer_name=offer.name, quantity=seats if offer.seat_based else 1, created_at=when,
     ))
 
 

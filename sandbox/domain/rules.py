@@ -474,9 +474,12 @@ def _same(given: str, stored: str) -> bool:
         return given.lower() == stored.lower()
 
 
-def ensure_quantity(quantity: object, *, field: str = "quantity") -> int:
+def ensure_quantity(quantity: object, *, field: str = "quantity", offer: Offer | None = None) -> int:
+    """A line's or a seat change's quantity; a usage-based offer's (the Azure plan's) is 1: it has no seats."""
     if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= 10000:
         raise InvalidProperty("The quantity must be a whole number from 1 to 10000.", field=field)
+    if offer is not None and not offer.seat_based and quantity != 1:
+        raise InvalidProperty(f"{offer.name} is usage-based: its quantity is 1.", field=field)
     return quantity
 
 

@@ -75,7 +75,7 @@ def create_order(ctx: ServiceContext, actor: Actor, customer_id: str, line_items
             offer = find_offer(item.offer_id)
             if offer is None:
                 raise InvalidProperty(f"The offer '{item.offer_id}' was not found.", field=f"lineItems[{index}].offerId")
-            rules.ensure_quantity(item.quantity, field=f"lineItems[{index}].quantity")
+            rules.ensure_quantity(item.quantity, field=f"lineItems[{index}].quantity", offer=offer)
             offers.append(offer)
             names.append(rules.nickname(item.friendly_name, field=f"lineItems[{index}].friendlyName"))
         numbers = rules.line_item_numbers([item.number for item in line_items])
@@ -126,7 +126,7 @@ def update_subscription(
         rules.ensure_unchanged(as_it_is or {}, {"id": subscription.id, "offerId": subscription.offer_id,
                                                 "status": rules.SUBSCRIPTION_STATUS})
         if quantity is not None:
-            rules.ensure_quantity(quantity)
+            rules.ensure_quantity(quantity, offer=find_offer(subscription.offer_id))
         name = rules.nickname(friendly_name)
         if quantity is not None and quantity != subscription.quantity:
             _gate(ctx, uow, customer, find_offer(subscription.offer_id), ctx.now_in(workspace).date())

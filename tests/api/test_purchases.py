@@ -461,3 +461,17 @@ def test_a_subscription_carries_its_term_as_the_subscription_resource_does(clien
     assert {k: found.get(k) for k in (*term, "billingCycle", "termDuration")} == {"billingCycle": None, "termDuration": None, **term}
     assert (found["status"], found["isTrial"], found["contractType"]) == ("active", False, "subscription")
     assert [s for s in subscriptions(client, headers, customer["id"]) if s["id"] == made] == [found]
+
+
+def test_the_azure_plan_is_usage_based_its_quantity_is_1(client, tenant, headers):
+    """It has no seats: an order of 5 was placed, and a PATCH to 5 answered 200 and stored 5."""
+    customer = add_customer(client, tenant["id"], "MCAAttested")["id"]
+    seeded = subscriptions(client, headers, customer)  # an attested customer's Business Standard seats
+    refused = order(client, headers, customer, AZURE_PLAN, 5)
+    assert_classic_error(refused, 400, 3000)
+    assert "usage-based" in refused.get_json()["description"] and subscriptions(client, headers, customer) == seeded
+
+    plan = order(client, headers, customer, AZURE_PLAN, 1).get_json()["lineItems"][0]["subscriptionId"]
+    assert_classic_error(patch(client, headers, customer, plan, 5), 400, 3000)
+    assert patch(client, headers, customer, plan, 1).status_code == 200  # unchanged: fine
+    assert subscription_by_id(client, headers, customer, plan)["quantity"] == 1

@@ -196,3 +196,18 @@ def test_several_subscriptions_of_one_offer_have_fields_and_buttons_of_their_own
     assert labels() == ["Microsoft 365 Business Standard (1)", "Microsoft 365 Business Standard (2)"]
     purchases.update_subscription(services, actor, customer, second.group(1), friendly_name="1")
     assert labels() == ["Microsoft 365 Business Standard (Sales team)", "Microsoft 365 Business Standard (2)"]
+
+
+def test_the_azure_plan_s_row_has_no_quantity_to_change_and_buying_more_than_one_is_refused_at_the_field(portal, admin):
+    customer = admin["customers"][0]["id"]
+    url = subscriptions_url(customer)
+    assert portal.post(f"/dashboard/customers/{customer}/agreement", {
+        "first_name": "Ann", "last_name": "Lee", "email": "ann@example.com", "date_agreed": "2020-03-01",
+    }).status_code == 302
+
+    refused = portal.post(url, {"offer": AZURE_PLAN, "quantity": "3"})
+    assert refused.status_code == 400
+    assert '<p class="field-error" id="f-quantity-error" role="alert">Azure plan is usage-based: its quantity is 1.</p>' in page_text(refused)
+    assert portal.post(url, {"offer": AZURE_PLAN, "quantity": "1"}).status_code == 302
+    text = page_text(portal.get(url))
+    assert "<td>Azure plan<br>" in text and "Quantity of Azure plan" not in text and "Save quantity of" not in text

@@ -24,7 +24,7 @@ from flask_wtf.csrf import CSRFError
 from sandbox.domain import rules
 from sandbox.domain.errors import AccessDenied, NotFound, PartnerCenterError, RoleNotAllowed, Unauthorized
 from sandbox.domain.model import AgreementType, PartnerKind
-from sandbox.domain.offers import OFFERS
+from sandbox.domain.offers import OFFERS, find_offer
 from sandbox.domain.template_countries import MCA_COUNTRIES
 from sandbox.services import agreements, customers, identity, purchases, relationships, tenants
 from sandbox.services.purchases import LineItem
@@ -750,6 +750,8 @@ def _render_subscriptions(customer_id: str, *, status: int = 200, alert: str = "
         "portal/subscriptions.html",
         customer=customer,
         labels=_subscription_labels(subscriptions),
+        # usage-based (the Azure plan): no seats to change, so no quantity field
+        usage_based={s.id for s in subscriptions if (offer := find_offer(s.offer_id)) and not offer.seat_based},
         subscriptions=subscriptions,
         offers_options=[(offer.id, offer.name) for offer in OFFERS.values()],
         may_buy=rules.may_buy(_kind()),  # an indirect reseller's provider buys for it
