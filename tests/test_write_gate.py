@@ -169,3 +169,40 @@ def test_disposing_the_engine_ends_its_checkpoint_thread_and_a_write_starts_one_
 
     run_writes(engine, (_SETTING, {"key": "b", "value": "2"}))
     assert checkpoint_threads() == before + 1
+
+
+_WRITER = """
+import sys
+from sandbox.store.db import make_engine, prepare_schema, run_writes, PreparedWrite
+from sandbox.store import orm
+from sqlalchemy import bindparam, insert
+engine = make_engine("sqlite:///" + sys.argv[1])
+prepare_schema(engine, migrate=False)
+setting = PreparedWrite(insert(orm.settings).values(key=bindparam("key"), value=bindparam("value")))
+for n in range(200):
+    run_writes(engine, (setting, {"key": f"k{n}", "value": "v" * 500}))
+if sys.argv[2] == "worker":  # as granian's workers end: a multiprocessing process, which skips atexit
+    import multiprocessing
+    multiprocessing.get_context("fork").Process(target=lambda: run_writes(engine, (setting, {"key": "child", "value": "c"}))).start()
+"""
+
+
+@pytest.mark.parametrize("how", ["interpreter", "worker"])
+def test_a_process_that_wrote_leaves_the_database_file_whole_at_its_exit(tmp_path, how):
+    """A stopped server left a log of several MB beside the file: a copy of the .db alone lost the last writes."""
+    import shutil
+    import sqlite3
+    import subprocess
+    import sys
+
+    database = tmp_path / "exit.db"
+    done = subprocess.run([sys.executable, "-c", _WRITER, str(database), how], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+    wal = Path(f"{database}-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    copy = tmp_path / "copy.db"
+    shutil.copy(database, copy)  # the file alone, as a backup would take it
+    with sqlite3.connect(copy) as connection:
+        keys = {row[0] for row in connection.execute("SELECT key FROM sandbox_settings")}
+    assert {f"k{n}" for n in range(200)} <= keys and ("child" in keys) == (how == "worker")

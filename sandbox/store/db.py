@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
+import multiprocessing.util
 import os
 import threading
 import weakref
@@ -123,10 +125,15 @@ class Checkpointer:
         self._owner = 0  # the process whose thread it is
         self._stop = threading.Event()
         self._pending = False
+        self._wrote_in = 0  # the process that committed through it, if any
         weakref.finalize(engine, self.close, False)  # holds no reference to the engine itself
+        # a server stopped (Ctrl-C, SIGTERM) leaves the file whole: at the interpreter's exit and at a worker
+        # process's (granian's are multiprocessing processes), after the journal's last writes (higher priority)
+        atexit.register(_truncate_at_exit, weakref.ref(self))
+        multiprocessing.util.Finalize(None, _truncate_at_exit, args=(weakref.ref(self),), exitpriority=5)
 
     def committed(self) -> None:
-        self._pending = True
+        self._pending, self._wrote_in = True, os.getpid()
         if self._thread is None or self._owner != os.getpid():
             self._start()
 
@@ -165,6 +172,27 @@ class Checkpointer:
             self._stop.set()
         if wait and thread is not None and thread is not threading.current_thread():
             thread.join(timeout=10)
+
+    def truncate(self) -> None:
+        """A process that wrote, at its exit: the log copied back whole and emptied, so that the database file
+        alone holds every write (a copy of the ``.db`` is a backup; it left a log of several MB behind). Gives
+        up after a second if another process's readers hold the log: it is copied back later, as ever."""
+        if self._wrote_in != os.getpid():
+            return
+        self.close(wait=True)
+        with contextlib.suppress(self._errors):
+            connection = self._connect()
+            try:
+                connection.execute("PRAGMA busy_timeout=1000")
+                connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            finally:
+                connection.close()
+
+
+def _truncate_at_exit(reference) -> None:
+    checkpointer = reference()
+    if checkpointer is not None:
+        checkpointer.truncate()
 
 
 class ThreadReader:
