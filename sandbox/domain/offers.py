@@ -47,8 +47,9 @@ def find_offer(offer_id: str) -> Offer | None:
 @dataclass(frozen=True)
 class Terms:
     """A subscription's term as Partner Center's Subscription resource gives it (subscription-resources: its
-    examples for license-based and Azure subscriptions): derived from the offer's category and the day it
-    started, since the sandbox's subscriptions never renew, lapse or get suspended."""
+    examples for license-based and Azure subscriptions): derived from the offer's category, the day it started
+    and the tenant's clock, since the sandbox's subscriptions never lapse or get suspended (a renewing one
+    renews on each anniversary)."""
 
     effective_start: datetime  # the creation day, at midnight UTC
     commitment_end: datetime

@@ -475,3 +475,23 @@ def test_the_azure_plan_is_usage_based_its_quantity_is_1(client, tenant, headers
     assert_classic_error(patch(client, headers, customer, plan, 5), 400, 3000)
     assert patch(client, headers, customer, plan, 1).status_code == 200  # unchanged: fine
     assert subscription_by_id(client, headers, customer, plan)["quantity"] == 1
+
+
+def test_an_azure_plan_seeded_with_seats_before_is_patched_back_as_it_is(app, client, tenant, headers):
+    """Seeds gave the Azure plan 5 to 50 "seats" until it became usage-based: an SDK's read-change-send-back of
+    such a plan (a rename) sends that quantity back, unchanged, and must go through."""
+    from sqlalchemy import update
+
+    from sandbox.store.orm import subscriptions as subscriptions_table
+
+    customer = add_customer(client, tenant["id"], "MCAAttested")["id"]
+    plan = order(client, headers, customer, AZURE_PLAN, 1).get_json()["lineItems"][0]["subscriptionId"]
+    with app.extensions["engine"].begin() as connection:  # as an older seed left it
+        connection.execute(update(subscriptions_table).where(subscriptions_table.c.id == plan).values(quantity=17))
+
+    renamed = client.patch(f"/v1/customers/{customer}/subscriptions/{plan}", headers=headers,
+                           json={"quantity": 17, "friendlyName": "Cloud spend"})
+
+    assert renamed.status_code == 200, renamed.get_data(as_text=True)
+    assert (renamed.get_json()["quantity"], renamed.get_json()["friendlyName"]) == (17, "Cloud spend")
+    assert_classic_error(patch(client, headers, customer, plan, 18), 400, 3000)
