@@ -149,3 +149,33 @@ def test_ticking_delegated_administration_keeps_the_partner_s_edits_and_says_wha
     assert ticked.index(texts.DAP_SENTENCE) < ticked.index("/Adminportal/Home?")
     assert request.email_text() == edited  # back as the partner left it
     expect(partner_page).to_have_url(re.compile(r"[?&]dap=false"))
+
+
+_SPOKEN = """() => {
+  window.sandboxSpoken = [];
+  new MutationObserver(function (changes) {
+    changes.forEach(function (change) {
+      var region = change.target.nodeType === 1 && change.target.closest("[role=status], [role=alert]");
+      if (region && change.addedNodes.length && region.textContent.trim()) { window.sandboxSpoken.push(region.textContent.trim()); }
+    });
+  }).observe(document.documentElement, {subtree: true, childList: true});
+}"""
+
+
+@pytest.mark.browser
+def test_a_message_on_a_page_swapped_in_is_a_change_of_its_live_region(sandbox, sandbox_tenant, partner_page):
+    """A status swapped in already holding "Subscription added." is usually not spoken (screen readers speak a
+    region's changes, not its arrival): its text is put back a moment after the swap."""
+    from sandbox.testing.pages import SubscriptionsPage
+
+    customer = sandbox.control.add_customer(sandbox_tenant, state="MCAAttested")
+    _signed_in_partner(sandbox_tenant, partner_page)
+    page = SubscriptionsPage(partner_page).open(customer["id"])
+    partner_page.evaluate(_SPOKEN)
+    _mark_document(partner_page)
+
+    page.add_subscription("Office 365 E3", 2)
+
+    expect(page.success).to_have_text("Subscription added.")
+    partner_page.wait_for_function("window.sandboxSpoken.indexOf('Subscription added.') !== -1")
+    assert _same_document(partner_page)

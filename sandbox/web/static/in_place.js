@@ -50,8 +50,22 @@
       if (focus) { focus.setAttribute("tabindex", "-1"); }
     }
     if (focus) { focus.focus({ preventScroll: !!target }); }
+    announce();
     document.dispatchEvent(new CustomEvent("sandbox:page"));
     return true;
+  }
+
+  // A live region swapped in already holding its message ("Quantity updated.", "You authorized ...", a refusal)
+  // is usually not spoken: screen readers speak a region's changes, not its arrival. Each one's text is put
+  // back a moment after the swap, so that it is a change, as on a page where it appeared.
+  function announce() {
+    var regions = document.querySelectorAll("[role=status], [role=alert]");
+    Array.prototype.forEach.call(regions, function (region) {
+      var text = region.textContent;
+      if (!text.trim() || region.children.length) { return; }  // a plain message only; markup is left alone
+      region.textContent = "";
+      window.setTimeout(function () { region.textContent = text; }, 50);
+    });
   }
 
   // fallback(): what the browser would have done (used when the fetch itself fails). fetch sends the
