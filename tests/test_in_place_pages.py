@@ -143,7 +143,9 @@ def test_ticking_delegated_administration_keeps_the_partner_s_edits_and_says_wha
 
     request.include_delegated_admin()
     ticked = request.email_text()
+    expect(partner_page.get_by_role("status")).to_contain_text(["now asks for delegated administration privileges"])
     request.include_delegated_admin(False)
+    expect(partner_page.get_by_role("status")).to_contain_text(["no longer asks for delegated administration"])
 
     assert texts.DAP_SENTENCE + "\n" in ticked and "DAP=true#" in ticked and ticked.endswith("Best, Ann")
     assert ticked.index(texts.DAP_SENTENCE) < ticked.index("/Adminportal/Home?")
@@ -179,3 +181,19 @@ def test_a_message_on_a_page_swapped_in_is_a_change_of_its_live_region(sandbox, 
     expect(page.success).to_have_text("Subscription added.")
     partner_page.wait_for_function("window.sandboxSpoken.indexOf('Subscription added.') !== -1")
     assert _same_document(partner_page)
+
+
+@pytest.mark.browser
+def test_a_refused_form_swapped_in_puts_focus_on_its_first_invalid_field(sandbox, sandbox_tenant, partner_page):
+    """Focus went to the page's heading: a keyboard or screen reader user had to look for what was refused."""
+    from sandbox.testing.pages import SubscriptionsPage
+
+    customer = sandbox.control.add_customer(sandbox_tenant, state="MCAAttested")
+    _signed_in_partner(sandbox_tenant, partner_page)
+    page = SubscriptionsPage(partner_page).open(customer["id"])
+
+    page.add_subscription("Azure plan", 3)
+
+    expect(page.quantity).to_have_attribute("aria-invalid", "true")
+    expect(page.quantity).to_be_focused()
+    expect(page.quantity).to_have_value("3")

@@ -211,3 +211,10 @@ def test_the_azure_plan_s_row_has_no_quantity_to_change_and_buying_more_than_one
     assert portal.post(url, {"offer": AZURE_PLAN, "quantity": "1"}).status_code == 302
     text = page_text(portal.get(url))
     assert "<td>Azure plan<br>" in text and "Quantity of Azure plan" not in text and "Save quantity of" not in text
+
+
+def test_the_address_a_refused_seat_change_leaves_reloads_the_subscriptions_tab(portal, admin):
+    """A refused change answers on its form's address; reloading it gave the 405 page."""
+    url = subscriptions_url(admin["customers"][0]["id"])
+    response = portal.get(f"{url}/7f0a3de4-6721-4aab-8c7e-d7cf56ee8c28")
+    assert response.status_code == 302 and response.location.endswith(url)

@@ -791,6 +791,12 @@ def subscription_add(customer_id):
     return redirect(url_for("portal.subscriptions", customer_id=customer_id))
 
 
+@bp.get("/customers/<customer_id>/subscriptions/<subscription_id>")
+def subscription_page(customer_id, subscription_id):
+    """Where a refused seat change leaves the address (its form's action): reloaded, the Subscriptions tab."""
+    return redirect(url_for("portal.subscriptions", customer_id=customer_id))
+
+
 @bp.post("/customers/<customer_id>/subscriptions/<subscription_id>")
 def subscription_quantity(customer_id, subscription_id):
     rules.ensure_may_buy(_kind())

@@ -42,9 +42,10 @@
     else { window.history.replaceState({ inPlace: true }, "", address); }
     var target = hash && document.getElementById(decodeURIComponent(hash.slice(1)));
     if (target) { target.scrollIntoView(); } else { window.scrollTo(0, 0); }
-    // Focus as a new document would place it: the field marked autofocus, else the page's heading, so that a
-    // screen reader tells the new page (a swap by itself says nothing).
-    var focus = document.querySelector("[autofocus]");
+    // Focus as a new document would place it: the field marked autofocus, else the first field a refused form
+    // marked invalid (its message is tied to it), else the page's heading, so that a screen reader tells the
+    // new page (a swap by itself says nothing).
+    var focus = document.querySelector("[autofocus]") || document.querySelector("main [aria-invalid=true]");
     if (!focus) {
       focus = document.querySelector("main h1") || document.querySelector("h1");
       if (focus) { focus.setAttribute("tabindex", "-1"); }

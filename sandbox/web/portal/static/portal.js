@@ -87,6 +87,9 @@
         }
         area.value = text;
         area.dispatchEvent(new Event("input"));  // Open in email message follows
+        say(box.getAttribute("data-dap-status"), box.checked  // the change, spoken: the text changed out of sight
+          ? "The email message now asks for delegated administration privileges."
+          : "The email message no longer asks for delegated administration privileges.");
         var address = new URL(window.location.href);
         address.searchParams.set("dap", to);
         window.history.replaceState(window.history.state, "", address.toString());  // a reload keeps the choice
