@@ -18,7 +18,10 @@ from sandbox.testing.pages import (
     AgreementPage,
     CustomersPage,
     PartnerCenterSignIn,
+    SubscriptionsPage,
 )
+from sandbox.testing.pages.portal import RelationshipRequestPage
+from sandbox.web.portal import texts
 
 UNKNOWN_USER = "This username may be incorrect. Make sure you typed it correctly. Otherwise, contact your admin."
 
@@ -133,9 +136,6 @@ def test_ticking_delegated_administration_keeps_the_partner_s_edits_and_says_wha
         sandbox, sandbox_tenant, partner_page):
     """The box switches the email in place: the partner's words stay, the link's DAP follows the box, and so does
     the sentence saying so, also when the partner rewrote the words it goes after."""
-    from sandbox.testing.pages.portal import RelationshipRequestPage
-    from sandbox.web.portal import texts
-
     _signed_in_partner(sandbox_tenant, partner_page)
     request = RelationshipRequestPage(partner_page).open()
     edited = request.email_text().replace(texts.DAP_ANCHOR, "look after them") + "\n\nBest, Ann"
@@ -168,8 +168,6 @@ _SPOKEN = """() => {
 def test_a_message_on_a_page_swapped_in_is_a_change_of_its_live_region(sandbox, sandbox_tenant, partner_page):
     """A status swapped in already holding "Subscription added." is usually not spoken (screen readers speak a
     region's changes, not its arrival): its text is put back a moment after the swap."""
-    from sandbox.testing.pages import SubscriptionsPage
-
     customer = sandbox.control.add_customer(sandbox_tenant, state="MCAAttested")
     _signed_in_partner(sandbox_tenant, partner_page)
     page = SubscriptionsPage(partner_page).open(customer["id"])
@@ -186,8 +184,6 @@ def test_a_message_on_a_page_swapped_in_is_a_change_of_its_live_region(sandbox, 
 @pytest.mark.browser
 def test_a_refused_form_swapped_in_puts_focus_on_its_first_invalid_field(sandbox, sandbox_tenant, partner_page):
     """Focus went to the page's heading: a keyboard or screen reader user had to look for what was refused."""
-    from sandbox.testing.pages import SubscriptionsPage
-
     customer = sandbox.control.add_customer(sandbox_tenant, state="MCAAttested")
     _signed_in_partner(sandbox_tenant, partner_page)
     page = SubscriptionsPage(partner_page).open(customer["id"])

@@ -242,7 +242,7 @@ def _accept_invitation(
         if not _mca_in_place(uow, customer):
             _accept_mca(ctx, uow, workspace, customer, partner.id)  # R-TL-6, R-OPT2-CANT scenario 2
         relationship = uow.repo.relationship(customer.id, partner.id)
-        if relationship is None:  # the provider's side of an indirect reseller's link: no admin roles were asked for it
+        if relationship is None:  # a direct link's roles go to its partner; a reseller's link asks none for its provider
             relationship = Relationship(
                 id=ctx.new_ordered_id(), workspace_id=workspace.id, customer_id=customer.id, partner_id=partner.id,
                 kind="reseller", delegated_admin=delegated_admin and reseller is None, since=now,
