@@ -147,9 +147,14 @@ def test_ticking_delegated_administration_keeps_the_partner_s_edits_and_says_wha
     request.include_delegated_admin(False)
     expect(partner_page.get_by_role("status")).to_contain_text(["no longer asks for delegated administration"])
 
+    request.copy_email_text()
+    request.email_message.press("End")
+    request.email_message.type("!")  # the text changes: what was copied is no longer what is shown
+    expect(request.copied_status).to_have_count(0)
+
     assert texts.DAP_SENTENCE + "\n" in ticked and "DAP=true#" in ticked and ticked.endswith("Best, Ann")
     assert ticked.index(texts.DAP_SENTENCE) < ticked.index("/Adminportal/Home?")
-    assert request.email_text() == edited  # back as the partner left it
+    assert request.email_text() == edited + "!"  # back as the partner left it
     expect(partner_page).to_have_url(re.compile(r"[?&]dap=false"))
 
 

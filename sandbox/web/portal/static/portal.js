@@ -113,6 +113,13 @@
           "&body=" + encodeURIComponent(body.replace(/\n/g, "\r\n"));
       }
       if (link) { area.addEventListener("input", update); }
+      // "Copied to clipboard" said what the clipboard holds: once the text changes, it no longer does
+      area.addEventListener("input", function () {
+        document.querySelectorAll("[data-copy-from='" + area.id + "']").forEach(function (button) {
+          var status = document.getElementById(button.getAttribute("data-copy-status"));
+          if (status) { status.textContent = ""; }
+        });
+      });
     });
 
     // "Person who accepted" follows the primary contact, or the Update fields when filled.
