@@ -185,25 +185,30 @@ def accept_agreement_directly(ctx: ServiceContext, customer_id: str) -> DirectAc
             return uow.repo.direct_acceptance(customer_id)
 
 
-def _inviting_partner(uow: UnitOfWork, customer: Customer, partner_id: str, indirect_csp_id: str | None):
+def _inviting_partner(uow: UnitOfWork, customer: Customer, partner_id: str, indirect_csp_id: str | None,
+                      mspp_id: str | None = None):
+    """The partner a link names, and the indirect reseller behind it. An indirect reseller's link names its
+    provider twice, by tenant id (``partnerId``) and by MPN id (``msppId``): another MPN id is another link
+    (absent or ``0``, as on a direct link, is not checked)."""
     partner = uow.repo.partner(customer.workspace_id, partner_id or "")
     if partner is None or partner.kind is PartnerKind.INDIRECT_RESELLER:
         raise NotFound("This invitation is not valid. Ask your partner for a new link.")
     reseller = None
     if indirect_csp_id:
         reseller = uow.repo.partner(customer.workspace_id, indirect_csp_id)
-        if reseller is None or reseller.provider_id != partner.id:
+        if reseller is None or reseller.provider_id != partner.id or (mspp_id not in (None, "0", partner.mpn_id)):
             raise NotFound("This invitation is not valid. Ask your partner for a new link.")
     return partner, reseller
 
 
 def get_invitation_offer(
-    ctx: ServiceContext, customer_id: str, partner_id: str, *, delegated_admin: bool, indirect_csp_id: str | None = None
+    ctx: ServiceContext, customer_id: str, partner_id: str, *, delegated_admin: bool, indirect_csp_id: str | None = None,
+    mspp_id: str | None = None,
 ) -> InvitationOffer:
     with ctx.unit_of_work() as uow:
         customer = _customer(uow, customer_id)
         workspace = require_workspace(uow, customer.workspace_id)
-        partner, reseller = _inviting_partner(uow, customer, partner_id, indirect_csp_id)
+        partner, reseller = _inviting_partner(uow, customer, partner_id, indirect_csp_id, mspp_id)
         return InvitationOffer(
             customer=customer,
             partner=partner,
@@ -220,24 +225,25 @@ def get_invitation_offer(
 
 
 def accept_invitation(
-    ctx: ServiceContext, customer_id: str, partner_id: str, *, delegated_admin: bool, indirect_csp_id: str | None = None
+    ctx: ServiceContext, customer_id: str, partner_id: str, *, delegated_admin: bool, indirect_csp_id: str | None = None,
+    mspp_id: str | None = None,
 ) -> Relationship:
     """R-OPT2-REL-7: the customer accepts the reseller relationship (and delegated admin) and the MCA."""
+    link = {"delegated_admin": delegated_admin, "indirect_csp_id": indirect_csp_id, "mspp_id": mspp_id}
     try:
-        return _accept_invitation(ctx, customer_id, partner_id, delegated_admin=delegated_admin,
-                                  indirect_csp_id=indirect_csp_id)
+        return _accept_invitation(ctx, customer_id, partner_id, **link)
     except IntegrityError:  # the same acceptance at once, in another tab: it won; this one adds to what it stored
-        return _accept_invitation(ctx, customer_id, partner_id, delegated_admin=delegated_admin,
-                                  indirect_csp_id=indirect_csp_id)
+        return _accept_invitation(ctx, customer_id, partner_id, **link)
 
 
 def _accept_invitation(
-    ctx: ServiceContext, customer_id: str, partner_id: str, *, delegated_admin: bool, indirect_csp_id: str | None
+    ctx: ServiceContext, customer_id: str, partner_id: str, *, delegated_admin: bool, indirect_csp_id: str | None,
+    mspp_id: str | None,
 ) -> Relationship:
     with ctx.unit_of_work() as uow:
         customer = _customer(uow, customer_id)
         workspace = require_workspace(uow, customer.workspace_id)
-        partner, reseller = _inviting_partner(uow, customer, partner_id, indirect_csp_id)
+        partner, reseller = _inviting_partner(uow, customer, partner_id, indirect_csp_id, mspp_id)
         now = ctx.now_in(workspace)
         if not _mca_in_place(uow, customer):
             _accept_mca(ctx, uow, workspace, customer, partner.id)  # R-TL-6, R-OPT2-CANT scenario 2

@@ -293,6 +293,27 @@ def test_a_second_link_of_the_reseller_adds_the_admin_roles_it_asks_for(admin, c
     assert second.admin_roles == admin_center.DAP_ROLES and second.since == first.since
 
 
+@pytest.mark.parametrize(("mspp", "valid"), [("provider's", True), ("0", True), ("absent", True), ("another", False)])
+def test_an_indirect_reseller_s_link_names_its_provider_s_mpn_id_or_none(admin, client, services, add_customer, mspp, valid):
+    """``msppId`` names the indirect provider by its MPN id: another MPN id is another provider's link."""
+    made = client.post("/_sandbox/tenants", json={"kind": "IndirectReseller", "customers": 0}).get_json()
+    reseller, provider = made["id"], made["provider"]["id"]
+    customer = add_customer(made["id"], "NoRelationship")
+    link = _reseller_link(services, made["id"], reseller, provider, delegated_admin=False)
+    with services.unit_of_work() as uow:
+        mpn_id = uow.repo.partner(made["id"], provider).mpn_id
+    assert f"&msppId={mpn_id}&" in link
+    url = {"provider's": link, "0": link.replace(f"msppId={mpn_id}", "msppId=0"),
+           "absent": link.replace(f"&msppId={mpn_id}", ""),
+           "another": link.replace(f"msppId={mpn_id}", f"msppId={int(mpn_id) + 1}")}[mspp]
+
+    page = admin.open_signed_in(customer, url)
+    accepted = admin.post(url, {"authorize": "yes", "accept": "yes"})
+
+    assert (page.status_code, accepted.status_code) == ((200, 302) if valid else (404, 404))
+    assert (INVALID in page.get_data(as_text=True)) is not valid
+
+
 @pytest.mark.parametrize("which", ["other tenant", "unknown", "indirect reseller", "indirect without reseller"])
 def test_an_invitation_from_outside_the_customer_s_tenant_is_not_valid(admin, client, demo, add_customer, which):
     other = client.post("/_sandbox/tenants", json={"customers": 0}).get_json()

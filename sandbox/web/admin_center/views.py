@@ -123,6 +123,7 @@ def invitation(query: dict):
         "partner_id": query.get("partnerid", "").strip().lower(),
         "delegated_admin": query.get("dap", "").strip().lower() == "true",
         "indirect_csp_id": indirect_csp_id,
+        "mspp_id": query.get("msppid", "").strip() or None,
     }
     try:
         offer = admin_center.get_invitation_offer(services(), g.customer.id, **asked)
