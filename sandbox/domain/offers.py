@@ -51,6 +51,7 @@ class Terms:
     and the tenant's clock, since the sandbox's subscriptions never lapse or get suspended (a renewing one
     renews on each anniversary)."""
 
+    unit_type: str  # "Licenses", or "Usage-based" (the Azure plan)
     effective_start: datetime  # the creation day, at midnight UTC
     commitment_end: datetime
     auto_renew: bool
@@ -83,10 +84,10 @@ def terms(offer: Offer | None, created_at: datetime, now: datetime | None = None
     start = _midnight_utc(created_at)
     open_ended = start.replace(year=OPEN_ENDED_YEAR, month=12)
     category = offer.category if offer else "LicenseBased"
-    if category == "AzurePlan":
-        return Terms(start, open_ended, False, "usage", None, None)
+    if not (offer.seat_based if offer else True):  # the Azure plan
+        return Terms("Usage-based", start, open_ended, False, "usage", None, None)
     if category == "Software":
-        return Terms(start, open_ended, False, "license", "oneTime", None)
+        return Terms("Licenses", start, open_ended, False, "license", "oneTime", None)
     inclusive = category in ("NewCommerce", "ReservedInstance")
     today = _midnight_utc(now) if now is not None else start
     years = 1
@@ -94,5 +95,5 @@ def terms(offer: Offer | None, created_at: datetime, now: datetime | None = None
         years += 1
     end = _years_on(start, years)
     if inclusive:
-        return Terms(start, end - timedelta(days=1), True, "license", "monthly", "P1Y")
-    return Terms(start, end, True, "license", "monthly", None)
+        return Terms("Licenses", start, end - timedelta(days=1), True, "license", "monthly", "P1Y")
+    return Terms("Licenses", start, end, True, "license", "monthly", None)

@@ -125,11 +125,13 @@ def update_subscription(
         subscription = _subscription_or_404(uow, actor, customer, subscription_id)
         rules.ensure_unchanged(as_it_is or {}, {"id": subscription.id, "offerId": subscription.offer_id,
                                                 "status": rules.SUBSCRIPTION_STATUS})
+        offer = find_offer(subscription.offer_id)
+        changes_seats = quantity is not None and quantity != subscription.quantity
         if quantity is not None:  # a usage-based one's quantity is 1; sent back as stored, any is fine (older seeds)
-            rules.ensure_quantity(quantity, offer=find_offer(subscription.offer_id) if quantity != subscription.quantity else None)
+            rules.ensure_quantity(quantity, offer=offer if changes_seats else None)
         name = rules.nickname(friendly_name)
-        if quantity is not None and quantity != subscription.quantity:
-            _gate(ctx, uow, customer, find_offer(subscription.offer_id), ctx.now_in(workspace).date())
+        if changes_seats:
+            _gate(ctx, uow, customer, offer, ctx.now_in(workspace).date())
             subscription.quantity = quantity
         if name is not None and name != subscription.friendly_name:
             subscription.friendly_name = name

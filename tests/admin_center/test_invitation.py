@@ -217,12 +217,7 @@ def test_an_indirect_reseller_s_link_names_the_reseller_and_its_provider(admin, 
     made = client.post("/_sandbox/tenants", json={"kind": "IndirectReseller", "customers": 0}).get_json()
     reseller, provider = made, made["provider"]
     customer = add_customer(made["id"], "NoRelationship", partner_id=provider["id"])
-    with services.unit_of_work() as uow:
-        link = relationships.relationship_request_url(
-            "http://sandbox.test", uow.repo.partner(made["id"], reseller["id"]), delegated_admin=False,
-            provider=uow.repo.partner(made["id"], provider["id"]),
-        )
-    url = link.removeprefix("http://sandbox.test").split("#")[0]
+    url = _reseller_link(services, made["id"], reseller["id"], provider["id"], delegated_admin=False)
 
     page = admin.open_signed_in(customer, url).get_data(as_text=True)
     response = admin.post(url, {"authorize": "yes", "accept": "yes"})

@@ -249,16 +249,15 @@ def orders(items: list[Order], subscriptions: list[Subscription], customer_id: s
     return _dump(schemas.OrderCollectionOut, body)
 
 
-def _subscription(sub: Subscription, now: datetime | None) -> dict:
-    offer = find_offer(sub.offer_id)
-    term = terms(offer, sub.created_at, now)  # the term running on the tenant's clock
+def _subscription(sub: Subscription, now: datetime) -> dict:
+    term = terms(find_offer(sub.offer_id), sub.created_at, now)  # the term running on the tenant's clock
     return {
         "id": sub.id,
         "offerId": sub.offer_id,
         "offerName": sub.offer_name,
         "friendlyName": sub.friendly_name,
         "quantity": sub.quantity,
-        "unitType": "Licenses" if offer is None or offer.seat_based else "Usage-based",
+        "unitType": term.unit_type,
         "creationDate": iso(sub.created_at),
         "effectiveStartDate": iso(term.effective_start),
         "commitmentEndDate": iso(term.commitment_end),
@@ -275,11 +274,11 @@ def _subscription(sub: Subscription, now: datetime | None) -> dict:
     }
 
 
-def subscription(sub: Subscription, now: datetime | None = None) -> dict:
+def subscription(sub: Subscription, now: datetime) -> dict:
     return _dump(schemas.SubscriptionOut, _subscription(sub, now))
 
 
-def subscriptions(items: list[Subscription], customer_id: str, now: datetime | None = None) -> dict:
+def subscriptions(items: list[Subscription], customer_id: str, now: datetime) -> dict:
     body = {"totalCount": len(items), "items": [_subscription(s, now) for s in items],
             "links": {"self": link(f"/customers/{customer_id}/subscriptions")}, "attributes": attributes("Collection")}
     return _dump(schemas.SubscriptionCollectionOut, body)

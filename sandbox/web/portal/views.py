@@ -812,7 +812,6 @@ def subscription_quantity(customer_id, subscription_id):
     except PartnerCenterError as error:
         # next to the row it refused, whatever the reason (13605 too): with several rows of one offer, the page's
         # own alert didn't say which
-        return _render_subscriptions(customer_id, row=(subscription_id, typed, forms.field_error(error, ORDER_FIELDS)[1]),
-                                     status=error.status)
+        return _render_subscriptions(customer_id, row=(subscription_id, typed, error.description), status=error.status)
     flash("Quantity updated.")
     return redirect(url_for("portal.subscriptions", customer_id=customer_id))
