@@ -137,7 +137,7 @@ def tree_rss_mb(pid: int) -> tuple[float, list[tuple[int, float]]]:
 def token_after(db: str, tenant: dict, size: int, company_name: str, customer_id: str) -> str:
     """The continuation token the sandbox would give after that customer: signed with the database's key, as
     the service signs its own (sandbox.services.customers)."""
-    from sandbox.services.customers import _tokens
+    from sandbox.services.customers import continuation_token
     from sandbox.store.db import make_engine, shared_secret
 
     engine = make_engine(db)
@@ -145,8 +145,7 @@ def token_after(db: str, tenant: dict, size: int, company_name: str, customer_id
         secret = shared_secret(engine, "secret_key", lambda: None)
     finally:
         engine.dispose()
-    query = {"partner": tenant["id"], "size": size, "field": None, "search": None, "after": [company_name, customer_id]}
-    return _tokens(secret).dumps(query)
+    return continuation_token(secret, tenant["id"], size, None, None, company_name, customer_id)
 
 
 def measure(db: str, tenant: dict, size: int, requests: int) -> dict:

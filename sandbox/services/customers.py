@@ -248,9 +248,7 @@ def list_customers(
                  if count else len(rows))
         token = None
         if more and rows:
-            query = {"partner": actor.partner_id, "size": size, "field": field.value if field else None, "search": search,
-                     "after": [rows[-1].company_name, rows[-1].id]}
-            token = _tokens(ctx.signing_key).dumps(query)
+            token = continuation_token(ctx.signing_key, actor.partner_id, size, field, search, rows[-1].company_name, rows[-1].id)
         related = uow.repo.relationships_with_partner([c.id for c in rows], actor.partner_id)
         return CustomerPage([CustomerView(c, related.get(c.id)) for c in rows], total, token, size, field, search)
 
@@ -259,12 +257,27 @@ def _tokens(secret: str) -> URLSafeSerializer:
     return URLSafeSerializer(secret, salt="customer list continuation")
 
 
+# The order a token's cursor belongs to. Tokens issued before migration 0012 have none: they continued by
+# code point, and their cursor would skip or repeat names in the alphabetical order.
+_ORDER = "search_name"
+
+
+def continuation_token(secret: str, partner_id: str, size: int, field: CustomerSearchField | None, search: str | None,
+                       company_name: str, customer_id: str) -> str:
+    """The token of the page that ends with that customer: its query and cursor, signed."""
+    return _tokens(secret).dumps({"partner": partner_id, "size": size, "field": field.value if field else None,
+                                  "search": search, "order": _ORDER, "after": [company_name, customer_id]})
+
+
 def _decode_token(token: str, partner_id: str, secret: str) -> tuple[int, CustomerSearchField | None, str | None, str]:
     """The query and the repository's cursor of a token this partner was given; a changed token, or another
     partner's, is not valid."""
     try:
         query = _tokens(secret).loads(token) if len(token) <= 4096 else {}
         if query["partner"] == partner_id:
+            if query.get("order") != _ORDER:
+                raise InvalidProperty("The continuation token is no longer valid: the customer list's order changed "
+                                      "after it was issued. Start again from the first page.", field="MS-ContinuationToken")
             field = CustomerSearchField(query["field"]) if query["field"] else None
             name, last_id = query["after"]
             return query["size"], field, query["search"], f"{name}\x1f{last_id}"

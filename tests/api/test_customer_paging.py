@@ -106,3 +106,17 @@ def test_a_token_the_client_made_itself_is_not_valid(client, headers, partner):
     """A cursor of the client's own making (the sandbox's former token: the last name and id, base64)."""
     made = base64.urlsafe_b64encode(f"Zyxel Paging 1\x1f{partner['customers'][0]['id']}".encode()).decode().rstrip("=")
     assert_classic_error(seek(client, headers, made), 400, 3000)
+
+
+def test_a_token_issued_before_the_alphabetical_order_is_refused_not_continued(app, client, headers, partner):
+    """A token of the code-point order (before migration 0012, signed alike but without its order) would skip
+    or repeat names in the alphabetical one: refused, with the way out."""
+    from sandbox.services.customers import _tokens
+
+    first = names(client.get(f"/v1/customers?size=2&filter={FILTER}", headers=headers))
+    old = _tokens(app.config["SECRET_KEY"]).dumps({"partner": partner["id"], "size": 2, "field": "CompanyName",
+                                                    "search": "zyxel", "after": [first[-1], "0"]})
+    body = assert_classic_error(seek(client, headers, old), 400, 3000)
+    assert "Start again from the first page" in body["description"]
+    token = client.get(f"/v1/customers?size=2&filter={FILTER}", headers=headers).get_json()["continuationToken"]
+    assert names(seek(client, headers, token)) == ["Zyxel Paging 2", "Zyxel Paging 3"]  # today's tokens continue
