@@ -109,11 +109,13 @@ def test_the_address_follows_the_pages_and_back_shows_the_page_before(sandbox, s
 
     customers.search(customer["companyName"])  # a GET form
     expect(partner_page).to_have_url(re.compile(r"/dashboard/customers\?q="))
-    account = customers.open_customer(customer["companyName"])  # a link
+    account = customers.open_customer(customer["companyName"])  # two links: the company name, then Account
     expect(account.heading(customer["companyName"])).to_be_focused()  # as a screen reader then tells it
     expect(partner_page).to_have_url(re.compile(rf"/dashboard/customers/{customer['id']}/account$"))
     assert _same_document(partner_page)
 
+    partner_page.go_back()
+    expect(partner_page).to_have_url(re.compile(rf"/dashboard/customers/{customer['id']}/subscriptions$"))
     partner_page.go_back()
     expect(partner_page).to_have_url(re.compile(r"/dashboard/customers\?q="))
     expect(customers.customer_link(customer["companyName"])).to_be_visible()

@@ -100,10 +100,14 @@ class CustomersPage:
     def row(self, company_name: str) -> Locator:
         return self.table.get_by_role("row").filter(has=self.page.get_by_role("link", name=company_name, exact=True))
 
-    def open_customer(self, company_name: str) -> AccountPage:
-        """Select the customer's company name: its Account page opens."""
+    def select_customer(self, company_name: str) -> SubscriptionsPage:
+        """Select the customer's company name: its Subscriptions page opens, as in Partner Center."""
         submit(self.customer_link(company_name))
-        return AccountPage(self.page)
+        return SubscriptionsPage(self.page)
+
+    def open_customer(self, company_name: str) -> AccountPage:
+        """Select the customer (R-OPT1-EX-1), then Account in its menu (R-OPT1-EX-2)."""
+        return self.select_customer(company_name).open_account()
 
     def add_customer(self) -> NewCustomerPage:
         """Select Add customer: the wizard opens on Account info."""
@@ -234,6 +238,12 @@ class SubscriptionsPage:
     def open(self, customer_id: str) -> SubscriptionsPage:
         self.page.goto(self.path(customer_id))
         return self
+
+    def open_account(self) -> AccountPage:
+        """Select Account in the customer menu."""
+        menu = self.page.get_by_role("navigation", name="Customer menu")
+        submit(menu.get_by_role("link", name="Account", exact=True))
+        return AccountPage(self.page)
 
     def quantity_of(self, offer_name: str) -> Locator:
         """The quantity field of the subscription named so: the offer's name, or, when the customer has several
