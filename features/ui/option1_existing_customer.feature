@@ -63,3 +63,28 @@ Feature: Option 1, existing customer: the partner confirms acceptance on the cus
       | Agreement acceptance date | 2020-05-01             |
     And the partner updates the customer's agreement again with the same person
     Then the form says "A partner confirmed agreement already exists for the customer."
+
+  @R-NEW-BUY @R-OPT1-EX-4
+  Scenario: An order for a customer whose acceptance isn't confirmed prompts for the confirmation
+    When the partner tries to buy 2 "Microsoft 365 E3" for the customer
+    Then it is refused because the Microsoft Customer Agreement is missing
+    And the partner is prompted to confirm the customer's acceptance
+    When the partner confirms the customer's acceptance in the prompt with:
+      | First name                | Jan                    |
+      | Last name                 | Jansen                 |
+      | Email address             | jan.jansen@example.com |
+      | Agreement acceptance date | 2020-05-01             |
+    Then the partner sees "Subscription added."
+    When the partner opens the customer's account
+    Then the customer's Microsoft Customer Agreement section shows:
+      | Partner attestation | Provided                            |
+      | Accepted by         | Jan Jansen (jan.jansen@example.com) |
+
+  @R-NEW-BUY
+  Scenario: Cancel skips the confirmation, and nothing is bought
+    When the partner tries to buy 2 "Microsoft 365 E3" for the customer
+    And the partner cancels the prompt
+    Then the partner sees "Confirmation skipped. The subscription wasn't added."
+    When the partner opens the customer's account
+    Then the customer's Microsoft Customer Agreement section shows:
+      | Partner attestation | Not provided |

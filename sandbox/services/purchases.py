@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sandbox.domain import rules
 from sandbox.domain.errors import InvalidProperty, NotFound
-from sandbox.domain.model import Customer, Order, Subscription
+from sandbox.domain.model import AgreementType, Contact, Customer, Order, Subscription
 from sandbox.domain.offers import find_offer
 
+from .agreements import confirm_customer_acceptance
 from .context import Actor, ServiceContext, UnitOfWork, require_workspace
 
 
@@ -136,6 +138,17 @@ def update_subscription(
         if name is not None and name != subscription.friendly_name:
             subscription.friendly_name = name
         return subscription
+
+
+def confirm_and_order(ctx: ServiceContext, actor: Actor, customer_id: str, line_items: list[LineItem], *,
+                      contact: Contact, date_agreed: datetime) -> tuple[Order, list[Subscription]]:
+    """The portal's prompt when an order needs the agreement (R-NEW-BUY), "Save and continue": the partner
+    confirms the customer's acceptance of the MCA (R-OPT1-EX-4), then the order is placed. A confirmation
+    that was saved stays when the order is then refused for another reason: the partner did confirm."""
+    confirm_customer_acceptance(ctx, actor, customer_id, template_id=rules.MCA.template_id,
+                                agreement_type=AgreementType.MICROSOFT_CUSTOMER_AGREEMENT, date_agreed=date_agreed,
+                                contact=contact)
+    return create_order(ctx, actor, customer_id, line_items)
 
 
 def list_subscriptions(ctx: ServiceContext, actor: Actor, customer_id: str) -> list[Subscription]:

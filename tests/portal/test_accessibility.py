@@ -63,7 +63,12 @@ def test_pages_label_every_control_and_name_every_button(portal, client, admin):
     texts.append(portal.text("/dashboard/customers/new/review"))
     portal.post("/dashboard/customers/new/review", {"action": "submit"})
     texts.append(portal.text("/dashboard/customers/new/confirmation"))
-    for path, text in zip(pages + ["new (errors)", "review", "confirmation"], texts, strict=True):
+    order = {"offer": "CFQ7TTC0LH18:0001", "quantity": "2"}  # an order for an unconfirmed customer: the prompt
+    texts.append(portal.post(f"/dashboard/customers/{customer}/subscriptions", order).get_data(as_text=True))
+    texts.append(portal.post(f"/dashboard/customers/{customer}/subscriptions/confirmation",
+                             order | {"first_name": "", "action": "save"}).get_data(as_text=True))
+    for path, text in zip(pages + ["new (errors)", "review", "confirmation", "order prompt", "order prompt (errors)"],
+                          texts, strict=True):
         result = audit(text)
         assert result.h1 == 1, path
         duplicates = [i for i, n in Counter(result.ids).items() if n > 1]

@@ -38,10 +38,10 @@ def test_purchase_refused_until_attested_then_allowed(portal, admin):
     assert response.status_code == 403
     text = page_text(response)
     assert f'<div class="notice notice--error" role="alert">{REFUSED}</div>' in text
-    assert f'<option value="{BUSINESS_STANDARD}" selected>' in text and 'value="7"' in text  # kept
+    assert f'name="offer" value="{BUSINESS_STANDARD}"' in text and 'name="quantity" value="7"' in text  # kept (the prompt)
     assert "This customer doesn't have any subscriptions yet." in text  # nothing saved
 
-    # the partner confirms acceptance in the portal (R-OPT1-EX-*), then the same purchase goes through
+    # the partner confirms acceptance on the Account page instead of in the prompt acceptance in the portal (R-OPT1-EX-*), then the same purchase goes through
     assert portal.post(f"/dashboard/customers/{customer['id']}/agreement", {
         "first_name": "Ann", "last_name": "Lee", "email": "ann@example.com", "date_agreed": "2020-03-01",
     }).status_code == 302
@@ -218,3 +218,89 @@ def test_the_address_a_refused_seat_change_leaves_reloads_the_subscriptions_tab(
     url = subscriptions_url(admin["customers"][0]["id"])
     response = portal.get(f"{url}/7f0a3de4-6721-4aab-8c7e-d7cf56ee8c28")
     assert response.status_code == 302 and response.location.endswith(url)
+
+
+PROMPT = "Confirm customer acceptance of the Microsoft Customer Agreement"
+
+
+def prompt_of(text: str) -> str:
+    """The order prompt's section ('' when the page has none)."""
+    found = re.search(r'<section class="card" aria-labelledby="prompt-heading">.*?</section>', text, re.S)
+    return found.group(0) if found else ""
+
+
+def test_an_order_for_an_unconfirmed_customer_prompts_for_the_confirmation_and_save_and_continue_buys(portal, admin):
+    """"If you try to create a new order for an existing customer who you have not confirmed before, you'll receive
+    a prompt to complete the confirmation" (R-NEW-BUY): the person who accepted and the date, then the order."""
+    customer = admin["customers"][0]
+    url = subscriptions_url(customer["id"])
+    response = portal.post(url, {"offer": BUSINESS_STANDARD, "quantity": "7"})
+    assert response.status_code == 403
+    text = page_text(response)
+    assert f'<div class="notice notice--error" role="alert">{REFUSED}</div>' in text  # why, as before
+    prompt = prompt_of(text)
+    assert f'<h2 id="prompt-heading">{PROMPT}</h2>' in prompt
+    assert "To buy 7 × Microsoft 365 Business Standard for" in prompt
+    assert f'name="offer" value="{BUSINESS_STANDARD}"' in prompt and 'name="quantity" value="7"' in prompt
+    for label in ("First name", "Last name", "Email address", "Phone number (optional)", "Agreement acceptance date"):
+        assert f">{label}</label>" in prompt
+    first_name = re.compile(r'name="first_name" type="text" value="([^"]+)"')
+    account = page_text(portal.get(f"/dashboard/customers/{customer['id']}/account"))
+    assert first_name.search(prompt).group(1) == first_name.search(account).group(1)  # the primary contact to start
+    assert 'max="2020-03-15"' in prompt and "autofocus" in prompt  # the tenant's date; the first field focused
+    assert ">Save and continue</button>" in prompt and ">Cancel</button>" in prompt
+    assert ">Add subscription</button>" not in text  # the order waits in the prompt
+
+    # a future date is refused at its field, with what was typed kept, and neither the confirmation nor the order made
+    form = {"offer": BUSINESS_STANDARD, "quantity": "7", "first_name": "Ann", "last_name": "Lee",
+            "email": "ann@example.com", "date_agreed": "2020-03-16", "action": "save"}
+    response = portal.post(f"{url}/confirmation", form)
+    assert response.status_code == 400
+    prompt = prompt_of(page_text(response))
+    assert 'aria-invalid="true"' in prompt and 'value="Ann"' in prompt and 'value="2020-03-16"' in prompt
+    account = page_text(portal.get(f"/dashboard/customers/{customer['id']}/account"))
+    assert "ann@example.com" not in account
+    assert "This customer doesn't have any subscriptions yet." in page_text(portal.get(url))
+
+    response = portal.post(f"{url}/confirmation", form | {"date_agreed": "2020-03-01"})
+    assert response.status_code == 302 and response.location == url
+    text = page_text(portal.get(url))
+    assert '<p class="notice notice--ok" role="status">Subscription added.</p>' in text
+    assert "Quantity of Microsoft 365 Business Standard" in text and not prompt_of(text)
+    assert "ann@example.com" in page_text(portal.get(f"/dashboard/customers/{customer['id']}/account"))  # saved
+
+
+def test_cancel_skips_the_confirmation_and_adds_nothing(portal, admin):
+    customer = admin["customers"][0]
+    url = subscriptions_url(customer["id"])
+    response = portal.post(f"{url}/confirmation", {"offer": BUSINESS_STANDARD, "quantity": "7", "action": "cancel"})
+    assert response.status_code == 302 and response.location == url
+    text = page_text(portal.get(url))
+    assert "Confirmation skipped. The subscription wasn't added." in text
+    assert "This customer doesn't have any subscriptions yet." in text and ">Add subscription</button>" in text
+    assert "Confirmed by" not in page_text(portal.get(f"/dashboard/customers/{customer['id']}/account"))  # no confirmation
+    assert portal.get(f"{url}/confirmation").location == url  # reloading the prompt's address: the tab
+
+
+def test_a_user_who_may_not_confirm_gets_the_refusal_without_a_prompt(client, portal, frozen_tenant):
+    """A Billing admin may buy but not confirm (Admin agent or Sales agent only): the refusal alone, and the prompt's
+    address, posted to, refuses too."""
+    portal.sign_in(user_of(frozen_tenant, "BillingAdmin"))
+    customer = frozen_tenant["customers"][0]["id"]
+    response = portal.post(subscriptions_url(customer), {"offer": BUSINESS_STANDARD, "quantity": "2"})
+    text = page_text(response)
+    assert response.status_code == 403 and REFUSED in text and not prompt_of(text)
+    crafted = portal.post(f"{subscriptions_url(customer)}/confirmation", {
+        "offer": BUSINESS_STANDARD, "quantity": "2", "first_name": "Ann", "last_name": "Lee", "email": "ann@example.com",
+        "date_agreed": "2020-03-01", "action": "save"})
+    assert crafted.status_code == 403
+    assert "This customer doesn't have any subscriptions yet." in page_text(portal.get(subscriptions_url(customer)))
+
+
+def test_before_the_portal_confirms_the_mca_there_is_no_prompt(client, portal, tenant):
+    """R-TL-1: before 2019-08-01 the portal has no MCA confirmation to prompt for."""
+    set_clock(client, tenant["id"], "2019-07-15T10:00:00+00:00")
+    portal.sign_in(user_of(tenant, "AdminAgent"))
+    customer = next(c for c in tenant["customers"] if c["state"] == "NoAgreement")
+    response = portal.post(subscriptions_url(customer["id"]), {"offer": BUSINESS_STANDARD, "quantity": "2"})
+    assert response.status_code == 403 and not prompt_of(page_text(response))

@@ -18,6 +18,7 @@ from .identity import DeviceLoginPage, EntraSignIn
 from .portal import (
     AccountPage,
     CustomersPage,
+    OrderPrompt,
     PartnerCenterSignIn,
     PortalShell,
     RelationshipRequestPage,
@@ -39,6 +40,7 @@ __all__ = [
     "EntraSignIn",
     "InvitationPage",
     "NewCustomerPage",
+    "OrderPrompt",
     "PartnerCenterSignIn",
     "PartnerDetailsPage",
     "PartnerListPage",

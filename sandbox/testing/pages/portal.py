@@ -218,6 +218,34 @@ class UpdateAgreementPage:
         return AccountPage(self.page)
 
 
+class OrderPrompt:
+    """The prompt a new order gets on the Subscriptions tab while the customer's acceptance of the Microsoft Customer
+    Agreement isn't confirmed (R-NEW-BUY): the person who accepted and the date, then **Save and continue** (the
+    confirmation, then the order) or **Cancel** (confirmation skipped, nothing bought)."""
+
+    TITLE = "Confirm customer acceptance of the Microsoft Customer Agreement"
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.region = page.get_by_role("region", name=self.TITLE, exact=True)
+        self.heading = self.region.get_by_role("heading", name=self.TITLE, exact=True)
+        self.save_and_continue_button = self.region.get_by_role("button", name="Save and continue", exact=True)
+        self.cancel_button = self.region.get_by_role("button", name="Cancel", exact=True)
+
+    def field(self, label: str) -> Locator:
+        return self.region.get_by_label(label, exact=True)
+
+    def save(self) -> SubscriptionsPage:
+        """Select Save and continue."""
+        submit(self.save_and_continue_button)
+        return SubscriptionsPage(self.page)
+
+    def cancel(self) -> SubscriptionsPage:
+        """Select Cancel: skip the confirmation; the order isn't placed."""
+        submit(self.cancel_button)
+        return SubscriptionsPage(self.page)
+
+
 class SubscriptionsPage:
     """``/dashboard/customers/<id>/subscriptions``: seats of existing subscriptions and new purchases."""
 

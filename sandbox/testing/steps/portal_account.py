@@ -10,7 +10,7 @@ from pytest_bdd import parsers, then, when
 
 from sandbox.domain.errors import AgreementRequired
 
-from ..pages import AccountPage, CustomersPage, PartnerCenterSignIn, SubscriptionsPage
+from ..pages import AccountPage, CustomersPage, OrderPrompt, PartnerCenterSignIn, SubscriptionsPage
 from .people import PartnerUser, person_table, portal_label, table_rows
 from .situations import scenario_date
 
@@ -196,6 +196,24 @@ def _(partner_page, customer, offer, quantity):
 @then("it is refused because the Microsoft Customer Agreement is missing")
 def _(partner_page):
     expect(SubscriptionsPage(partner_page).refusal.filter(has_text=MISSING_AGREEMENT)).to_be_visible()
+
+
+@then("the partner is prompted to confirm the customer's acceptance")
+def _(partner_page):
+    prompt = OrderPrompt(partner_page)
+    expect(prompt.heading).to_be_visible()
+    expect(prompt.field("First name")).to_be_focused()
+
+
+@when("the partner confirms the customer's acceptance in the prompt with:")
+def _(partner_page, datatable):
+    """Rows as for the Update form: the prompt asks the same (R-OPT1-EX-4), then Save and continue places the order."""
+    _fill_person(OrderPrompt(partner_page), person_table(table_rows(datatable)))
+
+
+@when("the partner cancels the prompt")
+def _(partner_page):
+    OrderPrompt(partner_page).cancel()
 
 
 @then(parsers.parse('the partner sees "{text}"'))

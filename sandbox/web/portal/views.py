@@ -22,7 +22,14 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 
 from sandbox.domain import rules
-from sandbox.domain.errors import AccessDenied, NotFound, PartnerCenterError, RoleNotAllowed, Unauthorized
+from sandbox.domain.errors import (
+    AccessDenied,
+    AgreementRequired,
+    NotFound,
+    PartnerCenterError,
+    RoleNotAllowed,
+    Unauthorized,
+)
 from sandbox.domain.model import AgreementType, PartnerKind
 from sandbox.domain.offers import OFFERS, find_offer
 from sandbox.domain.template_countries import MCA_COUNTRIES
@@ -743,7 +750,9 @@ def _subscription_labels(subscriptions) -> dict[str, str]:
 
 
 def _render_subscriptions(customer_id: str, *, status: int = 200, alert: str = "", add: forms.Parsed | None = None,
-                          row: tuple[str, str, str] | None = None):
+                          row: tuple[str, str, str] | None = None, prompt: forms.Parsed | None = None):
+    """The Subscriptions tab. ``prompt``: the order that needs the agreement (``add``'s offer and quantity) waits
+    while the partner confirms the customer's acceptance in its place: what was typed and the errors, or None."""
     customer = customers.get_customer(services(), g.actor, customer_id).customer
     subscriptions = purchases.list_subscriptions(services(), g.actor, customer_id)
     return render_template(
@@ -758,6 +767,9 @@ def _render_subscriptions(customer_id: str, *, status: int = 200, alert: str = "
         provider_buys=texts.PROVIDER_BUYS,
         add=add or forms.Parsed(values={"quantity": "1"}),
         row=row,  # (subscription id, typed quantity, message) of a refused change
+        prompt=prompt,
+        offer_name=(find_offer(add.values.get("offer", "")).name if prompt and add else ""),
+        today=_today().isoformat(),
         alert=alert,
         tab="subscriptions",
         nav="customers",
@@ -782,11 +794,69 @@ def subscription_add(customer_id):
         )
     except NotFound:
         raise
+    except AgreementRequired as error:
+        # "If you try to create a new order for an existing customer who you have not confirmed before, you'll
+        # receive a prompt to complete the confirmation": where this user may confirm it (R-RES-1, roles, R-TL-1)
+        prompt = _order_prompt(customer_id) if _may_confirm_here() else None
+        return _render_subscriptions(customer_id, add=parsed, prompt=prompt, alert=error.description, status=error.status)
     except PartnerCenterError as error:
         name, message = forms.field_error(error, ORDER_FIELDS)
         if name:
             parsed.errors[name] = message
         return _render_subscriptions(customer_id, add=parsed, alert="" if name else message, status=error.status)
+    flash("Subscription added.")
+    return redirect(url_for("portal.subscriptions", customer_id=customer_id))
+
+
+def _may_confirm_here() -> bool:
+    """This user may confirm an acceptance in the portal today: an Admin agent or a Sales agent of a partner that
+    isn't an indirect reseller (R-RES-1), once the portal's confirmation is open on the tenant's date (R-TL-1)."""
+    return _may_attest() and _today() >= rules.PORTAL_ATTESTATION_FROM
+
+
+def _order_prompt(customer_id: str) -> forms.Parsed:
+    """The prompt's form as it opens: the primary contact, as the Update form shows it (R-OPT1-NEW-5)."""
+    c = customers.get_customer(services(), g.actor, customer_id).customer
+    return forms.Parsed(values={"first_name": c.first_name, "last_name": c.last_name, "email": c.email,
+                                "phone": c.phone_number or ""})
+
+
+@bp.get("/customers/<customer_id>/subscriptions/confirmation")
+def subscription_confirmation_page(customer_id):
+    """Where the prompt's form leaves the address: reloaded, the Subscriptions tab (the order isn't kept)."""
+    return redirect(url_for("portal.subscriptions", customer_id=customer_id))
+
+
+@bp.post("/customers/<customer_id>/subscriptions/confirmation")
+def subscription_confirmation(customer_id):
+    """The order prompt's Save and continue (confirm, then order) or Cancel (skip confirmation: no order)."""
+    rules.ensure_may_buy(_kind())
+    order = forms.parse_new_subscription(request.form, OFFERS)
+    if request.form.get("action") == "cancel":
+        flash("Confirmation skipped. The subscription wasn't added.")
+        return redirect(url_for("portal.subscriptions", customer_id=customer_id))
+    if not order.ok:  # the prompt's hidden fields, changed: the order starts again
+        return _render_subscriptions(customer_id, add=order, status=400)
+    if not _may_confirm_here():
+        raise AccessDenied(MSG_CANNOT_ATTEST)
+    parsed = forms.parse_agreement_update(request.form)
+    if not parsed.ok:
+        return _render_subscriptions(customer_id, add=order, prompt=parsed, status=400)
+    try:  # R-OPT1-EX-4, then R-NEW-BUY
+        purchases.confirm_and_order(
+            services(), g.actor, customer_id, [LineItem(order.values["offer"], int(order.values["quantity"]))],
+            contact=forms.update_contact(parsed.values),
+            date_agreed=forms.utc_midnight(forms.parse_date(parsed.values["date_agreed"])),
+        )
+    except NotFound:
+        raise
+    except AgreementRequired as error:  # saved, yet the order still needs another agreement: no prompt again
+        return _render_subscriptions(customer_id, add=order, alert=error.description, status=error.status)
+    except PartnerCenterError as error:  # a future date at its field; the rest (600061, access) as the alert
+        name, message = forms.field_error(error, UPDATE_FIELDS)
+        refused = forms.Parsed(values=parsed.values, errors={name: message} if name else {})
+        return _render_subscriptions(customer_id, add=order, prompt=refused, alert="" if name else message,
+                                     status=error.status)
     flash("Subscription added.")
     return redirect(url_for("portal.subscriptions", customer_id=customer_id))
 
