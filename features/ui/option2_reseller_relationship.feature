@@ -63,4 +63,4 @@ Feature: Option 2, reseller relationship: the customer accepts the partner and t
   @R-OPT2-REL-3
   Scenario: The partner can open the request in an email message instead
     When the partner requests a reseller relationship from the Customers page
-    Then "Open in email message" starts an email whose body holds the partner's link
+    Then "Open in email" starts an email whose body holds the partner's link

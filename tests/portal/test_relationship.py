@@ -25,7 +25,7 @@ def test_page_has_the_contract_labels(portal, admin):
     assert f'<label for="f-dap">{DAP_LABEL}</label>' in text
     assert '<label for="email-message">Email message</label>' in text
     assert ">Copy to clipboard</button>" in text
-    assert ">Open in email message</a>" in text
+    assert ">Open in email</a>" in text
     assert ">Done</a>" in text
     assert 'id="copy-status" class="copy-status" role="status"' in text
 

@@ -309,7 +309,7 @@ class RelationshipRequestPage:
         self.email_message = page.get_by_label("Email message", exact=True)
         self.copy_button = page.get_by_role("button", name="Copy to clipboard", exact=True)
         self.copied_status = page.get_by_role("status").filter(has_text="Copied to clipboard")
-        self.open_in_email_link = page.get_by_role("link", name="Open in email message", exact=True)
+        self.open_in_email_link = page.get_by_role("link", name="Open in email", exact=True)
         self.done_link = page.get_by_role("link", name="Done", exact=True)
 
     def open(self, *, delegated_admin: bool = False) -> RelationshipRequestPage:

@@ -51,7 +51,7 @@ def split_email(text: str) -> tuple[str, str]:
 
 
 def mailto(text: str) -> str:
-    """``mailto:?subject=...&body=...`` for Open in email message (R-OPT2-REL-3); CRLF line breaks (RFC 6068)."""
+    """``mailto:?subject=...&body=...`` for Open in email (R-OPT2-REL-3); CRLF line breaks (RFC 6068)."""
     subject, body = split_email(text)
     return f"mailto:?subject={quote(subject, safe='')}&body={quote(body.replace(chr(10), chr(13) + chr(10)), safe='')}"
 

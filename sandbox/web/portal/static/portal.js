@@ -86,7 +86,7 @@
           }
         }
         area.value = text;
-        area.dispatchEvent(new Event("input"));  // Open in email message follows
+        area.dispatchEvent(new Event("input"));  // Open in email follows
         say(box.getAttribute("data-dap-status"), box.checked  // the change, spoken: the text changed out of sight
           ? "The email message now asks for delegated administration privileges."
           : "The email message no longer asks for delegated administration privileges.");
@@ -96,7 +96,7 @@
       });
     });
 
-    // Open in email message follows the edited text (subject line + body).
+    // Open in email follows the edited text (subject line + body).
     document.querySelectorAll("textarea[data-mailto-link]").forEach(function (area) {
       var link = document.getElementById(area.getAttribute("data-mailto-link"));
       function update() {
