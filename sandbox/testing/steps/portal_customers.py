@@ -316,6 +316,7 @@ def _(partner_page, copied_text):
 
 
 @then('"Open in email" starts an email whose body holds the partner\'s link')
+@then('"Open in email message" starts an email whose body holds the partner\'s link')  # the button's former name
 def _(partner_page, sandbox_url, tenant):
     link = RelationshipRequestPage(partner_page).open_in_email_link
     expect(link).to_have_attribute("href", re.compile(r"^mailto:\?subject=[^&]+&body=.+"))
