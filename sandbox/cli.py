@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+MEMORY_URLS = ("sqlite://", "sqlite:///:memory:")
+
 
 def _app(db: str | None, public_url: str | None = None):
     from .app import create_app
@@ -33,12 +35,15 @@ def serve(args: argparse.Namespace) -> int:
     public_url = args.public_url or _default_public_url(args.host, args.port, "https" if tls_on else "http")
     certificate = _certificate(args, public_url) if tls_on else None
     app = _app(args.db, public_url)
+    memory = app.config["DATABASE_URL"] in MEMORY_URLS
     demo, created = seed.ensure_demo_workspace(app.extensions["services"], seed=args.seed)
     env = {
         "MCA_SANDBOX_DATABASE_URL": app.config["DATABASE_URL"],
         "MCA_SANDBOX_PUBLIC_URL": public_url,
         "MCA_SANDBOX_MIGRATE": "false",  # done above, once
     }
+    if memory:  # the worker's database is its own, empty: it makes the same demo workspace (a seed makes the same)
+        env["MCA_SANDBOX_DEMO_SEED"] = str(args.seed)
     if args.workers > 1 and app.config["JOURNAL_STORE"] == "auto":
         env["MCA_SANDBOX_JOURNAL_STORE"] = "database"  # one journal for all the workers
     os.environ.update(env)
@@ -99,6 +104,9 @@ def _granian_tls(certificate) -> dict:
 def _check_serve_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Argument errors of ``serve`` (exit code 2, a one-line message), before anything starts."""
     args.public_url = args.public_url or os.environ.get("MCA_SANDBOX_PUBLIC_URL", "").strip() or None
+    if args.workers > 1 and (args.db or os.environ.get("MCA_SANDBOX_DATABASE_URL")) in MEMORY_URLS:
+        parser.error(f"--workers {args.workers}: an in-memory database lives in one process; serve it with --workers 1, "
+                     "or give a file or PostgreSQL")
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together: give both (or --tls for a self-signed certificate)")
     if (args.tls or args.tls_cert) and args.public_url and urlsplit(args.public_url).scheme != "https":

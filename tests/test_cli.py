@@ -10,6 +10,7 @@ import ssl
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -203,3 +204,37 @@ def test_steps_lists_every_sentence_of_the_step_library_with_what_it_does(capsys
         assert "  whose acceptance the partner has confirmed" in out and "  Admin agent" in out
     assert "When the partner's integration retries the order with <which: the same | a new> MS-RequestId" in out
     assert "  An App-only token (client credentials)." in out
+
+
+@pytest.mark.skipif(os.name == "nt", reason="signals differ on Windows")
+def test_serve_on_an_in_memory_database_serves_the_workspace_its_banner_prints():
+    """The banner's workspace is made in serve's process; the server's worker has a memory of its own, where the
+    banner's sign-ins must work too."""
+    from sandbox.app import create_app
+    from sandbox.seed import ensure_demo_workspace
+
+    banner, _ = ensure_demo_workspace(create_app({"DATABASE_URL": "sqlite://"}).extensions["services"], seed=7)
+    admin = next(u for u in banner["users"] if u["role"] == "AdminAgent")
+    port = free_port()
+    process = subprocess.Popen([str(BIN), "serve", "--port", str(port), "--db", "sqlite://", "--seed", "7"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_for_health(f"http://127.0.0.1:{port}/_sandbox/health", process)
+        form = urllib.parse.urlencode({
+            "grant_type": "password", "client_id": banner["application"]["clientId"],
+            "client_secret": banner["application"]["clientSecret"], "username": admin["userName"],
+            "password": admin["password"], "resource": "https://api.partnercenter.microsoft.com",
+        }).encode()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/{banner['id']}/oauth2/token", form, timeout=5) as response:
+            assert response.status == 200 and json.loads(response.read())["access_token"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=20)
+    assert f"tenant {banner['id']}" in output and f"{admin['userName']}  {admin['password']}" in output
+
+
+def test_serve_refuses_several_workers_on_an_in_memory_database(monkeypatch, capsys):
+    monkeypatch.setattr(cli, "_app", lambda *a, **k: (_ for _ in ()).throw(AssertionError("serve started")))
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["serve", "--db", "sqlite://", "--workers", "2"])
+    assert exited.value.code == 2 and "in-memory database lives in one process" in capsys.readouterr().err
