@@ -57,6 +57,7 @@ def run_demo(output: str | Path = "demo-output", *, sandbox_url: str | None = No
     if not recorder.journeys:
         return int(code) or 1
     index = write_index(output, sandbox_url=recorder.sandbox_url or "", mode=mode)
-    print(f"\n{len(recorder.journeys)} journeys, {sum(len(j.steps) for j in recorder.journeys)} steps: {index}",
+    journeys, steps = len(recorder.journeys), sum(len(j.steps) for j in recorder.journeys)
+    print(f"\n{journeys} journey{'s' * (journeys != 1)}, {steps} step{'s' * (steps != 1)}: {index}",
           flush=True)
     return int(code)

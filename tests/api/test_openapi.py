@@ -193,3 +193,13 @@ def test_a_pending_device_code_is_described_as_entra_answers_it(client, tenant):
     schema = client.get("/openapi.json").get_json()["components"]["schemas"]["TokenErrorOut"]
     assert pending.get_json()["error"] == "authorization_pending" and "expired_token" in schema["properties"]["error"]["enum"]
     assert pending.get_json()["error"] in schema["properties"]["error"]["enum"]
+
+
+def test_fault_answers_are_listed_where_fault_rules_apply_and_nowhere_else(client):
+    """429 and 503 come from fault rules: every /v1 operation and the token endpoints; the device code endpoint
+    has none (docs/fidelity-api.md), so the document doesn't promise them there."""
+    paths = client.get("/openapi.json").get_json()["paths"]
+    for path in ("/{tenant}/oauth2/token", "/{tenant}/oauth2/v2.0/token", "/v1/customers/{customer-tenant-id}/agreements"):
+        assert {"429", "503"} <= set(paths[path]["post"]["responses"]), path
+    for path in ("/{tenant}/oauth2/devicecode", "/{tenant}/oauth2/v2.0/devicecode"):
+        assert not {"429", "503"} & set(paths[path]["post"]["responses"]), path

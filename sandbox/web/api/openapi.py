@@ -191,7 +191,9 @@ def _sign_in_discovery(spec: APISpec) -> None:
                             "content": {"application/x-www-form-urlencoded": {"schema": schemas.DeviceCodeRequestIn}}},
             "responses": {"200": _response("The user code, the device code and where the user signs in.",
                                            schemas.DeviceCodeOut, 200),
-                          **{str(status): _response(text, "TokenErrorOut", status) for status, text in TOKEN_ERRORS.items()},
+                          # no fault rules here: the token endpoint's 429 and 503 aren't this one's
+                          **{str(status): _response(text, "TokenErrorOut", status)
+                             for status, text in TOKEN_ERRORS.items() if status not in FAULT_ERRORS},
                           "404": lookup_errors["404"]},
         }})
     for version, path in (("v1", "/{tenant}/.well-known/openid-configuration"),
