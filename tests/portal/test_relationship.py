@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from .helpers import page_text, user_of
+from .helpers import page_text, set_clock, user_of
 
 URL = "/dashboard/customers/request-relationship"
 DAP_LABEL = "Include delegated administration privileges for Azure Active Directory and Office 365"
@@ -115,3 +115,13 @@ def test_an_indirect_resellers_helpdesk_agent_is_refused_too(portal, client):
     made = client.post("/_sandbox/tenants", json={"kind": "IndirectReseller", "customers": 0}).get_json()
     portal.sign_in(user_of(made, "HelpdeskAgent"))
     assert portal.get(URL).status_code == 403
+
+
+@pytest.mark.parametrize(("now", "noted"), [("2020-02-02T23:00:00+00:00", True), ("2020-02-03T00:00:00+00:00", False)])
+def test_before_the_admin_center_takes_the_agreement_the_page_says_where_the_link_leads(client, portal, tenant, now, noted):
+    """R-TL-6: until 2020-02-03 the link's page answers "not available yet": the partner reads that here first."""
+    set_clock(client, tenant["id"], now)
+    portal.sign_in(user_of(tenant, "AdminAgent"))
+    text = page_text(portal.get(URL))
+    assert ("Customers can accept the Microsoft Customer Agreement in the Microsoft 365 admin center from 02/03/2020."
+            in " ".join(text.split())) is noted

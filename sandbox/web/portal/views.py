@@ -637,6 +637,8 @@ def request_relationship():
         "portal/request_relationship.html", dap=dap, text=emails[dap], emails=emails, links=links,
         dap_clause=texts.DAP_CLAUSE, dap_anchor=texts.DAP_ANCHOR, dap_sentence=texts.DAP_SENTENCE,
         mailto=texts.mailto(emails[dap]), nav="customers",
+        # R-TL-6: before the admin center takes the MCA, the link leads to "not available yet"; said here first
+        opens_on=rules.DIRECT_ACCEPTANCE_FROM if _today() < rules.DIRECT_ACCEPTANCE_FROM else None,
     )
 
 
@@ -645,7 +647,8 @@ def request_relationship():
 
 @bp.get("/customers/<customer_id>")
 def customer_home(customer_id):
-    return redirect(url_for("portal.customer_account", customer_id=customer_id))
+    """The customer, as selecting its company name opens it: its Subscriptions page."""
+    return redirect(url_for("portal.subscriptions", customer_id=customer_id))
 
 
 @bp.get("/customers/<customer_id>/account")
