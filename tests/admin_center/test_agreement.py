@@ -27,6 +27,13 @@ def test_the_page_offers_the_country_s_agreement_a_checkbox_and_accept(admin, te
     assert CANT not in page
 
 
+def test_the_page_names_who_asks_and_no_one_for_a_customer_without_a_partner(admin, tenant, add_customer):
+    with_partner = admin.open_signed_in(add_customer(tenant["id"]), AGREEMENT_URL).get_data(as_text=True)
+    assert f"Your partner {esc(tenant['name'])} needs" in " ".join(with_partner.split())
+    alone = admin.open_signed_in(add_customer(tenant["id"], "NoRelationship"), AGREEMENT_URL).get_data(as_text=True)
+    assert "A Microsoft partner needs you to accept" in " ".join(alone.split()) and "Your partner" not in alone
+
+
 def test_the_agreement_link_opens_a_fresh_document_link_for_the_customer_s_country(admin, services, tenant, add_customer):
     customer = add_customer(tenant["id"], country="NL")
     admin.open_signed_in(customer, AGREEMENT_URL)

@@ -88,6 +88,14 @@ def test_without_delegated_admin_the_relationship_has_no_admin_roles(admin, serv
     assert "<td>Reseller</td>" in page and "<td>None</td>" in page
 
 
+def test_a_partner_the_customer_works_with_already_is_not_introduced_as_new(admin, tenant, add_customer):
+    """Its own partner's link (here: asking for the admin roles it doesn't have yet) says they work together already."""
+    customer = add_customer(tenant["id"], "NoAgreement")  # the partner's customer, without admin roles
+    page = admin.open_signed_in(customer, invitation_url(tenant["id"], dap="true")).get_data(as_text=True)
+    assert (f"You already work with {esc(tenant['name'])}. It would like to work with you as a reseller &amp; "
+            "delegated administrator.</p>") in page
+
+
 def test_an_invitation_already_accepted_says_so(admin, tenant, add_customer):
     customer = add_customer(tenant["id"], "NoRelationship")
     url = invitation_url(tenant["id"], dap="false")
