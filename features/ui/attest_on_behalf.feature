@@ -17,7 +17,8 @@ Feature: When the customer cannot accept directly, the partner attests on its be
     When the partner tries to buy 1 "Microsoft 365 E3" for the customer
     Then it is refused because the Microsoft Customer Agreement is missing
     When the partner opens the customer's account
-    And the partner updates the customer's agreement with:
+    Then the partner is told to attest on behalf of the customer
+    When the partner updates the customer's agreement with:
       | First name                | Jan                    |
       | Last name                 | Jansen                 |
       | Email address             | jan.jansen@example.com |

@@ -209,6 +209,7 @@ class AgreementStatus:
     partner_kind: PartnerKind
     users: dict  # user id -> user name, for "confirmed by"
     not_yet: str = ""  # why confirming in the portal isn't open yet on the tenant's date (R-TL-1), or ""
+    must_attest: bool = False  # R-OPT2-CANT: the customer can't accept in the admin center; a partner must attest
 
     @property
     def latest_mca_confirmation(self) -> Attestation | None:
@@ -225,6 +226,7 @@ def get_agreement_status(ctx: ServiceContext, actor: Actor, customer_id: str) ->
         customer = _customer_or_404(uow, actor, customer_id)
         partner = _partner(uow, actor)
         attestations = uow.repo.attestations(customer.id)
+        direct = uow.repo.direct_acceptance(customer.id)
         # every partner of the customer reads its confirmations (the agreement is the customer's), but only its
         # own users' names (and its indirect provider's, who confirms for a reseller): not another partner's
         named = {partner.id, partner.provider_id}
@@ -237,13 +239,15 @@ def get_agreement_status(ctx: ServiceContext, actor: Actor, customer_id: str) ->
         return AgreementStatus(
             customer=customer,
             attestations=attestations,
-            direct=uow.repo.direct_acceptance(customer.id),
+            direct=direct,
             invited=any(i.accepted_at is None and i.partner_id == partner.id
                         for i in uow.repo.invitations_of_customer(customer.id)),  # its own invitation, not another's
             may_update=rules.may_attest(actor.role, partner.kind),
             partner_kind=partner.kind,
             users=users,
             not_yet=not_yet,
+            must_attest=rules.cannot_accept_directly(uow.repo.subscriptions(customer.id), attestations=attestations,
+                                                     direct=direct),
         )
 
 

@@ -248,3 +248,17 @@ def test_portal_attestation_before_2019_08_01_is_refused(portal, client, tenant,
     assert response.status_code == 403
     assert "available from 2019-08-01 (R-TL-1)" in page_text(response)
     assert agreements.get_customer_agreements(services, actor_for(tenant), customer["id"], "*") == []
+
+
+def test_a_customer_who_cannot_accept_in_the_admin_center_tells_the_partner_to_attest(portal, client, admin):
+    """R-OPT2-CANT: the admin center sends such a customer back to its partner; the Account page says what to do,
+    until the confirmation is saved."""
+    made = client.post(f"/_sandbox/tenants/{admin['id']}/customers", json={"state": "CannotAcceptDirectly"}).get_json()
+    url = f"/dashboard/customers/{made['id']}/account"
+    remedy = "To resolve</strong>: You must attest on behalf of the customer."
+    assert remedy in page_text(portal.get(url))
+    assert remedy not in page_text(portal.get(f"/dashboard/customers/{admin['customers'][0]['id']}/account"))  # no purchases
+    assert portal.post(f"/dashboard/customers/{made['id']}/agreement", {
+        "first_name": "Ann", "last_name": "Lee", "email": "ann@example.com", "date_agreed": "2020-03-01",
+    }).status_code == 302
+    assert "can't accept the Microsoft Customer Agreement" not in page_text(portal.get(url))

@@ -134,6 +134,8 @@ class AccountPage:
         self.agreement = page.get_by_role("region", name="Microsoft Customer Agreement", exact=True)
         self.update_link = self.agreement.get_by_role("link", name="Update", exact=True)
         self.reseller_note = page.get_by_text(self.RESELLER_NOTE, exact=True)
+        # R-OPT2-CANT: the docs' remedy, for a customer the admin center sends back to its partner
+        self.attest_for_customer = self.agreement.get_by_text("To resolve: You must attest on behalf of the customer.")
 
     @staticmethod
     def path(customer_id: str) -> str:

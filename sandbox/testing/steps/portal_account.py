@@ -198,6 +198,11 @@ def _(partner_page):
     expect(SubscriptionsPage(partner_page).refusal.filter(has_text=MISSING_AGREEMENT)).to_be_visible()
 
 
+@then("the partner is told to attest on behalf of the customer")
+def _(partner_page):
+    expect(AccountPage(partner_page).attest_for_customer).to_be_visible()
+
+
 @then("the partner is prompted to confirm the customer's acceptance")
 def _(partner_page):
     prompt = OrderPrompt(partner_page)
