@@ -69,17 +69,8 @@ def create_order(ctx: ServiceContext, actor: Actor, customer_id: str, line_items
     with ctx.unit_of_work() as uow:
         workspace = require_workspace(uow, actor.workspace_id)
         customer = _buying_customer(uow, actor, customer_id)
-        if not line_items:
-            raise InvalidProperty("An order needs at least one line item.", field="lineItems")
         now = ctx.now_in(workspace)
-        offers, names = [], []
-        for index, item in enumerate(line_items):
-            offer = find_offer(item.offer_id)
-            if offer is None:
-                raise InvalidProperty(f"The offer '{item.offer_id}' was not found.", field=f"lineItems[{index}].offerId")
-            rules.ensure_quantity(item.quantity, field=f"lineItems[{index}].quantity", offer=offer)
-            offers.append(offer)
-            names.append(rules.nickname(item.friendly_name, field=f"lineItems[{index}].friendlyName"))
+        offers, names = _checked_lines(line_items)
         numbers = rules.line_item_numbers([item.number for item in line_items])
         for offer in offers:
             _gate(ctx, uow, customer, offer, now.date())
@@ -140,11 +131,28 @@ def update_subscription(
         return subscription
 
 
+def _checked_lines(line_items: list[LineItem]) -> tuple[list, list[str | None]]:
+    """Each line's offer and nickname; an order without lines, an unknown offer or a bad quantity or name refused."""
+    if not line_items:
+        raise InvalidProperty("An order needs at least one line item.", field="lineItems")
+    offers, names = [], []
+    for index, item in enumerate(line_items):
+        offer = find_offer(item.offer_id)
+        if offer is None:
+            raise InvalidProperty(f"The offer '{item.offer_id}' was not found.", field=f"lineItems[{index}].offerId")
+        rules.ensure_quantity(item.quantity, field=f"lineItems[{index}].quantity", offer=offer)
+        offers.append(offer)
+        names.append(rules.nickname(item.friendly_name, field=f"lineItems[{index}].friendlyName"))
+    return offers, names
+
+
 def confirm_and_order(ctx: ServiceContext, actor: Actor, customer_id: str, line_items: list[LineItem], *,
                       contact: Contact, date_agreed: datetime) -> tuple[Order, list[Subscription]]:
     """The portal's prompt when an order needs the agreement (R-NEW-BUY), "Save and continue": the partner
     confirms the customer's acceptance of the MCA (R-OPT1-EX-4), then the order is placed. A confirmation
-    that was saved stays when the order is then refused for another reason: the partner did confirm."""
+    that was saved stays when the order is then refused for another reason: the partner did confirm. The lines
+    are checked first, so that an order that can't be placed (an Azure plan of 5, say) confirms nothing."""
+    _checked_lines(line_items)
     confirm_customer_acceptance(ctx, actor, customer_id, template_id=rules.MCA.template_id,
                                 agreement_type=AgreementType.MICROSOFT_CUSTOMER_AGREEMENT, date_agreed=date_agreed,
                                 contact=contact)

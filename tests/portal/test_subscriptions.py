@@ -304,3 +304,17 @@ def test_before_the_portal_confirms_the_mca_there_is_no_prompt(client, portal, t
     customer = next(c for c in tenant["customers"] if c["state"] == "NoAgreement")
     response = portal.post(subscriptions_url(customer["id"]), {"offer": BUSINESS_STANDARD, "quantity": "2"})
     assert response.status_code == 403 and not prompt_of(page_text(response))
+
+
+def test_an_order_the_prompt_cannot_place_confirms_nothing(portal, admin):
+    """The prompt's order, changed to one no order takes (an Azure plan of 5): refused at the Add form's field before
+    the confirmation is saved."""
+    customer = admin["customers"][0]
+    url = subscriptions_url(customer["id"])
+    response = portal.post(f"{url}/confirmation", {
+        "offer": AZURE_PLAN, "quantity": "5", "first_name": "Ann", "last_name": "Lee", "email": "ann@example.com",
+        "date_agreed": "2020-03-01", "action": "save"})
+    assert response.status_code == 400
+    text = page_text(response)
+    assert not prompt_of(text) and 'id="f-quantity-error"' in text
+    assert "Confirmed by" not in page_text(portal.get(f"/dashboard/customers/{customer['id']}/account"))

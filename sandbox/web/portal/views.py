@@ -855,7 +855,12 @@ def subscription_confirmation(customer_id):
         raise
     except AgreementRequired as error:  # saved, yet the order still needs another agreement: no prompt again
         return _render_subscriptions(customer_id, add=order, alert=error.description, status=error.status)
-    except PartnerCenterError as error:  # a future date at its field; the rest (600061, access) as the alert
+    except PartnerCenterError as error:
+        name, message = forms.field_error(error, ORDER_FIELDS)
+        if name:  # the order's own lines (checked before anything is saved): back to the order, at its field
+            order.errors[name] = message
+            return _render_subscriptions(customer_id, add=order, status=error.status)
+        # a future date at its field; the rest (600061, access) as the alert
         name, message = forms.field_error(error, UPDATE_FIELDS)
         refused = forms.Parsed(values=parsed.values, errors={name: message} if name else {})
         return _render_subscriptions(customer_id, add=order, prompt=refused, alert="" if name else message,
