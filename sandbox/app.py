@@ -35,6 +35,26 @@ class SandboxResponse(Response):
             self.close()  # what the server would have called: the response's close callbacks
 
 
+_NO_BODY = (None, "", "0")
+DRAIN_LIMIT = 32 * 1024 * 1024
+
+
+def drain_unread_body(environ: dict, limit: int = DRAIN_LIMIT) -> None:
+    """Read what the app left of the request body before the answer goes out. An answer given before the body
+    was read (a 401, a 403, a 413 for a body over the limit) was otherwise followed by the server closing a
+    connection that still held unread bytes: over TLS (and HTTP/2) the client got a reset instead of the answer.
+    Up to ``limit`` bytes; a body larger still is left (its answer may then be lost)."""
+    length = get_content_length(environ)
+    if length is not None and length > limit:
+        return
+    stream, read = environ["wsgi.input"], 0
+    try:
+        while read <= limit and (chunk := stream.read(65536)):
+            read += len(chunk)
+    except Exception:  # noqa: BLE001 - a client gone, a broken chunked body: nothing left to save
+        pass
+
+
 class _CappedBody(LimitedStream):
     """A body sent without Content-Length (chunked), read to its end: past ``limit`` bytes, a 413."""
 
@@ -90,6 +110,12 @@ class SandboxFlask(Flask):
             return made
         except TypeError:  # an unhashable callable: asked every time, as Flask does
             return super().ensure_sync(func)
+
+    def __call__(self, environ, start_response):
+        answer = self.wsgi_app(environ, start_response)
+        if environ.get("CONTENT_LENGTH") not in _NO_BODY or environ.get("HTTP_TRANSFER_ENCODING"):
+            drain_unread_body(environ)
+        return answer
 
     def make_default_options_response(self) -> Response:
         """Flask's answer to OPTIONS (200, ``Allow``, no body), without the ``text/html`` it labels the empty

@@ -238,3 +238,36 @@ def test_serve_refuses_several_workers_on_an_in_memory_database(monkeypatch, cap
     with pytest.raises(SystemExit) as exited:
         cli.main(["serve", "--db", "sqlite://", "--workers", "2"])
     assert exited.value.code == 2 and "in-memory database lives in one process" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(os.name == "nt", reason="signals differ on Windows")
+def test_over_tls_an_answer_given_before_a_large_body_is_read_reaches_the_client(tmp_path):
+    """A 413 (a body over 1 MiB, never parsed) or a 401 (before the body is read) used to be followed by the server
+    closing a connection with the body's bytes unread: over TLS the client got a reset instead of the answer."""
+    port = free_port()
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "HOME": str(tmp_path / "home")}
+    process = subprocess.Popen([str(BIN), "serve", "--tls", "--port", str(port), "--db", f"sqlite:///{tmp_path / 's.db'}"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    base = f"https://127.0.0.1:{port}"
+    try:
+        line = ""
+        while not line.startswith("  TLS certificate:"):  # printed before the server starts
+            line = process.stdout.readline()
+            assert line, "serve stopped before it printed its certificate"
+        cert = line.split(":", 1)[1].strip()
+        wait_for_health(f"{base}/_sandbox/health", process, context=ssl.create_default_context(cafile=cert))
+        tenant = requests.post(f"{base}/_sandbox/tenants", json={"customers": 1}, verify=cert, timeout=10).json()
+        app, user = tenant["application"], next(u for u in tenant["users"] if u["role"] == "AdminAgent")
+        token = requests.post(f"{base}/{tenant['id']}/oauth2/token", verify=cert, timeout=10, data={
+            "grant_type": "password", "client_id": app["clientId"], "client_secret": app["clientSecret"],
+            "username": user["userName"], "password": user["password"], "resource": "https://api.partnercenter.microsoft.com",
+        }).json()["access_token"]
+        for bearer, size, status in ((token, 8_000_000, 413), ("not-a-token", 600_000, 401)):
+            body = b'{"a": "' + b"x" * size + b'"}'
+            for _ in range(5):
+                answer = requests.post(f"{base}/v1/customers", data=body, verify=cert, timeout=30,
+                                       headers={"Authorization": f"Bearer {bearer}", "Content-Type": "application/json"})
+                assert answer.status_code == status and answer.json()["code"] in (800002, 800001), answer.text[:200]
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=20)
