@@ -88,6 +88,8 @@ def main() -> None:
     from granian import Granian
     from granian.constants import Interfaces
 
+    from sandbox.cli import connection_settings
+
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--threads", type=int, default=8)
@@ -96,7 +98,7 @@ def main() -> None:
     args = parser.parse_args()
     Granian(f"bench.baseline:{'create_floor_app' if args.floor else 'create_bare_app'}", factory=True, address="127.0.0.1", port=args.port,
             interface=Interfaces.WSGI, workers=args.workers, blocking_threads=args.threads, log_access=False,
-            websockets=False).serve()
+            websockets=False, **connection_settings()).serve()
 
 
 if __name__ == "__main__":
