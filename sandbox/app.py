@@ -40,14 +40,19 @@ DRAIN_LIMIT = 32 * 1024 * 1024
 
 
 def drain_unread_body(environ: dict, limit: int = DRAIN_LIMIT) -> None:
-    """Read what the app left of the request body before the answer goes out. An answer given before the body
-    was read (a 401, a 403, a 413 for a body over the limit) was otherwise followed by the server closing a
-    connection that still held unread bytes: over TLS (and HTTP/2) the client got a reset instead of the answer.
-    Up to ``limit`` bytes; a body larger still is left (its answer may then be lost)."""
+    """Read what the app left of the request body before the answer goes out, where the server's stream ends with
+    the body (``wsgi.input_terminated``: granian's). An answer given before the body was read (a 401, a 403, a 413
+    for a body over the limit) was otherwise followed by granian closing a connection that still held unread bytes:
+    over TLS (and HTTP/2) the client got a reset instead of the answer. Up to ``limit`` bytes; a body larger still
+    is left (its answer may then be lost)."""
+    if not environ.get("wsgi.input_terminated"):
+        # the server hands over its socket (Werkzeug's, for a body with a Content-Length): what the app read of it
+        # is not known here, and a read past the body's end would wait for the client's next request
+        return
     length = get_content_length(environ)
     if length is not None and length > limit:
         return
-    stream, read = environ["wsgi.input"], 0
+    stream, read = environ["wsgi.input"], 0  # the server's own stream of this body (granian's): it ends with it
     try:
         while read <= limit and (chunk := stream.read(65536)):
             read += len(chunk)
