@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
+
 from sandbox.domain import rules
 from sandbox.domain.errors import InvalidProperty, NotFound
-from sandbox.domain.model import AgreementType, Contact, Customer, Order, Subscription
+from sandbox.domain.model import AgreementType, Contact, Customer, Order, Subscription, Workspace
 from sandbox.domain.offers import find_offer
 
-from .agreements import confirm_customer_acceptance
+from .agreements import record_confirmation
 from .context import Actor, ServiceContext, UnitOfWork, require_workspace
 
 
@@ -69,37 +71,42 @@ def create_order(ctx: ServiceContext, actor: Actor, customer_id: str, line_items
     with ctx.unit_of_work() as uow:
         workspace = require_workspace(uow, actor.workspace_id)
         customer = _buying_customer(uow, actor, customer_id)
-        now = ctx.now_in(workspace)
-        offers, names = _checked_lines(line_items)
-        numbers = rules.line_item_numbers([item.number for item in line_items])
-        for offer in offers:
-            _gate(ctx, uow, customer, offer, now.date())
-        order_id = ctx.new_ordered_id()
-        subscription_ids = [ctx.new_ordered_id() for _ in offers]
-        order = Order(
-            id=order_id,
-            workspace_id=workspace.id,
-            customer_id=customer.id,
-            partner_id=actor.partner_id,
-            created_at=now,
-            line_items=[  # each line names its subscription, for reading the order back, and keeps a name given
-                {"lineItemNumber": n, "offerId": o.id, "quantity": i.quantity, "subscriptionId": s}
-                | ({"friendlyName": name} if name else {})
-                for n, o, i, s, name in zip(numbers, offers, line_items, subscription_ids, names, strict=True)
-            ],
+        return _place_order(ctx, uow, workspace, actor, customer, line_items)
+
+
+def _place_order(ctx: ServiceContext, uow: UnitOfWork, workspace: Workspace, actor: Actor, customer: Customer,
+                 line_items: list[LineItem]) -> tuple[Order, list[Subscription]]:
+    now = ctx.now_in(workspace)
+    offers, names = _checked_lines(line_items)
+    numbers = rules.line_item_numbers([item.number for item in line_items])
+    for offer in offers:
+        _gate(ctx, uow, customer, offer, now.date())
+    order_id = ctx.new_ordered_id()
+    subscription_ids = [ctx.new_ordered_id() for _ in offers]
+    order = Order(
+        id=order_id,
+        workspace_id=workspace.id,
+        customer_id=customer.id,
+        partner_id=actor.partner_id,
+        created_at=now,
+        line_items=[  # each line names its subscription, for reading the order back, and keeps a name given
+            {"lineItemNumber": n, "offerId": o.id, "quantity": i.quantity, "subscriptionId": s}
+            | ({"friendlyName": name} if name else {})
+            for n, o, i, s, name in zip(numbers, offers, line_items, subscription_ids, names, strict=True)
+        ],
+    )
+    uow.repo.add(order)
+    uow.repo.flush()
+    subscriptions = [
+        Subscription(
+            id=subscription_id, workspace_id=workspace.id, customer_id=customer.id, partner_id=actor.partner_id,
+            offer_id=offer.id, offer_name=offer.name, quantity=item.quantity, created_at=now, order_id=order.id,
+            friendly_name=name or offer.name,
         )
-        uow.repo.add(order)
-        uow.repo.flush()
-        subscriptions = [
-            Subscription(
-                id=subscription_id, workspace_id=workspace.id, customer_id=customer.id, partner_id=actor.partner_id,
-                offer_id=offer.id, offer_name=offer.name, quantity=item.quantity, created_at=now, order_id=order.id,
-                friendly_name=name or offer.name,
-            )
-            for offer, item, subscription_id, name in zip(offers, line_items, subscription_ids, names, strict=True)
-        ]
-        uow.repo.add(*subscriptions)
-        return order, subscriptions
+        for offer, item, subscription_id, name in zip(offers, line_items, subscription_ids, names, strict=True)
+    ]
+    uow.repo.add(*subscriptions)
+    return order, subscriptions
 
 
 def update_subscription(
@@ -147,16 +154,27 @@ def _checked_lines(line_items: list[LineItem]) -> tuple[list, list[str | None]]:
 
 
 def confirm_and_order(ctx: ServiceContext, actor: Actor, customer_id: str, line_items: list[LineItem], *,
-                      contact: Contact, date_agreed: datetime) -> tuple[Order, list[Subscription]]:
+                      contact: Contact, date_agreed: datetime) -> tuple[Order, list[Subscription]] | None:
     """The portal's prompt when an order needs the agreement (R-NEW-BUY), "Save and continue": the partner
-    confirms the customer's acceptance of the MCA (R-OPT1-EX-4), then the order is placed. A confirmation
-    that was saved stays when the order is then refused for another reason: the partner did confirm. The lines
-    are checked first, so that an order that can't be placed (an Azure plan of 5, say) confirms nothing."""
-    _checked_lines(line_items)
-    confirm_customer_acceptance(ctx, actor, customer_id, template_id=rules.MCA.template_id,
+    confirms the customer's acceptance of the MCA (R-OPT1-EX-4) and the order is placed, in one transaction: a
+    refused order saves no confirmation, and a refused confirmation places no order.
+
+    None when the MCA was in place already: a second Save and continue (a resubmitted form, a twin sent at
+    once) places no second order and adds no confirmation."""
+    try:
+        with ctx.unit_of_work() as uow:
+            workspace = require_workspace(uow, actor.workspace_id)
+            customer = _buying_customer(uow, actor, customer_id)
+            _checked_lines(line_items)  # an order that can't be placed confirms nothing
+            in_place = rules.agreements_in_place(uow.repo.attestations(customer.id), uow.repo.direct_acceptance(customer.id))
+            if AgreementType.MICROSOFT_CUSTOMER_AGREEMENT in in_place:
+                return None
+            record_confirmation(ctx, uow, workspace, actor, customer, template_id=rules.MCA.template_id,
                                 agreement_type=AgreementType.MICROSOFT_CUSTOMER_AGREEMENT, date_agreed=date_agreed,
                                 contact=contact)
-    return create_order(ctx, actor, customer_id, line_items)
+            return _place_order(ctx, uow, workspace, actor, customer, line_items)
+    except IntegrityError:  # its twin saved the same confirmation first, with the order: nothing more to do
+        return None
 
 
 def list_subscriptions(ctx: ServiceContext, actor: Actor, customer_id: str) -> list[Subscription]:

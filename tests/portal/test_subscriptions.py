@@ -41,7 +41,7 @@ def test_purchase_refused_until_attested_then_allowed(portal, admin):
     assert f'name="offer" value="{BUSINESS_STANDARD}"' in text and 'name="quantity" value="7"' in text  # kept (the prompt)
     assert "This customer doesn't have any subscriptions yet." in text  # nothing saved
 
-    # the partner confirms acceptance on the Account page instead of in the prompt acceptance in the portal (R-OPT1-EX-*), then the same purchase goes through
+    # the partner confirms acceptance on the Account page instead of in the prompt (R-OPT1-EX-*), then the same purchase goes through
     assert portal.post(f"/dashboard/customers/{customer['id']}/agreement", {
         "first_name": "Ann", "last_name": "Lee", "email": "ann@example.com", "date_agreed": "2020-03-01",
     }).status_code == 302
@@ -318,3 +318,43 @@ def test_an_order_the_prompt_cannot_place_confirms_nothing(portal, admin):
     text = page_text(response)
     assert not prompt_of(text) and 'id="f-quantity-error"' in text
     assert "Confirmed by" not in page_text(portal.get(f"/dashboard/customers/{customer['id']}/account"))
+
+
+def test_save_and_continue_sent_twice_buys_once_and_says_so(portal, admin):
+    """A resubmitted prompt (no script, a retry after a dropped connection) neither orders nor confirms again."""
+    customer = admin["customers"][0]
+    url = subscriptions_url(customer["id"])
+    form = {"offer": BUSINESS_STANDARD, "quantity": "3", "first_name": "Ann", "last_name": "Lee",
+            "email": "ann@example.com", "date_agreed": "2020-03-01", "action": "save"}
+    assert portal.post(f"{url}/confirmation", form).status_code == 302
+    again = portal.post(f"{url}/confirmation", form)
+    assert again.status_code == 302 and again.location == url
+    text = page_text(portal.get(url))
+    assert "is confirmed already, so nothing was saved or added this time" in text
+    assert text.count("Save quantity of") == 1  # one subscription
+    account = page_text(portal.get(f"/dashboard/customers/{customer['id']}/account"))
+    assert account.count("ann@example.com") == 1
+
+
+def test_a_crafted_save_for_a_customer_already_confirmed_adds_no_confirmation(portal, admin):
+    customer = admin["customers"][0]
+    url = subscriptions_url(customer["id"])
+    assert portal.post(f"/dashboard/customers/{customer['id']}/agreement", {
+        "first_name": "Ann", "last_name": "Lee", "email": "ann@example.com", "date_agreed": "2020-03-01",
+    }).status_code == 302
+    crafted = portal.post(f"{url}/confirmation", {
+        "offer": BUSINESS_STANDARD, "quantity": "3", "first_name": "Eve", "last_name": "Old", "email": "eve@example.com",
+        "date_agreed": "2001-01-01", "action": "save"})
+    assert crafted.status_code == 302
+    assert "eve@example.com" not in page_text(portal.get(f"/dashboard/customers/{customer['id']}/account"))
+    assert "Save quantity of" not in page_text(portal.get(url))
+
+
+def test_a_crafted_save_before_the_portal_confirms_the_mca_gets_that_reason(client, portal, tenant):
+    set_clock(client, tenant["id"], "2019-07-15T10:00:00+00:00")
+    portal.sign_in(user_of(tenant, "AdminAgent"))
+    customer = next(c for c in tenant["customers"] if c["state"] == "NoAgreement")
+    crafted = portal.post(f"{subscriptions_url(customer['id'])}/confirmation", {
+        "offer": BUSINESS_STANDARD, "quantity": "2", "first_name": "Ann", "last_name": "Lee", "email": "ann@example.com",
+        "date_agreed": "2019-07-01", "action": "save"})
+    assert crafted.status_code == 403 and "2019-08-01" in page_text(crafted)

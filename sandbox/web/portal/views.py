@@ -840,20 +840,20 @@ def subscription_confirmation(customer_id):
         return redirect(url_for("portal.subscriptions", customer_id=customer_id))
     if not order.ok:  # the prompt's hidden fields, changed: the order starts again
         return _render_subscriptions(customer_id, add=order, status=400)
-    if not _may_confirm_here():
+    if not _may_attest():  # the date's rule (R-TL-1) is the service's, with its own message
         raise AccessDenied(MSG_CANNOT_ATTEST)
     parsed = forms.parse_agreement_update(request.form)
     if not parsed.ok:
         return _render_subscriptions(customer_id, add=order, prompt=parsed, status=400)
     try:  # R-OPT1-EX-4, then R-NEW-BUY
-        purchases.confirm_and_order(
+        placed = purchases.confirm_and_order(
             services(), g.actor, customer_id, [LineItem(order.values["offer"], int(order.values["quantity"]))],
             contact=forms.update_contact(parsed.values),
             date_agreed=forms.utc_midnight(forms.parse_date(parsed.values["date_agreed"])),
         )
     except NotFound:
         raise
-    except AgreementRequired as error:  # saved, yet the order still needs another agreement: no prompt again
+    except AgreementRequired as error:  # the order needs more than the MCA (nothing was saved): no prompt again
         return _render_subscriptions(customer_id, add=order, alert=error.description, status=error.status)
     except PartnerCenterError as error:
         name, message = forms.field_error(error, ORDER_FIELDS)
@@ -865,6 +865,10 @@ def subscription_confirmation(customer_id):
         refused = forms.Parsed(values=parsed.values, errors={name: message} if name else {})
         return _render_subscriptions(customer_id, add=order, prompt=refused, alert="" if name else message,
                                      status=error.status)
+    if placed is None:  # sent again (a resubmitted form): the first one confirmed and ordered
+        flash("The customer's acceptance of the Microsoft Customer Agreement is confirmed already, so nothing was saved "
+              "or added this time. Check the subscriptions before you add one again.")
+        return redirect(url_for("portal.subscriptions", customer_id=customer_id))
     flash("Subscription added.")
     return redirect(url_for("portal.subscriptions", customer_id=customer_id))
 
