@@ -11,7 +11,14 @@ from werkzeug.wsgi import LimitedStream, get_content_length, get_input_stream
 
 from . import config as settings
 from .services.context import ServiceContext
-from .store.db import default_database_url, make_engine, make_session_factory, prepare_schema, shared_secret
+from .store.db import (
+    default_database_url,
+    is_memory_url,
+    make_engine,
+    make_session_factory,
+    prepare_schema,
+    shared_secret,
+)
 from .web.errors import register_error_handlers
 from .web.pages import init_pages
 from .web.paths import init_case_insensitive_paths
@@ -138,7 +145,7 @@ def create_app(config: dict | None = None) -> Flask:
     url = cfg["DATABASE_URL"] or default_database_url()
     app.config["DATABASE_URL"] = url
     engine = make_engine(url)
-    memory = url in ("sqlite://", "sqlite:///:memory:")
+    memory = is_memory_url(url)
     prepare_schema(engine, migrate=cfg["MIGRATE"] and not memory)
     if not cfg["SECRET_KEY"]:
         app.config["SECRET_KEY"] = shared_secret(engine, "secret_key", lambda: secrets.token_urlsafe(48))

@@ -9,8 +9,6 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-MEMORY_URLS = ("sqlite://", "sqlite:///:memory:")
-
 
 def _app(db: str | None, public_url: str | None = None):
     from .app import create_app
@@ -35,7 +33,9 @@ def serve(args: argparse.Namespace) -> int:
     public_url = args.public_url or _default_public_url(args.host, args.port, "https" if tls_on else "http")
     certificate = _certificate(args, public_url) if tls_on else None
     app = _app(args.db, public_url)
-    memory = app.config["DATABASE_URL"] in MEMORY_URLS
+    from .store.db import is_memory_url
+
+    memory = is_memory_url(app.config["DATABASE_URL"])
     demo, created = seed.ensure_demo_workspace(app.extensions["services"], seed=args.seed)
     env = {
         "MCA_SANDBOX_DATABASE_URL": app.config["DATABASE_URL"],
@@ -118,7 +118,9 @@ def _granian_tls(certificate) -> dict:
 def _check_serve_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Argument errors of ``serve`` (exit code 2, a one-line message), before anything starts."""
     args.public_url = args.public_url or os.environ.get("MCA_SANDBOX_PUBLIC_URL", "").strip() or None
-    if args.workers > 1 and (args.db or os.environ.get("MCA_SANDBOX_DATABASE_URL")) in MEMORY_URLS:
+    from .store.db import is_memory_url
+
+    if args.workers > 1 and is_memory_url(args.db or os.environ.get("MCA_SANDBOX_DATABASE_URL")):
         parser.error(f"--workers {args.workers}: an in-memory database lives in one process; serve it with --workers 1, "
                      "or give a file or PostgreSQL")
     if bool(args.tls_cert) != bool(args.tls_key):

@@ -557,3 +557,16 @@ def test_processes_starting_at_once_on_a_new_sqlite_file_migrate_it_once(tmp_pat
     errors = [process.communicate(timeout=120)[1] for process in processes]
     assert [process.returncode for process in processes] == [0, 0, 0, 0], errors
     _started_on(url).extensions["engine"].dispose()
+
+
+@pytest.mark.parametrize(("url", "memory"), [
+    ("sqlite://", True), ("sqlite:///:memory:", True), ("sqlite+pysqlite://", True), ("sqlite+pysqlite:///:memory:", True),
+    ("sqlite:///file:shared?mode=memory&cache=shared&uri=true", True), ("sqlite:///sandbox.db", False),
+    ("sqlite:////tmp/sandbox.db", False), ("postgresql://user@host/db", False), (None, False),
+])
+def test_a_memory_database_is_known_however_its_url_spells_it(url, memory):
+    """``serve`` refuses several workers on one and makes the banner's workspace in the worker's: a spelling it
+    missed (``sqlite+pysqlite://``) answered 500 "no such table" on every request."""
+    from sandbox.store.db import is_memory_url
+
+    assert is_memory_url(url) is memory

@@ -11,7 +11,7 @@ import threading
 import weakref
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, exc, inspect
+from sqlalchemy import Engine, create_engine, event, exc, inspect, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -483,10 +483,22 @@ def _run(engine: Engine, connection, steps, autocommit: bool = False) -> list[in
     return counts
 
 
+def is_memory_url(url: str | None) -> bool:
+    """A SQLite database in memory, however the URL spells it (``sqlite://``, ``sqlite+pysqlite:///:memory:``,
+    ``file:...?mode=memory``): one process's, gone with it."""
+    if not url or not url.startswith("sqlite"):
+        return False
+    try:
+        database = make_url(url).database
+    except exc.ArgumentError:
+        return False
+    return database in (None, "", ":memory:") or "mode=memory" in url
+
+
 def make_engine(url: str) -> Engine:
     """An engine with the settings each backend needs for a multi-threaded server."""
     if url.startswith("sqlite"):
-        memory = url in ("sqlite://", "sqlite:///:memory:") or "mode=memory" in url
+        memory = is_memory_url(url)
         kwargs: dict = {"connect_args": {"check_same_thread": False}}
         if memory:
             kwargs["poolclass"] = SerialStaticPool
