@@ -231,8 +231,9 @@ def get_agreement_status(ctx: ServiceContext, actor: Actor, customer_id: str) ->
         # own users' names (and its indirect provider's, who confirms for a reseller): not another partner's
         named = {partner.id, partner.provider_id}
         users = {u.id: u.user_name if u.partner_id in named else OTHER_PARTNERS_USER for u in uow.repo.users(actor.workspace_id)}
+        today = ctx.now_in(require_workspace(uow, actor.workspace_id)).date()
         try:
-            rules.ensure_attestation_available(rules.Channel.PORTAL, ctx.now_in(require_workspace(uow, actor.workspace_id)).date())
+            rules.ensure_attestation_available(rules.Channel.PORTAL, today)
             not_yet = ""
         except AccessDenied as closed:  # R-TL-1
             not_yet = closed.description
@@ -246,8 +247,9 @@ def get_agreement_status(ctx: ServiceContext, actor: Actor, customer_id: str) ->
             partner_kind=partner.kind,
             users=users,
             not_yet=not_yet,
-            must_attest=rules.cannot_accept_directly(uow.repo.subscriptions(customer.id), attestations=attestations,
-                                                     direct=direct),
+            # before R-TL-6 the admin center takes no customer's acceptance: nothing singles this one out then
+            must_attest=today >= rules.DIRECT_ACCEPTANCE_FROM and rules.cannot_accept_directly(
+                uow.repo.subscriptions(customer.id), attestations=attestations, direct=direct),
         )
 
 

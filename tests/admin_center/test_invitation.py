@@ -336,3 +336,9 @@ def test_an_invitation_from_outside_the_customer_s_tenant_is_not_valid(admin, cl
     assert INVALID in response.get_data(as_text=True)
     assert refused.status_code == 404
     assert esc(other["name"]) not in response.get_data(as_text=True)
+
+
+def test_a_link_asking_nothing_new_of_a_customer_already_related_says_they_work_together(admin, tenant, add_customer):
+    customer = add_customer(tenant["id"], "NoAgreement")  # a reseller relationship, no MCA yet
+    page = admin.open_signed_in(customer, invitation_url(tenant["id"], dap="false")).get_data(as_text=True)
+    assert f"You already work with {esc(tenant['name'])} as a reseller.</p>" in page

@@ -262,3 +262,10 @@ def test_a_customer_who_cannot_accept_in_the_admin_center_tells_the_partner_to_a
         "first_name": "Ann", "last_name": "Lee", "email": "ann@example.com", "date_agreed": "2020-03-01",
     }).status_code == 302
     assert "can't accept the Microsoft Customer Agreement" not in page_text(portal.get(url))
+
+
+def test_before_the_admin_center_takes_the_agreement_no_customer_is_singled_out(portal, client, admin):
+    """Before 2020-02-03 (R-TL-6) no customer can accept in the admin center: the note about purchases would mislead."""
+    made = client.post(f"/_sandbox/tenants/{admin['id']}/customers", json={"state": "CannotAcceptDirectly"}).get_json()
+    client.put(f"/_sandbox/tenants/{admin['id']}/clock", json={"now": "2020-01-15T10:00:00+00:00", "frozen": True})
+    assert "can't accept the Microsoft Customer Agreement" not in page_text(portal.get(f"/dashboard/customers/{made['id']}/account"))
