@@ -89,6 +89,23 @@ def test_the_subscription_forms_refuse_bad_offers_and_quantities_inline(app, cli
     assert snapshot(app) == before
 
 
+def test_the_order_prompt_refuses_every_bad_field_and_order_inline(app, client, tenant, signed_in):
+    """The prompt an unconfirmed customer's order gets: the Update form's fields and the order's hidden ones, each
+    refused at a field with nothing confirmed or bought."""
+    customer = tenant["customers"][0]["id"]
+    page = f"/dashboard/customers/{customer}/subscriptions/confirmation"
+    good = {"offer": "CFQ7TTC0LH18:0001", "quantity": "2", "first_name": "Tania", "last_name": "Carr",
+            "email": "tania@example.com", "phone": "", "date_agreed": "2020-03-10", "action": "save"}
+    bad = {"first_name": BAD_TEXT, "last_name": BAD_TEXT, "email": ["", *FORM_BAD_EMAILS], "phone": ["abc", CONTROL],
+           "date_agreed": ["", *BAD_DATE_INPUTS], "offer": ["", SQL_OR, HTML, CONTROL],
+           "quantity": ["", "0", "-1", "abc", "10001", SQL_OR, CONTROL]}
+    before = snapshot(app)
+    for name, values in bad.items():
+        for value in values:
+            inline_error(signed_in.post(page, {**good, name: value}), f"{name}={value[:30]!r}")
+    assert snapshot(app) == before
+
+
 def test_a_seat_change_with_a_bad_quantity_is_refused_inline(app, client, tenant, signed_in):
     made = client.post(f"/_sandbox/tenants/{tenant['id']}/customers", json={"state": "MCAAttested"}).get_json()
     subscriptions = client.get(f"/dashboard/customers/{made['id']}/subscriptions").get_data(as_text=True)
