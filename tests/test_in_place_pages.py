@@ -200,3 +200,22 @@ def test_a_refused_form_swapped_in_puts_focus_on_its_first_invalid_field(sandbox
     expect(page.quantity).to_have_attribute("aria-invalid", "true")
     expect(page.quantity).to_be_focused()
     expect(page.quantity).to_have_value("3")
+
+
+@pytest.mark.browser
+def test_an_indirect_provider_filters_by_reseller_and_back_to_all(sandbox, partner_page):
+    made = sandbox.control.create_tenant(kind="IndirectReseller", customers=1)
+    try:
+        provider = made.provider
+        direct = sandbox.control.add_customer(made, partner_id=provider["id"])
+        user = next(u for u in provider["users"] if u["role"] == "AdminAgent")
+        PartnerCenterSignIn(partner_page).open().sign_in(user["userName"], user["password"])
+        customers = CustomersPage(partner_page).open()
+        customers.filter_by_reseller(made.name)
+        expect(customers.customer_link(made.raw["customers"][0]["companyName"])).to_be_visible()
+        expect(customers.customer_link(direct["companyName"])).to_have_count(0)
+        expect(customers.reseller_filter).to_have_value(made.id)  # the choice stays shown
+        customers.filter_by_reseller(None)
+        expect(customers.customer_link(direct["companyName"])).to_be_visible()
+    finally:
+        sandbox.control.delete_tenant(made)

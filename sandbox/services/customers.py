@@ -220,13 +220,15 @@ def _relationship_for(uow: UnitOfWork, customer_id: str, partner_id: str) -> Rel
 
 def list_customers(
     ctx: ServiceContext, actor: Actor, *, size: int = 200, continuation: str | None = None, search: str | None = None,
-    field: CustomerSearchField | None = None, count: bool = False, restart: bool = False,
+    field: CustomerSearchField | None = None, count: bool = False, restart: bool = False, reseller: str | None = None,
 ) -> CustomerPage:
     """A page of the partner's customers, by company name; the token continues where this page ended.
 
     The token carries its query (page size and filter), bound to the partner and signed with the app's key:
     the SDK's seek sends the token alone, so the token's query is the one answered, whatever
     ``size``, ``search`` and ``field`` say. ``restart`` answers the token's query from its first page.
+    ``reseller``: an indirect provider's customers through that indirect reseller of its own (the portal's
+    "Filter by indirect reseller"); another partner's id is not valid. The token carries it too.
 
     Two reads whatever the page size (the page, then its relationships); ``count`` adds the total the portal
     shows (a count over every customer of the partner: the API's answers don't need it, ``total_count`` is
@@ -234,21 +236,27 @@ def list_customers(
     """
     after = None
     if continuation:
-        size, field, search, after = _decode_token(continuation, actor.partner_id, ctx.signing_key)
+        size, field, search, after, reseller = _decode_token(continuation, actor.partner_id, ctx.signing_key)
         after = None if restart else after
     if search:  # "Construcción" typed or pasted decomposed (NFD) finds the name stored composed
         search = unicodedata.normalize("NFC", search)
     with ctx.unit_of_work() as uow:
         require_workspace(uow, actor.workspace_id)
+        if reseller is not None:
+            found = uow.repo.partner(actor.workspace_id, reseller)
+            if found is None or found.provider_id != actor.partner_id:
+                raise InvalidProperty("Select one of your indirect resellers.", field="reseller")
         rows = uow.repo.customers_for_partner(actor.workspace_id, actor.partner_id, search=search, field=field, after=after,
-                                              limit=size + 1)
+                                              limit=size + 1, reseller_id=reseller)
         more = len(rows) > size
         rows = rows[:size]
-        total = (uow.repo.count_customers_for_partner(actor.workspace_id, actor.partner_id, search=search, field=field)
+        total = (uow.repo.count_customers_for_partner(actor.workspace_id, actor.partner_id, search=search, field=field,
+                                                      reseller_id=reseller)
                  if count else len(rows))
         token = None
         if more and rows:
-            token = continuation_token(ctx.signing_key, actor.partner_id, size, field, search, rows[-1].company_name, rows[-1].id)
+            token = continuation_token(ctx.signing_key, actor.partner_id, size, field, search, rows[-1].company_name, rows[-1].id,
+                                       reseller=reseller)
         related = uow.repo.relationships_with_partner([c.id for c in rows], actor.partner_id)
         return CustomerPage([CustomerView(c, related.get(c.id)) for c in rows], total, token, size, field, search)
 
@@ -263,13 +271,16 @@ _ORDER = "search_name"
 
 
 def continuation_token(secret: str, partner_id: str, size: int, field: CustomerSearchField | None, search: str | None,
-                       company_name: str, customer_id: str) -> str:
+                       company_name: str, customer_id: str, *, reseller: str | None = None) -> str:
     """The token of the page that ends with that customer: its query and cursor, signed."""
-    return _tokens(secret).dumps({"partner": partner_id, "size": size, "field": field.value if field else None,
-                                  "search": search, "order": _ORDER, "after": [company_name, customer_id]})
+    query = {"partner": partner_id, "size": size, "field": field.value if field else None, "search": search,
+             "order": _ORDER, "after": [company_name, customer_id]}
+    if reseller:
+        query["reseller"] = reseller
+    return _tokens(secret).dumps(query)
 
 
-def _decode_token(token: str, partner_id: str, secret: str) -> tuple[int, CustomerSearchField | None, str | None, str]:
+def _decode_token(token: str, partner_id: str, secret: str) -> tuple[int, CustomerSearchField | None, str | None, str, str | None]:
     """The query and the repository's cursor of a token this partner was given; a changed token, or another
     partner's, is not valid."""
     try:
@@ -280,7 +291,7 @@ def _decode_token(token: str, partner_id: str, secret: str) -> tuple[int, Custom
                                       "after it was issued. Start again from the first page.", field="MS-ContinuationToken")
             field = CustomerSearchField(query["field"]) if query["field"] else None
             name, last_id = query["after"]
-            return query["size"], field, query["search"], f"{name}\x1f{last_id}"
+            return query["size"], field, query["search"], f"{name}\x1f{last_id}", query.get("reseller")
     except (BadData, KeyError, TypeError, ValueError):
         pass
     raise InvalidProperty("The continuation token is not valid.", field="MS-ContinuationToken")

@@ -295,16 +295,27 @@ class Repository:
         params = {"workspace_id": workspace_id, "partner_id": partner_id, "customer_id": customer_id}
         return self.session.scalars(_statement("customer_for_partner"), params).first()  # one statement, built once
 
+    def _through_reseller(self, partner_id: str, reseller_id: str):
+        """The customer row is the provider's through that indirect reseller ("Filter by indirect reseller")."""
+        rel = orm.relationships.c
+        return (select(rel.customer_id)
+                .where(rel.customer_id == orm.customers.c.id, rel.partner_id == partner_id,
+                       rel.associated_partner_id == reseller_id)
+                .exists())
+
     def customers_for_partner(
         self, workspace_id: str, partner_id: str, *, search: str | None = None, field: CustomerSearchField | None = None,
-        after: str | None = None, limit: int | None = None,
+        after: str | None = None, limit: int | None = None, reseller_id: str | None = None,
     ) -> list[model.Customer]:
         """A partner's customers in alphabetical order (their ``search_name``), then by id; ``after`` is a keyset
-        cursor: the last company name shown and its id."""
+        cursor: the last company name shown and its id. ``reseller_id``: an indirect provider's customers through
+        that reseller only."""
         c = orm.customers.c
         # EXISTS per row, walked in ix_customers_workspace_search's order: a page costs its own rows, not
         # the partner's whole customer list (an IN over every visible id read them all first)
         stmt = select(model.Customer).where(c.workspace_id == workspace_id, self._visible(partner_id))
+        if reseller_id:
+            stmt = stmt.where(self._through_reseller(partner_id, reseller_id))
         if search:
             stmt = stmt.where(_starts_with(search, field))
         if after:
@@ -319,11 +330,14 @@ class Repository:
 
     def count_customers_for_partner(
         self, workspace_id: str, partner_id: str, *, search: str | None = None, field: CustomerSearchField | None = None,
+        reseller_id: str | None = None,
     ) -> int:
         c = orm.customers.c
         stmt = select(func.count()).select_from(orm.customers).where(
             c.workspace_id == workspace_id, c.id.in_(self._visible_customer_ids(partner_id))
         )
+        if reseller_id:
+            stmt = stmt.where(self._through_reseller(partner_id, reseller_id))
         if search:
             stmt = stmt.where(_starts_with(search, field))
         return int(self.session.scalar(stmt) or 0)

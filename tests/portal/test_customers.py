@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import unicodedata
 
 import pytest
@@ -157,3 +158,43 @@ def test_an_unknown_customer_is_a_not_found_page(portal, admin):
 def test_another_tenants_customer_is_not_found(portal, client, admin):
     other = client.post("/_sandbox/tenants", json={"customers": 1}).get_json()
     assert portal.get(f"/dashboard/customers/{other['customers'][0]['id']}/account").status_code == 404
+
+
+def test_an_indirect_provider_filters_its_customers_by_indirect_reseller(client, portal):
+    """"Select Filter by indirect reseller from the list and then choose a reseller": the provider's customers through
+    that reseller; every customer with all resellers; another partner's id refused at the field."""
+    made = client.post("/_sandbox/tenants", json={"kind": "IndirectReseller", "customers": 2}).get_json()
+    provider = made["provider"]
+    direct = client.post(f"/_sandbox/tenants/{made['id']}/customers",
+                         json={"state": "NoAgreement", "partnerId": provider["id"]}).get_json()
+    portal.sign_in(user_of(provider, "AdminAgent"))
+    everyone = page_text(portal.get("/dashboard/customers"))
+    assert '<label for="f-reseller">Filter by indirect reseller</label>' in everyone
+    assert f'<option value="{made["id"]}">{html.escape(made["name"])}</option>' in everyone
+    assert direct["companyName"] in everyone and all(c["companyName"] in everyone for c in made["customers"])
+
+    through = page_text(portal.get("/dashboard/customers", query_string={"reseller": made["id"]}))
+    assert all(c["companyName"] in through for c in made["customers"]) and direct["companyName"] not in through
+    assert "2 customers match your search." in through and f'<option value="{made["id"]}" selected>' in through
+
+    refused = portal.get("/dashboard/customers", query_string={"reseller": provider["id"]})
+    assert refused.status_code == 400 and 'id="f-reseller-error" role="alert"' in page_text(refused)
+
+
+def test_other_partners_have_no_reseller_filter(portal, admin):
+    text = page_text(portal.get("/dashboard/customers", query_string={"reseller": admin["id"]}))
+    assert "Filter by indirect reseller" not in text and all(c["companyName"] in text for c in admin["customers"])
+
+
+def test_the_reseller_filter_holds_from_page_to_page(client, services):
+    made = client.post("/_sandbox/tenants", json={"kind": "IndirectReseller", "customers": 3}).get_json()
+    provider = made["provider"]
+    client.post(f"/_sandbox/tenants/{made['id']}/customers", json={"state": "NoAgreement", "partnerId": provider["id"]})
+    actor = Actor(workspace_id=made["id"], partner_id=provider["id"], user_id="t", role=Role.ADMIN_AGENT, channel=Channel.PORTAL)
+    seen, page = [], customers.list_customers(services, actor, size=1, reseller=made["id"])
+    while True:
+        seen += [view.customer.id for view in page.items]
+        if not page.continuation_token:
+            break
+        page = customers.list_customers(services, actor, continuation=page.continuation_token)  # the token alone
+    assert sorted(seen) == sorted(c["id"] for c in made["customers"])

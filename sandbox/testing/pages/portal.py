@@ -76,6 +76,7 @@ class CustomersPage:
         self.request_relationship_link = page.get_by_role("link", name="Request a reseller relationship", exact=True)
         self.search_box = page.get_by_label("Search by company name or domain", exact=True)
         self.search_button = page.get_by_role("button", name="Search", exact=True)
+        self.reseller_filter = page.get_by_label("Filter by indirect reseller", exact=True)  # an indirect provider's
         self.table = page.get_by_role("table", name="Customers")
 
     def open(self) -> CustomersPage:
@@ -91,6 +92,12 @@ class CustomersPage:
     def search(self, text: str) -> CustomersPage:
         """Search by company name or domain."""
         self.search_box.fill(text)
+        submit(self.search_button)
+        return self
+
+    def filter_by_reseller(self, reseller_name: str | None) -> CustomersPage:
+        """An indirect provider's list: choose an indirect reseller (None: all of them), then Search."""
+        self.reseller_filter.select_option(label=reseller_name or "All indirect resellers")
         submit(self.search_button)
         return self
 

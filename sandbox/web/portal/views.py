@@ -58,6 +58,7 @@ KIND_LABELS = {
 }
 MSG_SIGNIN_FAILED = "Your account or password is incorrect."
 MSG_CANNOT_ATTEST = "Only an Admin agent or a Sales agent can confirm acceptance."
+MSG_PICK_RESELLER = "Select one of your indirect resellers, or all of them."
 MSG_RESELLER_ATTESTS = (
     "Your indirect provider must confirm the customer's acceptance of the Microsoft Customer Agreement."
 )
@@ -338,25 +339,32 @@ def pricing():
 def customers_list():
     query = request.args.get("q", "")
     token = request.args.get("continuation") or None
+    resellers = _resellers()  # an indirect provider's: "Filter by indirect reseller"
+    chosen = request.args.get("reseller", "") if resellers is not None else ""
     errors, alert = {}, ""
     if len(query) > forms.MAX_SEARCH:
         errors["q"] = forms.MSG_SEARCH
     elif forms.has_control(query):
         errors["q"] = forms.MSG_CONTROL
+    if chosen and chosen not in resellers:
+        errors["reseller"] = MSG_PICK_RESELLER
     if token and forms.has_control(token):
         token = None
-    search = query.strip() if not errors else None
+    search = query.strip() if "q" not in errors else None
+    reseller = chosen if chosen and "reseller" not in errors else None
     try:
-        page = customers.list_customers(services(), g.actor, size=50, continuation=token, search=search or None, count=True)
+        page = customers.list_customers(services(), g.actor, size=50, continuation=token, search=search or None, count=True,
+                                        reseller=reseller)
     except PartnerCenterError as error:  # a tampered continuation token: start again from the top
         alert = error.description
-        page = customers.list_customers(services(), g.actor, size=50, search=search or None, count=True)
+        page = customers.list_customers(services(), g.actor, size=50, search=search or None, count=True, reseller=reseller)
     more_url = None
     if page.continuation_token:
-        more_url = url_for("portal.customers_list", **({"q": query} if search else {}), continuation=page.continuation_token)
+        kept = {**({"q": query} if search else {}), **({"reseller": reseller} if reseller else {})}
+        more_url = url_for("portal.customers_list", **kept, continuation=page.continuation_token)
     return render_template(
         "portal/customers.html", page=page, query=query, errors=errors, alert=alert, more_url=more_url, nav="customers",
-        **_customer_actions(),
+        resellers=resellers, reseller=chosen, filtered=bool(search or reseller), **_customer_actions(),
     ), (400 if errors else 200)
 
 
