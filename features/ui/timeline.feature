@@ -91,3 +91,23 @@ Feature: The agreement a purchase needs depends on the sandbox's date
       | date       | outcome                                                  |
       | 2020-02-02 | the customer is told that accepting here is not available yet |
       | 2020-02-03 | the customer can accept the Microsoft Customer Agreement |
+
+  @option2 @R-TL-6 @R-OPT2-REL-7
+  Scenario: Before 2020-02-03 a reseller relationship link asks for the relationship alone
+    Given the sandbox date is 2020-01-15
+    And a customer who has no relationship with the partner yet
+    And the partner's Admin agent is signed in to Partner Center
+    When the partner requests a reseller relationship from the Customers page
+    And the partner copies the email message to the clipboard
+    And the partner emails the customer the copied text and its sign-in credentials
+    And the customer opens the link from the email
+    And the customer signs in to the Microsoft 365 admin center
+    Then the customer is asked to authorize the partner as "Reseller" with admin roles "None"
+    And the customer is not asked to accept the Microsoft Customer Agreement
+    When the customer authorizes the partner
+    Then the customer sees that it authorized the partner
+    When the partner looks for the customer in Customers
+    Then the customer is listed
+    When the partner opens the customer's account
+    Then the customer's Microsoft Customer Agreement section shows:
+      | Customer acceptance through Microsoft | Not provided |

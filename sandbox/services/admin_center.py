@@ -228,7 +228,8 @@ def accept_invitation(
     ctx: ServiceContext, customer_id: str, partner_id: str, *, delegated_admin: bool, indirect_csp_id: str | None = None,
     mspp_id: str | None = None,
 ) -> Relationship:
-    """R-OPT2-REL-7: the customer accepts the reseller relationship (and delegated admin) and the MCA."""
+    """R-OPT2-REL-7: the customer accepts the reseller relationship (and delegated admin) and, from 2020-02-03
+    (R-TL-6), the MCA."""
     link = {"delegated_admin": delegated_admin, "indirect_csp_id": indirect_csp_id, "mspp_id": mspp_id}
     try:
         return _accept_invitation(ctx, customer_id, partner_id, **link)
@@ -245,8 +246,10 @@ def _accept_invitation(
         workspace = require_workspace(uow, customer.workspace_id)
         partner, reseller = _inviting_partner(uow, customer, partner_id, indirect_csp_id, mspp_id)
         now = ctx.now_in(workspace)
-        if not _mca_in_place(uow, customer):
-            _accept_mca(ctx, uow, workspace, customer, partner.id)  # R-TL-6, R-OPT2-CANT scenario 2
+        # R-TL-6: from 2020-02-03 the link takes the MCA too (R-OPT2-CANT scenario 2 checked there); before, the
+        # relationship alone, and the partner confirms the MCA (Option 1)
+        if now.date() >= rules.DIRECT_ACCEPTANCE_FROM and not _mca_in_place(uow, customer):
+            _accept_mca(ctx, uow, workspace, customer, partner.id)
         relationship = uow.repo.relationship(customer.id, partner.id)
         if relationship is None:  # a direct link's roles go to its partner; a reseller's link asks none for its provider
             relationship = Relationship(

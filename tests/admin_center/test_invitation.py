@@ -195,29 +195,35 @@ def test_a_customer_who_bought_already_must_ask_its_new_partner_scenario_2(admin
     assert customer["id"] not in _customer_ids(services, demo["id"], provider["id"])
 
 
-def test_before_2020_02_03_the_mca_cannot_be_accepted_here(admin, client, services, tenant, add_customer):
+def test_before_2020_02_03_the_link_asks_for_the_relationship_alone(admin, client, services, tenant, add_customer):
+    """R-TL-6: until the admin center takes the MCA, a reseller link (older than the MCA) authorizes the partner
+    and nothing more; the partner then confirms the customer's acceptance (Option 1)."""
     customer = add_customer(tenant["id"], "NoRelationship")
     set_clock(client, tenant["id"], "2020-01-20T12:00:00+00:00")
     url = invitation_url(tenant["id"])
 
     page = admin.open_signed_in(customer, url).get_data(as_text=True)
-    response = admin.post(url, {"authorize": "yes", "accept": "yes"})
+    assert f'<label for="authorize">Authorize {esc(tenant["name"])} as your reseller</label>' in page
+    assert MCA_BOX not in page and NOT_YET not in page and "agreement-document" not in page
+    assert admin.post(url, {"authorize": "yes"}).status_code == 302
 
-    assert NOT_YET in page and 'type="checkbox"' not in page
-    assert response.status_code == 403
-    assert customer["id"] not in _customer_ids(services, tenant["id"])
+    assert customer["id"] in _customer_ids(services, tenant["id"])
+    assert agreements.get_direct_sign_status(services, partner_actor(tenant["id"]), customer["id"]) is False
+    admin.client.get(url)  # the one-time notice
+    assert f'You already work with {esc(tenant["name"])}.' in admin.client.get(url).get_data(as_text=True)
 
 
-def test_before_2020_02_03_a_customer_who_cannot_accept_directly_reads_what_the_agreement_page_says(
-        admin, client, tenant, add_customer):
-    """Both refusals apply (R-TL-6 and R-OPT2-CANT): the invitation says the date first, as the agreement page does."""
+def test_before_2020_02_03_a_customer_with_purchases_authorizes_the_relationship_too(admin, client, services, tenant,
+                                                                                    add_customer):
+    """R-OPT2-CANT is about accepting the MCA here: before 2020-02-03 the link doesn't ask for it, so a customer with
+    purchases isn't sent back to its partner; the agreement page still says it isn't open yet."""
     set_clock(client, tenant["id"], "2020-02-02T23:59:59+00:00")
     customer = add_customer(tenant["id"], "CannotAcceptDirectly")
 
     invitation = admin.open_signed_in(customer, invitation_url(tenant["id"])).get_data(as_text=True)
     agreement = admin.client.get("/AdminPortal/Home?ref=/BillingAccounts/agreement").get_data(as_text=True)
 
-    assert NOT_YET in invitation and CANT not in invitation
+    assert CANT not in invitation and NOT_YET not in invitation
     assert NOT_YET in agreement and CANT not in agreement
 
 

@@ -119,9 +119,13 @@ def test_an_indirect_resellers_helpdesk_agent_is_refused_too(portal, client):
 
 @pytest.mark.parametrize(("now", "noted"), [("2020-02-02T23:00:00+00:00", True), ("2020-02-03T00:00:00+00:00", False)])
 def test_before_the_admin_center_takes_the_agreement_the_page_says_where_the_link_leads(client, portal, tenant, now, noted):
-    """R-TL-6: until 2020-02-03 the link's page answers "not available yet": the partner reads that here first."""
+    """R-TL-6: until 2020-02-03 the admin center takes no MCA: the link asks for the relationship alone, and the
+    partner reads that here."""
     set_clock(client, tenant["id"], now)
     portal.sign_in(user_of(tenant, "AdminAgent"))
-    text = page_text(portal.get(URL))
+    response = portal.get(URL)
+    text = page_text(response)
     assert ("Customers can accept the Microsoft Customer Agreement in the Microsoft 365 admin center from 02/03/2020."
             in " ".join(text.split())) is noted
+    # the link asks for the relationship alone until then, and the email says so
+    assert ("review and accept the Microsoft Customer Agreement" in email_text(response)) is not noted

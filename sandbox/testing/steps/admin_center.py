@@ -92,6 +92,19 @@ def _(customer_page, tenant):
     InvitationPage(customer_page).accept_and_authorize(_partner_name(tenant))
 
 
+@when("the customer authorizes the partner")
+def _(customer_page, tenant):
+    """The relationship alone: before 2020-02-03 (R-TL-6) the invitation asks for no agreement."""
+    InvitationPage(customer_page).accept_and_authorize(_partner_name(tenant), accept_agreement=False)
+
+
+@then("the customer is not asked to accept the Microsoft Customer Agreement")
+def _(customer_page, tenant):
+    page = InvitationPage(customer_page)
+    expect(page.authorize_checkbox(_partner_name(tenant))).to_be_visible()
+    expect(page.mca_checkbox).to_have_count(0)
+
+
 @when("the customer opens the Microsoft Customer Agreement", target_fixture="agreement_document")
 def _(customer_page):
     return AgreementPage(customer_page).open_agreement_document()

@@ -141,7 +141,7 @@ def _accept_invitation(offer: admin_center.InvitationOffer, asked: dict):
     errors = {}
     if not request.form.get("authorize"):  # R-OPT2-REL-7: the relationship box
         errors["authorize"] = f"Select the checkbox to authorize {_inviter(offer).name}."
-    if not offer.mca_in_place and not request.form.get("accept"):  # R-OPT2-REL-7: the MCA box
+    if _asks_agreement(offer) and not request.form.get("accept"):  # R-OPT2-REL-7: the MCA box
         errors["accept"] = CHECK_AGREEMENT
     if errors:
         return _invitation_page(offer, errors=errors, status=400)
@@ -160,12 +160,15 @@ def _inviter(offer: admin_center.InvitationOffer):
     return offer.indirect_reseller or offer.partner
 
 
+def _asks_agreement(offer: admin_center.InvitationOffer) -> bool:
+    """The invitation asks for the MCA too: from 2020-02-03 (R-TL-6), where it isn't in place. Before, the link
+    asks for the relationship alone (reseller links are older than the MCA); the partner confirms the MCA."""
+    return offer.open and not offer.mca_in_place
+
+
 def _invitation_refusal(offer: admin_center.InvitationOffer) -> str | None:
-    """Why the invitation can't be accepted, in the agreement page's order: the date first (R-TL-6), then the
-    customer's case (R-OPT2-CANT)."""
-    if not offer.open and not offer.mca_in_place:  # R-TL-6: the MCA can't be accepted here yet
-        return "not_open"
-    if offer.must_ask_partner:  # R-OPT2-CANT scenario 2
+    """Why the invitation can't be accepted: the customer's case (R-OPT2-CANT), where the MCA is asked."""
+    if _asks_agreement(offer) and offer.must_ask_partner:  # R-OPT2-CANT scenario 2
         return "ask_partner"
     return None
 
@@ -176,7 +179,7 @@ def _already_authorized(offer: admin_center.InvitationOffer) -> bool:
     inviter, provider_id = (offer.partner, None) if offer.indirect_reseller is None else (offer.indirect_reseller, offer.partner.id)
     row = next((r for r in offer.partners
                 if r.partner.id == inviter.id and (r.indirect_provider.id if r.indirect_provider else None) == provider_id), None)
-    return offer.mca_in_place and row is not None and (not offer.delegated_admin or bool(row.admin_roles))
+    return not _asks_agreement(offer) and row is not None and (not offer.delegated_admin or bool(row.admin_roles))
 
 
 def _invitation_page(offer, *, errors: dict | None = None, refused: str | None = None, status: int = 200):
@@ -187,6 +190,7 @@ def _invitation_page(offer, *, errors: dict | None = None, refused: str | None =
         inviter=_inviter(offer),
         country_name=rules.country_name(offer.customer.country),
         refused=None if notice else refused or _invitation_refusal(offer),
+        asks_agreement=_asks_agreement(offer),
         done=bool(notice) or _already_authorized(offer),
         errors=errors or {},
         status=notice,

@@ -19,7 +19,7 @@ PROVIDER_BUYS = "Your indirect provider places orders and changes subscriptions 
 RESELLER_SUBJECT = "Request for a reseller relationship with {partner}"
 RESELLER_BODY = """Dear customer,
 
-{partner} would like to become your Microsoft Cloud Solution Provider partner, so we can sell you Microsoft cloud services and {anchor}{dap_clause}. To accept, a global administrator of your organization needs to sign in to the Microsoft 365 admin center, review and accept the Microsoft Customer Agreement, and authorize {partner} as your reseller.
+{partner} would like to become your Microsoft Cloud Solution Provider partner, so we can sell you Microsoft cloud services and {anchor}{dap_clause}. To accept, a global administrator of your organization needs to sign in to the Microsoft 365 admin center, {agreement}authorize {partner} as your reseller.
 
 Select the link below to accept this invitation:
 {url}
@@ -34,10 +34,15 @@ DAP_ANCHOR = "help you manage them"  # the words the clause follows (where the p
 DAP_SENTENCE = "This invitation includes delegated administration privileges for Azure Active Directory and Office 365."
 
 
-def reseller_email(partner_name: str, url: str, *, delegated_admin: bool) -> str:
-    """The editable email of Request a reseller relationship: a subject line, a blank line, the body."""
+AGREEMENT_STEP = "review and accept the Microsoft Customer Agreement, and "  # from 2020-02-03 (R-TL-6)
+
+
+def reseller_email(partner_name: str, url: str, *, delegated_admin: bool, with_agreement: bool = True) -> str:
+    """The editable email of Request a reseller relationship: a subject line, a blank line, the body.
+    ``with_agreement``: the link asks for the MCA too (from 2020-02-03, R-TL-6)."""
     subject = RESELLER_SUBJECT.format(partner=partner_name)
-    body = RESELLER_BODY.format(partner=partner_name, url=url, anchor=DAP_ANCHOR, dap_clause=DAP_CLAUSE if delegated_admin else "")
+    body = RESELLER_BODY.format(partner=partner_name, url=url, anchor=DAP_ANCHOR, dap_clause=DAP_CLAUSE if delegated_admin else "",
+                                agreement=AGREEMENT_STEP if with_agreement else "")
     return f"Subject: {subject}\n\n{body}"
 
 

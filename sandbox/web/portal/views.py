@@ -640,13 +640,15 @@ def request_relationship():
     except RoleNotAllowed:  # roles: Admin agent or Sales agent only
         raise RoleNotAllowed(texts.CANNOT_REQUEST_RELATIONSHIP) from None
     # both emails: ticking the box switches the text in place (portal.js), keeping the partner's edits
-    emails = {flag: texts.reseller_email(g.principal.partner.name, links[flag], delegated_admin=flag) for flag in (False, True)}
+    # R-TL-6: before the admin center takes the MCA, the link asks for the relationship alone
+    opens_on = rules.DIRECT_ACCEPTANCE_FROM if _today() < rules.DIRECT_ACCEPTANCE_FROM else None
+    emails = {flag: texts.reseller_email(g.principal.partner.name, links[flag], delegated_admin=flag, with_agreement=not opens_on)
+              for flag in (False, True)}
     return render_template(
         "portal/request_relationship.html", dap=dap, text=emails[dap], emails=emails, links=links,
         dap_clause=texts.DAP_CLAUSE, dap_anchor=texts.DAP_ANCHOR, dap_sentence=texts.DAP_SENTENCE,
         mailto=texts.mailto(emails[dap]), nav="customers",
-        # R-TL-6: before the admin center takes the MCA, the link leads to "not available yet"; said here first
-        opens_on=rules.DIRECT_ACCEPTANCE_FROM if _today() < rules.DIRECT_ACCEPTANCE_FROM else None,
+        opens_on=opens_on,
     )
 
 
