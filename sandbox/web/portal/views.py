@@ -824,7 +824,13 @@ def subscription_add(customer_id):
 def _may_confirm_here() -> bool:
     """This user may confirm an acceptance in the portal today: an Admin agent or a Sales agent of a partner that
     isn't an indirect reseller (R-RES-1), once the portal's confirmation is open on the tenant's date (R-TL-1)."""
-    return _may_attest() and _today() >= rules.PORTAL_ATTESTATION_FROM
+    if not _may_attest():
+        return False
+    try:
+        rules.ensure_attestation_available(rules.Channel.PORTAL, _today())  # R-TL-1
+    except AccessDenied:
+        return False
+    return True
 
 
 def _order_prompt(customer_id: str) -> forms.Parsed:
