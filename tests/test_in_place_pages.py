@@ -219,3 +219,15 @@ def test_an_indirect_provider_filters_by_reseller_and_back_to_all(sandbox, partn
         expect(customers.customer_link(direct["companyName"])).to_be_visible()
     finally:
         sandbox.control.delete_tenant(made)
+
+
+@pytest.mark.browser
+def test_export_customers_downloads_a_csv_file_and_leaves_the_page(sandbox, sandbox_tenant, partner_page, tmp_path):
+    _signed_in_partner(sandbox_tenant, partner_page)
+    customers = CustomersPage(partner_page).open()
+    download = customers.export_customers()
+    assert download.suggested_filename == "customers.csv"
+    saved = tmp_path / "customers.csv"
+    download.save_as(saved)
+    assert saved.read_text(encoding="utf-8-sig").startswith("Microsoft ID,Company name,Primary domain name,Relationship")
+    expect(customers.heading).to_be_visible()  # a download, not a page swapped in

@@ -198,3 +198,41 @@ def test_the_reseller_filter_holds_from_page_to_page(client, services):
             break
         page = customers.list_customers(services, actor, continuation=page.continuation_token)  # the token alone
     assert sorted(seen) == sorted(c["id"] for c in made["customers"])
+
+
+def test_export_customers_gives_the_complete_list_as_a_csv_file(client, portal, admin):
+    """"Select Export customers. Partner Center converts your complete customer list into a .csv file": every customer
+    of the partner (not a page), the docs' columns, and no cell a spreadsheet would run as a formula."""
+    import csv
+    import io
+
+    made = client.post(f"/_sandbox/tenants/{admin['id']}/customers", json={"state": "NoAgreement"}).get_json()
+    other = client.post("/_sandbox/tenants", json={"customers": 1}).get_json()["customers"][0]
+    text = page_text(portal.get("/dashboard/customers"))
+    assert '<a class="button" href="/dashboard/customers/export" download>Export customers</a>' in text
+
+    response = portal.get("/dashboard/customers/export")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="customers.csv"'
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).removeprefix("\ufeff"))))
+    assert rows[0] == ["Microsoft ID", "Company name", "Primary domain name", "Relationship", "Bill-to Company name",
+                       "Bill-to Address", "Bill-to Contact"]
+    ids = {row[0] for row in rows[1:]}
+    assert ids == {c["id"] for c in admin["customers"]} | {made["id"]} and other["id"] not in ids
+    assert all(row[3] in ("Reseller", "Reseller & delegated administrator") for row in rows[1:])
+
+
+def test_an_exported_name_a_spreadsheet_would_run_is_kept_as_text(portal, admin, services):
+    actor = Actor(workspace_id=admin["id"], partner_id=admin["id"], user_id="t", role=Role.ADMIN_AGENT, channel=Channel.PORTAL)
+    customers.create_customer(services, actor, customers.NewCustomer(
+        company_name="=HYPERLINK(\"http://x.example\")", domain="formulaco1.onmicrosoft.com", email="f@example.com",
+        first_name="F", last_name="G", address_line1="1 Way", city="Leeds", postal_code="LS1 1AA", country="GB"))
+    exported = portal.get("/dashboard/customers/export").get_data(as_text=True)
+    assert "'=HYPERLINK" in exported and ",=HYPERLINK" not in exported
+
+
+def test_an_indirect_reseller_s_export_names_its_relationship(client, portal):
+    made = client.post("/_sandbox/tenants", json={"kind": "IndirectReseller", "customers": 2}).get_json()
+    portal.sign_in(user_of(made, "AdminAgent"))
+    exported = portal.get("/dashboard/customers/export").get_data(as_text=True).removeprefix("\ufeff").splitlines()
+    assert len(exported) == 3 and all(",Indirect reseller," in line for line in exported[1:])

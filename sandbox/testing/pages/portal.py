@@ -77,6 +77,7 @@ class CustomersPage:
         self.search_box = page.get_by_label("Search by company name or domain", exact=True)
         self.search_button = page.get_by_role("button", name="Search", exact=True)
         self.reseller_filter = page.get_by_label("Filter by indirect reseller", exact=True)  # an indirect provider's
+        self.export_link = page.get_by_role("link", name="Export customers", exact=True)
         self.table = page.get_by_role("table", name="Customers")
 
     def open(self) -> CustomersPage:
@@ -94,6 +95,12 @@ class CustomersPage:
         self.search_box.fill(text)
         submit(self.search_button)
         return self
+
+    def export_customers(self):
+        """Select Export customers: the complete list as a .csv file (Playwright's Download)."""
+        with self.page.expect_download() as download:
+            self.export_link.click()
+        return download.value
 
     def filter_by_reseller(self, reseller_name: str | None) -> CustomersPage:
         """An indirect provider's list: choose an indirect reseller (None: all of them), then Search."""

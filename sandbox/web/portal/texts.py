@@ -64,3 +64,15 @@ def mailto(text: str) -> str:
 def credentials_text(user_name: str, password: str) -> str:
     """What Copy credentials puts on the clipboard (Confirmation, R-OPT2-NEW-5)."""
     return f"User name: {user_name}\nTemporary password: {password}"
+
+
+# Export customers: "Partner Center converts your complete customer list into a .csv file" (its columns, as the
+# docs name them)
+EXPORT_COLUMNS = ("Microsoft ID", "Company name", "Primary domain name", "Relationship", "Bill-to Company name",
+                  "Bill-to Address", "Bill-to Contact")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A cell a spreadsheet won't run as a formula: a value starting with =, +, -, @, a tab or a carriage return gets
+    a leading apostrophe (OWASP's CSV injection advice). Company names are typed by partners and by tests."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

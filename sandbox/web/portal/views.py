@@ -6,10 +6,13 @@ comment cites the rule id of spec/acceptance-flows.md.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import secrets
 
 from flask import (
+    Response,
     current_app,
     flash,
     g,
@@ -366,6 +369,26 @@ def customers_list():
         "portal/customers.html", page=page, query=query, errors=errors, alert=alert, more_url=more_url, nav="customers",
         resellers=resellers, reseller=chosen, filtered=bool(search or reseller), **_customer_actions(),
     ), (400 if errors else 200)
+
+
+@bp.get("/customers/export")
+def customers_export():
+    """Export customers: the partner's complete customer list as a .csv file (UTF-8 with a BOM, for spreadsheets)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(texts.EXPORT_COLUMNS)
+    for view in customers.export_customers(services(), g.actor):
+        c, rel = view.customer, view.relationship
+        indirect = rel is not None and rel.partner_id != g.actor.partner_id  # read as the indirect reseller
+        relationship = ("Indirect reseller" if indirect else "Reseller") if rel is not None else ""
+        if view.delegated_admin:
+            relationship += " & delegated administrator"
+        address = ", ".join(part for part in (c.address_line1, c.city, c.state, c.postal_code, c.country) if part)
+        contact = f"{c.first_name} {c.last_name} ({c.email})"
+        writer.writerow([texts.spreadsheet_safe(value) for value in
+                         (c.id, c.company_name, c.domain, relationship, c.company_name, address, contact)])
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="customers.csv"'})
 
 
 # --- Add customer wizard (R-OPT1-NEW-*, R-OPT2-NEW-*) ------------------------------------------
