@@ -19,6 +19,7 @@ from .store.db import (
     prepare_schema,
     shared_secret,
 )
+from .web.control.traffic import has_body
 from .web.errors import register_error_handlers
 from .web.pages import init_pages
 from .web.paths import init_case_insensitive_paths
@@ -42,7 +43,6 @@ class SandboxResponse(Response):
             self.close()  # what the server would have called: the response's close callbacks
 
 
-_NO_BODY = (None, "", "0")
 DRAIN_LIMIT = 32 * 1024 * 1024
 
 
@@ -125,7 +125,7 @@ class SandboxFlask(Flask):
 
     def __call__(self, environ, start_response):
         answer = self.wsgi_app(environ, start_response)
-        if environ.get("CONTENT_LENGTH") not in _NO_BODY or environ.get("HTTP_TRANSFER_ENCODING"):
+        if has_body(environ):
             drain_unread_body(environ)
         return answer
 

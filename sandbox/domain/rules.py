@@ -392,9 +392,22 @@ def ensure_not_duplicate(existing: Iterable[Attestation], agreement_type: Agreem
 # --- Direct acceptance (Option 2, R-OPT2-*, R-TL-6) -------------------------------------------
 
 
+def relationship_name(delegated_admin: bool, *, indirect: bool = False) -> str:
+    """A reseller relationship as the admin center and the customer export name it, from the side of the partner
+    that holds it (the indirect reseller's own side on an associated one)."""
+    name = "Indirect reseller" if indirect else "Reseller"
+    return f"{name} & delegated administrator" if delegated_admin else name
+
+
+def direct_acceptance_open(today: date) -> bool:
+    """R-TL-6: customers accept in the Microsoft 365 admin center from 2020-02-03 (and a reseller link asks
+    for the MCA from then on)."""
+    return today >= DIRECT_ACCEPTANCE_FROM
+
+
 def ensure_direct_acceptance_open(today: date) -> None:
     """R-TL-6: customers accept in the Microsoft 365 admin center from 2020-02-03."""
-    if today < DIRECT_ACCEPTANCE_FROM:
+    if not direct_acceptance_open(today):
         raise AccessDenied(
             "Accepting the Microsoft Customer Agreement in the Microsoft 365 admin center is available from "
             f"{DIRECT_ACCEPTANCE_FROM.isoformat()} (R-TL-6)."

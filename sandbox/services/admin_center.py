@@ -104,18 +104,13 @@ def _partners_of(uow: UnitOfWork, customer: Customer) -> list[PartnerRelation]:
         reseller = uow.repo.partner(customer.workspace_id, rel.associated_partner_id) if rel.associated_partner_id else None
         if reseller is not None:  # its own admin roles and date (the link it sent asked for them, or didn't)
             relations.append(PartnerRelation(
-                reseller, _relationship_name(rel.associated_delegated_admin, indirect=True),
+                reseller, rules.relationship_name(rel.associated_delegated_admin, indirect=True),
                 DAP_ROLES if rel.associated_delegated_admin else (), rel.associated_since or rel.since,
                 indirect_provider=partner,
             ))
-        relations.append(PartnerRelation(partner, _relationship_name(rel.delegated_admin), DAP_ROLES if rel.delegated_admin else (),
+        relations.append(PartnerRelation(partner, rules.relationship_name(rel.delegated_admin), DAP_ROLES if rel.delegated_admin else (),
                                          rel.since))
     return relations
-
-
-def _relationship_name(delegated_admin: bool, *, indirect: bool = False) -> str:
-    name = "Indirect reseller" if indirect else "Reseller"
-    return f"{name} & delegated administrator" if delegated_admin else name
 
 
 def _must_ask_partner(uow: UnitOfWork, customer: Customer) -> bool:
@@ -146,7 +141,7 @@ def get_agreement_offer(ctx: ServiceContext, customer_id: str) -> AgreementOffer
             accepted=direct,
             confirmed_by_partner=confirmed,
             must_ask_partner=_must_ask_partner(uow, customer),
-            open=today >= rules.DIRECT_ACCEPTANCE_FROM,
+            open=rules.direct_acceptance_open(today),
             partners=_partners_of(uow, customer),
         )
 
@@ -213,12 +208,12 @@ def get_invitation_offer(
             customer=customer,
             partner=partner,
             delegated_admin=delegated_admin,
-            relationship=_relationship_name(delegated_admin, indirect=reseller is not None),
+            relationship=rules.relationship_name(delegated_admin, indirect=reseller is not None),
             admin_roles=DAP_ROLES if delegated_admin else (),
             already_related=uow.repo.relationship(customer.id, partner.id) is not None,
             mca_in_place=_mca_in_place(uow, customer),
             must_ask_partner=_must_ask_partner(uow, customer),
-            open=ctx.now_in(workspace).date() >= rules.DIRECT_ACCEPTANCE_FROM,
+            open=rules.direct_acceptance_open(ctx.now_in(workspace).date()),
             partners=_partners_of(uow, customer),
             indirect_reseller=reseller,
         )
@@ -248,7 +243,7 @@ def _accept_invitation(
         now = ctx.now_in(workspace)
         # R-TL-6: from 2020-02-03 the link takes the MCA too (R-OPT2-CANT scenario 2 checked there); before, the
         # relationship alone, and the partner confirms the MCA (Option 1)
-        if now.date() >= rules.DIRECT_ACCEPTANCE_FROM and not _mca_in_place(uow, customer):
+        if rules.direct_acceptance_open(now.date()) and not _mca_in_place(uow, customer):
             _accept_mca(ctx, uow, workspace, customer, partner.id)
         relationship = uow.repo.relationship(customer.id, partner.id)
         if relationship is None:  # a direct link's roles go to its partner; a reseller's link asks none for its provider

@@ -248,7 +248,7 @@ def get_agreement_status(ctx: ServiceContext, actor: Actor, customer_id: str) ->
             users=users,
             not_yet=not_yet,
             # before R-TL-6 the admin center takes no customer's acceptance: nothing singles this one out then
-            must_attest=today >= rules.DIRECT_ACCEPTANCE_FROM and rules.cannot_accept_directly(
+            must_attest=rules.direct_acceptance_open(today) and rules.cannot_accept_directly(
                 uow.repo.subscriptions(customer.id), attestations=attestations, direct=direct),
         )
 

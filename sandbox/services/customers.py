@@ -261,14 +261,16 @@ def list_customers(
         return CustomerPage([CustomerView(c, related.get(c.id)) for c in rows], total, token, size, field, search)
 
 
-def export_customers(ctx: ServiceContext, actor: Actor) -> list[CustomerView]:
-    """Every customer of the partner, in the list's order, each with the partner's relationship and whether the
-    partner has the admin roles (the portal's Export customers)."""
+def export_customers(ctx: ServiceContext, actor: Actor) -> list[tuple[Customer, str]]:
+    """Every customer of the partner, in the list's order, with the partner's relationship named from its side
+    ("Reseller" or "Indirect reseller", "& delegated administrator" where it has the admin roles; "" for none):
+    the portal's Export customers."""
     with ctx.unit_of_work() as uow:
         require_workspace(uow, actor.workspace_id)
         rows = uow.repo.customers_for_partner(actor.workspace_id, actor.partner_id)
         related = uow.repo.relationships_with_partner([c.id for c in rows], actor.partner_id)
-        return [CustomerView(c, rel, delegated_admin=rel is not None and rel.delegates_to(actor.partner_id))
+        return [(c, "" if rel is None else rules.relationship_name(rel.delegates_to(actor.partner_id),
+                                                                    indirect=rel.partner_id != actor.partner_id))
                 for c in rows for rel in (related.get(c.id),)]
 
 

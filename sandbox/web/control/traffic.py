@@ -543,6 +543,11 @@ def media_type(content_type: str) -> str:
 _NO_LENGTH = (None, "", "0")  # CONTENT_LENGTH values of a request without a body
 
 
+def has_body(environ: dict) -> bool:
+    """Whether the request comes with a body: a Content-Length above 0, or a chunked one."""
+    return environ.get("CONTENT_LENGTH") not in _NO_LENGTH or bool(environ.get("HTTP_TRANSFER_ENCODING"))
+
+
 def _journal_exchange(response: Response, store: Traffic) -> Response:
     info = g.pop("journal", None)
     if not info or not info.get("workspace_id"):
@@ -550,7 +555,7 @@ def _journal_exchange(response: Response, store: Traffic) -> Response:
     req = request._get_current_object()  # one proxy lookup, not twenty
     environ = req.environ
     mimetype = media_type(environ.get("CONTENT_TYPE", ""))
-    if environ.get("CONTENT_LENGTH") in _NO_LENGTH and not environ.get("HTTP_TRANSFER_ENCODING"):
+    if not has_body(environ):
         kept_request = None  # no body (most GETs): nothing to read
     elif (length := get_content_length(environ)) is not None and length > MAX_BODY_CHARS:  # None when chunked
         kept_request = f"[body not kept: {length} bytes]"

@@ -377,12 +377,7 @@ def customers_export():
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(texts.EXPORT_COLUMNS)
-    for view in customers.export_customers(services(), g.actor):
-        c, rel = view.customer, view.relationship
-        indirect = rel is not None and rel.partner_id != g.actor.partner_id  # read as the indirect reseller
-        relationship = ("Indirect reseller" if indirect else "Reseller") if rel is not None else ""
-        if view.delegated_admin:
-            relationship += " & delegated administrator"
+    for c, relationship in customers.export_customers(services(), g.actor):
         address = ", ".join(part for part in (c.address_line1, c.city, c.state, c.postal_code, c.country) if part)
         contact = f"{c.first_name} {c.last_name} ({c.email})"
         writer.writerow([texts.spreadsheet_safe(value) for value in
@@ -664,7 +659,7 @@ def request_relationship():
         raise RoleNotAllowed(texts.CANNOT_REQUEST_RELATIONSHIP) from None
     # both emails: ticking the box switches the text in place (portal.js), keeping the partner's edits
     # R-TL-6: before the admin center takes the MCA, the link asks for the relationship alone
-    opens_on = rules.DIRECT_ACCEPTANCE_FROM if _today() < rules.DIRECT_ACCEPTANCE_FROM else None
+    opens_on = None if rules.direct_acceptance_open(_today()) else rules.DIRECT_ACCEPTANCE_FROM
     emails = {flag: texts.reseller_email(g.principal.partner.name, links[flag], delegated_admin=flag, with_agreement=not opens_on)
               for flag in (False, True)}
     return render_template(
