@@ -132,6 +132,28 @@ def test_prepared_writes_go_on_after_the_engine_is_disposed(engine):
     assert settings_rows(engine) == {"before": "1", "after": "2"}
 
 
+def test_a_first_prepared_write_needs_no_pooled_connection(engine):
+    """Every pooled connection checked out, each by a writer queued on the gate (a burst of more requests
+    than the pool holds): the gate's holder starts the first prepared write, and it must not wait for the
+    pool, whose connections come back only after it. It waited 30 s and failed, and the burst with it."""
+    held = [engine.connect() for _ in range(engine.pool.size() + engine.pool._max_overflow)]
+    try:
+        done = threading.Event()
+
+        def first_prepared_write() -> None:
+            run_writes(engine, (_SETTING, {"key": "first", "value": "1"}))
+            done.set()
+
+        thread = threading.Thread(target=first_prepared_write, daemon=True)
+        thread.start()
+        thread.join(timeout=10)
+        assert done.is_set(), "the prepared write waited for a pooled connection"
+    finally:
+        for connection in held:
+            connection.close()
+    assert settings_rows(engine) == {"first": "1"}
+
+
 def wal_frames(database: Path) -> tuple[int, int]:
     """(frames in the write-ahead log, frames already copied back into the database), from the log's
     shared-memory index: mxFrame at byte 16 of its header, nBackfill at byte 96 (sqlite.org/walformat.html)."""

@@ -117,8 +117,7 @@ class Checkpointer:
     SAFETY_NET_PAGES = 4000
 
     def __init__(self, engine: Engine):
-        cargs, cparams = engine.dialect.create_connect_args(engine.url)
-        self._connect = lambda: engine.dialect.loaded_dbapi.connect(*cargs, **{**cparams, "check_same_thread": False})
+        self._connect = own_connections(engine)
         self._errors = engine.dialect.loaded_dbapi.Error
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -258,8 +257,7 @@ class WalIndexWatch:
 
 class _ThreadReaders:
     def __init__(self, engine: Engine):
-        cargs, cparams = engine.dialect.create_connect_args(engine.url)
-        self._connect = lambda: engine.dialect.loaded_dbapi.connect(*cargs, **{**cparams, "check_same_thread": False})
+        self._connect = own_connections(engine)
         self._local = threading.local()
         self._made: list = []
         self._lock = threading.Lock()
@@ -449,16 +447,40 @@ def run_writes(engine: Engine, *steps: tuple[PreparedWrite, dict]) -> list[int]:
 
 
 def _gate_connection(engine: Engine):
+    """The prepared writes' own connection, opened outside the pool (closed when the engine is disposed).
+
+    Not from the pool: it is first asked for under the gate, and a pool whose every connection is held by
+    a thread waiting for the gate (a burst of more requests than the pool has connections) never gave one
+    back; the gate's holder waited 30 s for it and failed, and the waiting requests with it."""
     connection = _GATE_CONNECTIONS.get(engine)
     if connection is None:
-        connection = engine.raw_connection()
-        connection.detach()  # the gate's own from now on, closed when the engine is disposed
+        connection = own_connections(engine)()
+        _file_pragmas(connection)
         # autocommit: a single statement is its own transaction (one step of SQLite's, while an implicit
         # BEGIN and a COMMIT around it are two more, each giving up the GIL and queueing to get it back
         # while the gate is held); _run opens a transaction itself for several statements
-        connection.dbapi_connection.isolation_level = None
+        connection.isolation_level = None
         _GATE_CONNECTIONS[engine] = connection
     return connection
+
+
+def own_connections(engine: Engine):
+    """A function opening a DB-API connection to the engine's SQLite file outside its pool (the pool's
+    ``connect`` event does not run for it), usable from any thread."""
+    cargs, cparams = engine.dialect.create_connect_args(engine.url)
+    return lambda: engine.dialect.loaded_dbapi.connect(*cargs, **{**cparams, "check_same_thread": False})
+
+
+def _file_pragmas(dbapi_connection, memory: bool = False) -> None:
+    """What every read-write connection to a SQLite database is set to."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    if not memory:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={Checkpointer.SAFETY_NET_PAGES}")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
 
 
 def _run(engine: Engine, connection, steps, autocommit: bool = False) -> list[int]:
@@ -506,14 +528,7 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no branch - trivial
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            if not memory:
-                cursor.execute("PRAGMA journal_mode=WAL")
-                cursor.execute("PRAGMA synchronous=NORMAL")
-                cursor.execute(f"PRAGMA wal_autocheckpoint={Checkpointer.SAFETY_NET_PAGES}")
-            cursor.execute("PRAGMA busy_timeout=10000")
-            cursor.close()
+            _file_pragmas(dbapi_connection, memory)
 
         if not memory:  # a memory database has one connection, handed out one thread at a time already
             install_write_gate(engine)
