@@ -161,8 +161,10 @@ def wal_frames(database: Path) -> tuple[int, int]:
     return struct.unpack_from("=I", index, 16)[0], struct.unpack_from("=I", index, 96)[0]
 
 
-def checkpoint_threads() -> int:
-    return sum(thread.name == "sqlite-checkpoints" for thread in threading.enumerate())
+def checkpoint_threads(engine) -> int:
+    """The engine's checkpoint threads (other tests' engines end theirs in their own time)."""
+    name = f"sqlite-checkpoints {engine.url.database}"
+    return sum(thread.name == name for thread in threading.enumerate())
 
 
 def test_the_log_is_copied_back_by_a_thread_of_its_own_not_by_a_writer(engine, tmp_path):
@@ -182,15 +184,15 @@ def test_the_log_is_copied_back_by_a_thread_of_its_own_not_by_a_writer(engine, t
 
 
 def test_disposing_the_engine_ends_its_checkpoint_thread_and_a_write_starts_one_again(engine):
-    before = checkpoint_threads()
+    assert checkpoint_threads(engine) == 0
     run_writes(engine, (_SETTING, {"key": "a", "value": "1"}))
-    assert checkpoint_threads() == before + 1
+    assert checkpoint_threads(engine) == 1
 
     engine.dispose()
-    assert checkpoint_threads() == before
+    assert checkpoint_threads(engine) == 0
 
     run_writes(engine, (_SETTING, {"key": "b", "value": "2"}))
-    assert checkpoint_threads() == before + 1
+    assert checkpoint_threads(engine) == 1
 
 
 _WRITER = """

@@ -119,6 +119,7 @@ class Checkpointer:
     def __init__(self, engine: Engine):
         self._connect = own_connections(engine)
         self._errors = engine.dialect.loaded_dbapi.Error
+        self.thread_name = f"sqlite-checkpoints {engine.url.database}"  # whose it is, among several engines'
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._owner = 0  # the process whose thread it is
@@ -141,7 +142,7 @@ class Checkpointer:
             if self._thread is not None and self._owner == os.getpid():
                 return
             self._stop, self._owner = threading.Event(), os.getpid()
-            self._thread = threading.Thread(target=self._run, args=(self._stop,), name="sqlite-checkpoints", daemon=True)
+            self._thread = threading.Thread(target=self._run, args=(self._stop,), name=self.thread_name, daemon=True)
             self._thread.start()
 
     def _run(self, stop: threading.Event) -> None:
