@@ -456,7 +456,7 @@ def _gate_connection(engine: Engine):
     connection = _GATE_CONNECTIONS.get(engine)
     if connection is None:
         connection = own_connections(engine)()
-        _file_pragmas(connection)
+        _set_pragmas(connection)
         # autocommit: a single statement is its own transaction (one step of SQLite's, while an implicit
         # BEGIN and a COMMIT around it are two more, each giving up the GIL and queueing to get it back
         # while the gate is held); _run opens a transaction itself for several statements
@@ -472,8 +472,8 @@ def own_connections(engine: Engine):
     return lambda: engine.dialect.loaded_dbapi.connect(*cargs, **{**cparams, "check_same_thread": False})
 
 
-def _file_pragmas(dbapi_connection, memory: bool = False) -> None:
-    """What every read-write connection to a SQLite database is set to."""
+def _set_pragmas(dbapi_connection, memory: bool = False) -> None:
+    """What every read-write connection to a SQLite database is set to (a file's also to its write-ahead log)."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     if not memory:
@@ -529,7 +529,7 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no branch - trivial
-            _file_pragmas(dbapi_connection, memory)
+            _set_pragmas(dbapi_connection, memory)
 
         if not memory:  # a memory database has one connection, handed out one thread at a time already
             install_write_gate(engine)
