@@ -71,6 +71,7 @@ def test_the_page_holds_both_emails_for_the_box_to_switch_between_in_place(porta
 
 
 def test_open_in_email_message_is_a_mailto_with_subject_and_body(portal, admin):
+    """R-OPT2-REL-4: the partner sends the email from its own mail program, the invitation link in it."""
     response = portal.get(URL, query_string="dap=false")
     raw = response.get_data(as_text=True)
     href = html.unescape(re.search(r'<a class="button" id="open-in-email" href="([^"]+)"', raw).group(1))
