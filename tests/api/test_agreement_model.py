@@ -2,8 +2,8 @@
 
 Each walk is one tenant driven through the API (and the admin center's service, for a customer accepting
 itself): the tenant's clock moving back and forth across the timeline, new customers, confirmations of either
-agreement by one of two contacts, orders of a legacy, a new-commerce and an Azure plan offer, and a customer's
-own acceptance. A small model, written from acceptance-flows.md rather than from the code, says what each answer
+agreement by one of two contacts, orders of a legacy, a new-commerce and an Azure plan offer, seat changes of
+what was bought, and a customer's own acceptance. A small model, written from acceptance-flows.md rather than from the code, says what each answer
 must be (R-API-2, R-TL-2, R-TL-4, R-TL-5, R-TL-6, R-NEW-BUY, R-OPT2-CANT, R-OPT2-STATUS); after every step each
 customer's confirmations and ``isSigned`` must be what the model holds. Single rules are tested one by one
 elsewhere; this finds the sequences no one wrote down (the model's first draft missed one: accepting again after
@@ -40,6 +40,7 @@ OFFERS = {
     "CFQ7TTC0LH18:0001": (False, True),  # Microsoft 365 Business Standard, new commerce
     "DZH318Z0BPS6:0001": (True, True),  # Azure plan
 }
+AZURE_PLAN = "DZH318Z0BPS6:0001"
 WALKS, STEPS = 150, 15
 CONTACTS = ({"firstName": "Ada", "lastName": "Lovelace", "email": "ada@example.com"},
             {"firstName": "Alan", "lastName": "Turing", "email": "alan@example.com"})
@@ -52,6 +53,7 @@ class Customer:
     confirmed: set = field(default_factory=set)  # (agreement type, contact index)
     direct: bool = False
     blocking_purchase: bool = False
+    subscriptions: list = field(default_factory=list)  # seat-based ones: (subscription id, offer id, seats)
 
     def agreements(self) -> set:
         return {kind for kind, _ in self.confirmed} | ({MCA} if self.direct else set())
@@ -78,7 +80,8 @@ class AgreementModel:
         self.client.delete(f"/_sandbox/tenants/{self.tenant['id']}")
 
     def walk(self, steps: int) -> None:
-        actions = (self.move_clock, self.add_customer, self.confirm, self.order, self.customer_accepts_itself)
+        actions = (self.move_clock, self.add_customer, self.confirm, self.order, self.change_seats,
+                   self.customer_accepts_itself)
         for _ in range(steps):
             possible = [a for a in actions if self.customers or a in (self.move_clock, self.add_customer)]
             if len(self.customers) >= 3:
@@ -131,6 +134,26 @@ class AgreementModel:
         assert answer.status_code == (201 if allowed else 403), (self.today, customer, answer.get_data(as_text=True))
         if allowed:
             customer.blocking_purchase |= OFFERS[offer][1]
+            if offer != AZURE_PLAN:  # usage-based: no seats to change
+                customer.subscriptions.append((answer.get_json()["lineItems"][0]["subscriptionId"], offer, 1))
+        else:
+            assert answer.get_json()["code"] == 13605
+
+    def change_seats(self):
+        """A seat change is gated as a purchase on the day it is made (R-TL-5, R-NEW-BUY), whenever the
+        subscription was bought."""
+        customer = self.customer()
+        if not customer.subscriptions:
+            return
+        index = self.rnd.randrange(len(customer.subscriptions))
+        subscription, offer, seats = customer.subscriptions[index]
+        self.steps.append(f"change the seats of customer {self.customers.index(customer)}'s {offer}")
+        answer = self.client.patch(f"/v1/customers/{customer.id}/subscriptions/{subscription}",
+                                   json={"quantity": seats + 1}, headers=self.headers)
+        allowed = bool(acceptable(self.today, offer, customer.since) & customer.agreements())
+        assert answer.status_code == (200 if allowed else 403), (self.today, customer, answer.get_data(as_text=True))
+        if allowed:
+            customer.subscriptions[index] = (subscription, offer, seats + 1)
         else:
             assert answer.get_json()["code"] == 13605
 
