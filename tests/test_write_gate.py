@@ -133,9 +133,10 @@ def test_prepared_writes_go_on_after_the_engine_is_disposed(engine):
 
 
 def test_a_first_prepared_write_needs_no_pooled_connection(engine):
-    """Every pooled connection checked out, each by a writer queued on the gate (a burst of more requests
-    than the pool holds): the gate's holder starts the first prepared write, and it must not wait for the
-    pool, whose connections come back only after it. It waited 30 s and failed, and the burst with it."""
+    """Every pooled connection checked out, as when each is held by a writer queued on the gate (a burst of
+    more requests than the pool holds): the first prepared write, which the gate's holder runs, must not wait
+    for the pool, whose connections would come back only after it. It waited 30 s and failed, and the burst
+    with it."""
     held = [engine.connect() for _ in range(engine.pool.size() + engine.pool._max_overflow)]
     try:
         done = threading.Event()
