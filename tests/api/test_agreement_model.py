@@ -1,13 +1,14 @@
 """The agreement rules as one model, against random walks of what partners and customers do.
 
-Each walk is one tenant driven through the API (and the admin center's service, for a customer accepting
-itself): the tenant's clock moving back and forth across the timeline, new customers, confirmations of either
-agreement by one of two contacts, orders of a legacy, a new-commerce and an Azure plan offer, seat changes of
-what was bought, and a customer's own acceptance. A small model, written from acceptance-flows.md rather than from the code, says what each answer
-must be (R-API-2, R-TL-2, R-TL-4, R-TL-5, R-TL-6, R-NEW-BUY, R-OPT2-CANT, R-OPT2-STATUS); after every step each
-customer's confirmations and ``isSigned`` must be what the model holds. Single rules are tested one by one
-elsewhere; this finds the sequences no one wrote down (the model's first draft missed one: accepting again after
-the clock was set back before R-TL-6's date keeps the acceptance, as accepting twice does).
+Each walk is one tenant driven through the API (and the admin center's service, for a customer accepting itself):
+the tenant's clock moving back and forth across the timeline, new customers, confirmations of either agreement by
+one of two contacts (through the API or the .NET SDK), orders of a legacy, a new-commerce and an Azure plan offer,
+seat changes of what was bought, and a customer's own acceptance. A small model, written from acceptance-flows.md
+rather than from the code, says what each answer must be (R-API-2, R-TL-2, R-TL-3, R-TL-4, R-TL-5, R-TL-6,
+R-NEW-BUY, R-OPT2-CANT, R-OPT2-STATUS); after every step each customer's confirmations and ``isSigned`` must be
+what the model holds. Single rules are tested one by one elsewhere; this finds the sequences no one wrote down
+(the model's first draft missed one: accepting again after the clock was set back before R-TL-6's date keeps the
+acceptance, as accepting twice does).
 
 The walks are seeded (the same ones on every run) and uniform: every step picks its action and its arguments
 with equal odds. Hypothesis's stateful machine was tried first; its generation, biased towards the first and
@@ -31,6 +32,7 @@ TEMPLATES = {MCA: MCA_TEMPLATE, CLOUD: CLOUD_TEMPLATE}
 # one day in each period of the timeline (a walk starts on the first: customers added then predate the MCA)
 DAYS = (date(2019, 9, 10), date(2019, 8, 20), date(2019, 10, 15), date(2020, 1, 20), date(2020, 2, 5), date(2021, 3, 1))
 API_ATTESTATION_FROM = date(2019, 9, 3)  # R-TL-2
+DOTNET_SDK_FROM = date(2019, 9, 20)  # R-TL-3
 MCA_IN_PRODUCTION_FROM = date(2019, 10, 1)  # R-TL-4
 CLOUD_AGREEMENT_LAST_DAY = date(2020, 1, 31)  # R-TL-5
 DIRECT_ACCEPTANCE_FROM = date(2020, 2, 3)  # R-TL-6
@@ -108,11 +110,14 @@ class AgreementModel:
 
     def confirm(self):
         customer, kind, contact = self.customer(), self.rnd.choice((MCA, CLOUD)), self.rnd.choice((0, 1))
-        self.steps.append(f"confirm the {kind} for customer {self.customers.index(customer)} by contact {contact}")
+        sdk = self.rnd.random() < 0.5  # the .NET SDK names itself in MS-PartnerCenter-Client (R-TL-3)
+        self.steps.append(f"confirm the {kind} for customer {self.customers.index(customer)} by contact {contact}"
+                          + (" with the .NET SDK" if sdk else ""))
         body = agreement_body(type=kind, templateId=TEMPLATES[kind], primaryContact=CONTACTS[contact],
                               dateAgreed=f"{self.today}T00:00:00Z")
-        answer = self.client.post(f"/v1/customers/{customer.id}/agreements", json=body, headers=self.headers)
-        if kind == MCA and self.today < API_ATTESTATION_FROM:
+        headers = {**self.headers, "MS-PartnerCenter-Client": "Partner Center .NET SDK"} if sdk else self.headers
+        answer = self.client.post(f"/v1/customers/{customer.id}/agreements", json=body, headers=headers)
+        if kind == MCA and self.today < (DOTNET_SDK_FROM if sdk else API_ATTESTATION_FROM):
             expected = 403
         elif kind == CLOUD and self.today > CLOUD_AGREEMENT_LAST_DAY:
             expected = 400
