@@ -164,7 +164,7 @@ def wal_frames(database: Path) -> tuple[int, int]:
 
 def checkpoint_threads(engine) -> int:
     """The engine's checkpoint threads (other tests' engines end theirs in their own time)."""
-    name = f"sqlite-checkpoints {engine.url.database}"
+    name = Checkpointer.thread_name_for(engine)
     return sum(thread.name == name for thread in threading.enumerate())
 
 

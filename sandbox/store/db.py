@@ -119,7 +119,7 @@ class Checkpointer:
     def __init__(self, engine: Engine):
         self._connect = own_connections(engine)
         self._errors = engine.dialect.loaded_dbapi.Error
-        self.thread_name = f"sqlite-checkpoints {engine.url.database}"  # whose it is, among several engines'
+        self.thread_name = self.thread_name_for(engine)
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._owner = 0  # the process whose thread it is
@@ -131,6 +131,11 @@ class Checkpointer:
         # process's (granian's are multiprocessing processes), after the journal's last writes (higher priority)
         atexit.register(_truncate_at_exit, weakref.ref(self))
         multiprocessing.util.Finalize(None, _truncate_at_exit, args=(weakref.ref(self),), exitpriority=5)
+
+    @staticmethod
+    def thread_name_for(engine: Engine) -> str:
+        """Its thread's name: whose it is, among several engines'."""
+        return f"sqlite-checkpoints {engine.url.database}"
 
     def committed(self) -> None:
         self._pending, self._wrote_in = True, os.getpid()
