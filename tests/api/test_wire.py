@@ -50,6 +50,13 @@ def test_an_unusable_request_id_is_a_400(client, headers, value):
     assert GUID.match(response.headers["MS-RequestId"])
 
 
+def test_an_unusable_request_id_still_echoes_the_correlation_id(client, headers):
+    correlation = "ab993325-1605-4cf4-bac4-fb584142a31b"  # the id the caller's logs will be searched by
+    response = client.get("/v1/agreements", headers={**headers, "MS-RequestId": "has space", "MS-CorrelationId": correlation})
+    assert_classic_error(response, 400, 800002)
+    assert response.headers["MS-CorrelationId"] == correlation
+
+
 # --- idempotency -----------------------------------------------------------------------------------
 
 

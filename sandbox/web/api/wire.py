@@ -79,9 +79,15 @@ def before_api_request():
     state, environ = g._get_current_object().__dict__, req.environ
     # when a header below is refused, the 400 still gets new ids
     state.update(started=time.perf_counter(), request_id=None, correlation_id=None, request_id_given=False)
-    given = _tracking_id(environ, "MS-RequestId")
+    refused = None
+    try:
+        given = _tracking_id(environ, "MS-RequestId")
+    except InvalidRequestInput as exc:  # the correlation id is still read: the 400 echoes it
+        given, refused = None, exc
     state.update(request_id=given or new_id(), request_id_given=given is not None)
     state["correlation_id"] = _tracking_id(environ, "MS-CorrelationId") or new_id()
+    if refused is not None:
+        raise refused
     return None
 
 
