@@ -10,6 +10,7 @@ import json
 
 from flask import Flask, Request, Response, request
 from marshmallow import ValidationError
+from marshmallow.exceptions import SCHEMA
 from werkzeug.exceptions import HTTPException
 
 from sandbox.domain.errors import InvalidRequestInput, PartnerCenterError
@@ -186,7 +187,10 @@ def _flatten(messages, prefix: str = "") -> list[str]:
     out = []
     if isinstance(messages, dict):
         for key, value in messages.items():
-            name = f"{prefix}.{key}" if prefix and not isinstance(key, int) else (f"{prefix}[{key}]" if prefix else str(key))
+            if key == SCHEMA:  # marshmallow's key for the object itself (a nested one given a string, say): no name of the API's
+                name = prefix
+            else:
+                name = f"{prefix}.{key}" if prefix and not isinstance(key, int) else (f"{prefix}[{key}]" if prefix else str(key))
             out.extend(_flatten(value, name))
     elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
         out.append(f"{prefix}: {' '.join(messages)}" if prefix else " ".join(messages))

@@ -287,6 +287,14 @@ def test_invalid_confirmations_are_400_and_store_nothing(client, headers, custom
     assert confirmations(client, headers, customer_id)["totalCount"] == 0
 
 
+@pytest.mark.parametrize("contact", ["Tania Lee", [], 42])
+def test_a_contact_that_is_not_an_object_is_named_by_its_property(client, headers, customer_id, contact):
+    response = confirm(client, headers, customer_id, primaryContact=contact)
+    error = assert_classic_error(response, 400, 800002)
+    assert error["data"] == ["primaryContact: Invalid input type."]  # the API's name, no validation library's
+    assert "_schema" not in error["description"]
+
+
 def test_non_ascii_names_are_kept(client, headers, customer_id):
     contact = {"firstName": "Zoë", "lastName": "Ångström-Łukasz", "email": "zoe@example.com", "phoneNumber": "+31 20 555 0100"}
     response = confirm(client, headers, customer_id, primaryContact=contact)
