@@ -61,7 +61,8 @@ def request_key(request_id: str) -> str:
 
 def fingerprint(method: str, path: str, query: bytes, caller: str, body: bytes) -> str:
     digest = hashlib.sha256()
-    for part in (method.encode(), path.lower().encode(), query, caller.encode(), canonical_body(body)):
+    # the path as it routes: any case, and with or without the trailing slash the routes ignore
+    for part in (method.encode(), path.rstrip("/").lower().encode(), query, caller.encode(), canonical_body(body)):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()

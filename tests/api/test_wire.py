@@ -131,6 +131,20 @@ def test_a_guid_request_id_retried_in_another_spelling_is_the_same_request(clien
     assert count_customers(client, headers) == before
 
 
+def test_a_retry_to_the_same_path_spelled_otherwise_is_the_same_request(client, headers, customer_id):
+    """Paths route in any case and with or without a trailing slash: a retry through either is the call
+    it retries, so it gets the first answer, not "already used for a different request"."""
+    path = f"/v1/customers/{customer_id}/agreements"
+    retry = {**headers, "MS-RequestId": str(uuid.uuid4())}
+    first = client.post(path, headers=retry, json=agreement_body())
+    assert first.status_code == 201
+    for spelling in (path + "/", path.replace("/customers/", "/Customers/").replace("/agreements", "/Agreements/")):
+        again = client.post(spelling, headers=retry, json=agreement_body())
+        assert (again.status_code, again.data) == (first.status_code, first.data), spelling
+    listed = client.get(f"{path}?agreementType=*", headers=headers).get_json()
+    assert listed["totalCount"] == 1
+
+
 def test_a_retry_that_serialises_its_body_anew_is_the_same_request(client, headers, customer_id):
     """A client re-sending after a timeout may build the JSON again: other spacing, property order,
     PascalCase names, a byte-order mark. The value is what was sent, so it gets the first answer."""
