@@ -213,7 +213,7 @@ def reset(args: argparse.Namespace) -> int:
     app = _app(args.db)
     ctx = app.extensions["services"]
     if args.tenant:  # the tenant's id or any of its partners' (as the control API takes it)
-        print(json.dumps(seed.reset_tenant(ctx, tenants.tenant_id_for(ctx, args.tenant.strip().lower())), indent=2))
+        print(json.dumps(seed.reset_tenant(ctx, tenants.tenant_id_for(ctx, args.tenant)), indent=2))
     else:
         print(json.dumps({"deleted": tenants.delete_all_tenants(ctx)}))
     return 0

@@ -49,7 +49,9 @@ def test_a_partners_tenant_id_stands_for_the_tenant_that_holds_it(client):
     moved = client.put(f"/_sandbox/tenants/{provider}/clock", json={"now": "2020-02-03T00:00:00Z", "frozen": True})
     assert moved.status_code == 200
     assert client.get(f"/_sandbox/tenants/{tenant['id']}/clock").get_json()["now"].startswith("2020-02-03")
-    assert client.get(f"/_sandbox/tenants/{provider.upper()}").status_code == 404  # ids as given, as everywhere
+    # in any case, as the sign-in and the API read GUIDs
+    assert client.get(f"/_sandbox/tenants/{provider.upper()}").get_json()["id"] == tenant["id"]
+    assert client.get(f"/_sandbox/tenants/{tenant['id'].upper()}/clock").get_json()["now"].startswith("2020-02-03")
 
 
 def test_the_body_is_optional(client):
@@ -127,6 +129,8 @@ BAD_BODIES = [
     ('{"clock": {"now": "2020-02-30T00:00:00Z"}}', "application/json"),
     ('{"clock": {"now": "yesterday"}}', "application/json"),
     ('{"clock": "now"}', "application/json"),
+    ('{"clock": {"now": "2020-01-01T00:00:00Z", "advanceSeconds": 86400}}', "application/json"),  # a move is the clock's PUT
+    ('{"clock": {"frozen": 1}}', "application/json"),
     ('{"unknown": 1}', "application/json"),
     ("kind=DirectBill", "application/x-www-form-urlencoded"),
 ]
@@ -143,7 +147,8 @@ def test_bad_tenant_bodies_get_a_clear_4xx_and_create_nothing(client, body, cont
 
 @pytest.mark.parametrize(
     "body",
-    ['{"now": "2020-13-01T00:00:00Z"}', '{"frozen": "yes"}', '{"frozen": 0}', "{", '{"advanceSeconds": 1e20}', ""],
+    ['{"now": "2020-13-01T00:00:00Z"}', '{"frozen": "yes"}', '{"frozen": 0}', "{", '{"advanceSeconds": 1e20}', "",
+     '{"advanceSeconds": "10"}', '{"advanceSeconds": true}', '{"advanceSeconds": NaN}'],
 )
 def test_bad_clock_bodies_leave_the_clock_alone(client, body):
     created = client.post("/_sandbox/tenants", json={"clock": {"now": "2020-01-01T00:00:00Z", "frozen": True}}).get_json()

@@ -52,7 +52,9 @@ def get_tenant(ctx: ServiceContext, workspace_id: str) -> TenantSummary:
 def tenant_id_for(ctx: ServiceContext, tenant_id: str) -> str:
     """The id of the tenant that ``tenant_id`` names: its own, or that of the tenant holding the partner with
     that tenant id (the demo workspace's three partners, an indirect reseller's provider: each signs in as its
-    own tenant, and all of them are one tenant here). An id that names neither comes back as given."""
+    own tenant, and all of them are one tenant here), in any case as the sign-in reads tenant ids. An id that
+    names neither comes back lower-cased, for the caller's 404."""
+    tenant_id = tenant_id.strip().lower()  # ids are lower-case GUIDs
     with ctx.unit_of_work() as uow:
         if uow.repo.workspace(tenant_id) is not None:
             return tenant_id

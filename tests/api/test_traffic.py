@@ -118,6 +118,8 @@ def test_rules_can_be_cleared(client, tenant, headers):
         {"status": "500"},
         {"operation": "*"},
         {"status": 500, "probability": 1.5},
+        {"status": 500, "probability": "0.5"},  # a number, as the integer fields want theirs
+        {"status": 500, "probability": True},
         {"status": 500, "delayMs": -1},
         {"status": 500, "count": 0},
         {"status": 500, "colour": "red"},

@@ -74,14 +74,30 @@ class StrictBoolean(fields.Boolean):
         return value
 
 
-class ClockSchema(Schema):
+class StrictFloat(fields.Float):
+    """A JSON number only: not a string of digits ("0.5") nor true or false, as the integer fields refuse them."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.make_error("invalid", input=value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class InitialClockSchema(Schema):
+    """A new tenant's clock: where it starts and whether it stands still."""
+
     class Meta:
         unknown = RAISE
 
     now = ClockInstant(load_default=None, allow_none=True, default_timezone=UTC)  # no offset: UTC, as dateAgreed
     frozen = StrictBoolean(load_default=None, allow_none=True)  # absent: false, but see set_clock
-    advance_seconds = fields.Float(data_key="advanceSeconds", load_default=None, allow_none=True,
-                                   validate=validate.Range(min=-10 * 365 * 86400, max=10 * 365 * 86400))
+
+
+class ClockSchema(InitialClockSchema):
+    """A change to a tenant's clock: besides a new reading, a move by some seconds from the current one."""
+
+    advance_seconds = StrictFloat(data_key="advanceSeconds", load_default=None, allow_none=True, allow_nan=False,
+                                  validate=validate.Range(min=-10 * 365 * 86400, max=10 * 365 * 86400))
 
 
 class TenantSchema(Schema):
@@ -90,7 +106,7 @@ class TenantSchema(Schema):
 
     kind = fields.Enum(PartnerKind, by_value=True, load_default=PartnerKind.DIRECT_BILL)
     seed = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(0, seed.MAX_SEED))
-    clock = fields.Nested(ClockSchema, load_default=None, allow_none=True)
+    clock = fields.Nested(InitialClockSchema, load_default=None, allow_none=True)
     customers = fields.Integer(strict=True, load_default=3, validate=validate.Range(0, 1000))
 
 

@@ -47,7 +47,7 @@ from sandbox.store import faults as fault_store
 from sandbox.store import journal as journal_store
 from sandbox.web.paths import query_parameters
 
-from . import bp, load, services
+from . import StrictFloat, bp, load, services
 
 REDACTED = "[redacted]"
 SECRET_NAMES = frozenset(
@@ -603,7 +603,7 @@ class FaultRuleSchema(Schema):
 
     operation = fields.String(load_default="*", validate=validate.Length(min=1, max=100))
     status = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(400, 599))
-    probability = fields.Float(load_default=1.0, validate=validate.Range(0.0, 1.0), allow_nan=False)
+    probability = StrictFloat(load_default=1.0, validate=validate.Range(0.0, 1.0), allow_nan=False)
     delay_ms = fields.Integer(strict=True, data_key="delayMs", load_default=0, validate=validate.Range(0, 60_000))
     count = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(1, 1_000_000))
     retry_after = fields.Integer(strict=True, data_key="retryAfter", load_default=None, allow_none=True,
