@@ -85,6 +85,18 @@ def test_the_tenant_segment_may_be_an_alias_or_the_partner_domain(client, tenant
     assert client.post(f"/{segment}/oauth2/token", data=password_form(tenant)).status_code == 200
 
 
+@pytest.mark.parametrize("alias", ["common", "Organizations"])
+@pytest.mark.parametrize("version", ["", "/v2.0"])
+def test_an_app_only_token_needs_the_tenant_named(client, tenant, alias, version):
+    """Entra refuses client credentials through a multi-tenant alias: a daemon set up with /common fails in
+    production, so it fails here too."""
+    form = app_form(tenant)
+    if version:
+        form = {**app_form(tenant, resource=None), "scope": RESOURCE + "/.default"}
+    entra_error(client.post(f"/{alias}/oauth2{version}/token", data=form), 400, "invalid_request", 50059)
+    assert client.post(f"/{tenant['id']}/oauth2{version}/token", data=form).status_code == 200
+
+
 def test_the_token_lifetime_follows_the_config(app, client, tenant):
     app.config["TOKEN_LIFETIME_SECONDS"] = 600
     body = client.post(f"/{tenant['id']}/oauth2/token", data=app_form(tenant)).get_json()

@@ -295,6 +295,10 @@ def _token(tenant: str, version: str) -> Response:
         raise _missing("grant_type")
     if grant_type not in GRANT_TYPES:
         raise EntraError(400, "unsupported_grant_type", 70003, f"The app requested an unsupported grant type '{grant_type[:100]}'.")
+    if grant_type == "client_credentials" and tenant.strip().lower() in identity_service.TENANT_ALIASES:
+        # an app-only token is for one tenant, and common / organizations name none (no user's to go by)
+        raise EntraError(400, "invalid_request", 50059, "No tenant-identifying information found in either the request "
+                         "or implied by any provided credentials.")
     client_id, client_secret, assertion_token = _client_authentication()
     if client_id is None:
         raise _missing("client_id")
