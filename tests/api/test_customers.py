@@ -299,6 +299,14 @@ def test_creating_for_a_reseller_needs_app_user_and_a_real_partnership(client, r
     assert_classic_error(create(client, provider, stranger), 400, 3000)
 
 
+def test_only_an_indirect_provider_sets_an_associated_partner(client, reseller_tenant, headers):
+    """The docs: "This value can be set only by indirect CSP partners": a direct-bill partner is told so,
+    not that the reseller lacks a partnership with it."""
+    body = {**customer_body(), "associatedPartnerId": reseller_tenant["id"]}
+    error = assert_classic_error(create(client, headers, body), 400, 3000)
+    assert "only by an indirect provider" in error["description"]
+
+
 def test_a_providers_helpdesk_agent_may_not_create_a_customer_for_its_reseller(client, reseller_tenant):
     helpdesk = bearer(request_token(client, reseller_tenant["provider"], "HelpdeskAgent"))
     body = {**customer_body(), "associatedPartnerId": reseller_tenant["id"]}
