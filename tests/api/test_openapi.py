@@ -203,3 +203,28 @@ def test_fault_answers_are_listed_where_fault_rules_apply_and_nowhere_else(clien
         assert {"429", "503"} <= set(paths[path]["post"]["responses"]), path
     for path in ("/{tenant}/oauth2/devicecode", "/{tenant}/oauth2/v2.0/devicecode"):
         assert not {"429", "503"} & set(paths[path]["post"]["responses"]), path
+        assert "default" not in paths[path]["post"]["responses"], path
+
+
+def test_a_fault_rules_other_statuses_fit_the_document(client, tenant, headers):
+    """A rule may answer 500, 502, 504...: a client validating answers against /openapi.json takes them as
+    its `default` response (the classic error body), on every /v1 operation and the token endpoints."""
+    spec = client.get("/openapi.json").get_json()
+    for path, operations in spec["paths"].items():
+        for method, op in operations.items():
+            if path.startswith("/v1/") or path.endswith("/token"):
+                assert "default" in op["responses"], (method, path)
+    assert client.post(f"/_sandbox/tenants/{tenant['id']}/faults", json={"operation": "getAgreementMetadata",
+                                                                          "status": 504, "count": 1}).status_code == 201
+    response = client.get("/v1/agreements", headers=headers)
+    assert response.status_code == 504
+    default = spec["paths"]["/v1/agreements"]["get"]["responses"]["default"]
+    assert default["content"]["application/json"]["schema"] == ERROR_REF
+    assert {"code", "description", "source"} <= set(response.get_json())
+
+
+def test_the_list_s_parameters_carry_their_limits(client):
+    """Generated clients and schema-driven fuzzers see what the server refuses (size over 500 is a 400)."""
+    params = {p["name"]: p for p in client.get("/openapi.json").get_json()["paths"]["/v1/customers"]["get"]["parameters"]}
+    assert params["size"]["schema"] == {"type": "integer", "minimum": 0, "maximum": 500}
+    assert params["seekOperation"]["schema"]["enum"] == ["Next", "First"]

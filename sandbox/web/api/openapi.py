@@ -33,6 +33,8 @@ RETRY_STATUSES = (429, 503)
 # What the wire answers for any /v1 operation besides the operation's own statuses (wire.py, errors.py).
 FAULT_ERRORS = {429: "Too many requests: a fault rule. Retry after Retry-After seconds.",
                 503: "Service unavailable: a fault rule. Retry after Retry-After seconds."}
+FAULT_DEFAULT = ("Any other error status a fault rule of the control API answers with (/_sandbox/tenants/{id}/faults: "
+                 "500, 502, 504, ...), in the classic error body (Entra's on the token endpoints).")
 BODY_ERRORS = {413: "The body is over 1 MiB (800002).", 415: "The body is not JSON: send application/json (800002)."}
 IN_FLIGHT_ERROR = {409: "A request with the same MS-RequestId is still in progress (409): retry it shortly."}
 # Entra ID's error body (web/identity makes it).
@@ -121,8 +123,10 @@ def _responses(op: Operation, errors: dict) -> dict:
             other_text, other = merged[status]
             text, schema = f"{text} Or: {other_text}", {"oneOf": [schema, other]}
         merged[status] = (text, schema)
-    return {str(status): _response(text, schema, status, ("MS-RequestId", "MS-CorrelationId"))
-            for status, (text, schema) in sorted(merged.items())}
+    documented = {str(status): _response(text, schema, status, ("MS-RequestId", "MS-CorrelationId"))
+                  for status, (text, schema) in sorted(merged.items())}
+    # a fault rule may answer any status from 400 to 599 (500, 502, 504, ...), in the classic body
+    return {**documented, "default": _response(FAULT_DEFAULT, schemas.ErrorOut, 0, ("MS-RequestId", "MS-CorrelationId"))}
 
 
 def build_spec(public_url: str) -> dict:
@@ -169,7 +173,9 @@ def build_spec(public_url: str) -> dict:
             "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": schemas.TokenRequestIn}}},
             "responses": {"200": _response("The token.", schemas.TokenOut, 200),
                           **{str(status): _response(text, "TokenErrorOut", status)
-                             for status, text in TOKEN_ERRORS.items()}},
+                             for status, text in TOKEN_ERRORS.items()},
+                          "default": _response("Any other error status a \"token\" fault rule answers with, in "
+                                               "Entra's error body.", "TokenErrorOut", 0)},
         }})
     _sign_in_discovery(spec)
     return spec.to_dict()

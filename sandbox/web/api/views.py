@@ -204,8 +204,9 @@ def create_customer():
     "listCustomers", "GET", "/customers", "/v1/customers", "Get a list of customers", APP_OR_APP_USER, "R-OPT1-EX-1",
     params=(
         Param("size", "query", f"Page size, 1 to {MAX_PAGE_SIZE}; 0 or none for the default, {DEFAULT_PAGE_SIZE}.",
-              schema={"type": "integer"}),
-        Param("seekOperation", "query", "Next (the next page) or First (the first page), with MS-ContinuationToken."),
+              schema={"type": "integer", "minimum": 0, "maximum": MAX_PAGE_SIZE}),
+        Param("seekOperation", "query", "Next (the next page) or First (the first page), with MS-ContinuationToken "
+                                        "(read in any case).", schema={"type": "string", "enum": ["Next", "First"]}),
         Param("MS-ContinuationToken", "header", "The continuationToken of a previous page; it carries that page's "
                                                 "size and filter, which it keeps."),
         Param("filter", "query", 'URL-encoded JSON: {"Field": "CompanyName" | "Domain" | "IndirectReseller", "Value": '
