@@ -377,6 +377,17 @@ def test_a_token_rule_makes_getting_a_token_fail_in_entras_shape_then_pass(clien
     assert (passed["status"], passed["fault"]) == (200, None)
 
 
+@pytest.mark.parametrize(("status", "error", "code"), [(401, "invalid_client", 7000222), (400, "invalid_request", 90014),
+                                                    (504, "temporarily_unavailable", 90033)])
+def test_a_token_rule_s_status_gets_the_error_entra_answers_with_it(client, tenant, status, error, code):
+    """401 is the client refused (an expired secret: what a daemon meets when nobody renewed it)."""
+    add_rule(client, tenant["id"], operation="token", status=status, count=1)
+    body = client.post(f"/{tenant['id']}/oauth2/token", data=token_form(tenant, None))
+    assert body.status_code == status
+    assert (body.get_json()["error"], body.get_json()["error_codes"]) == (error, [code])
+    assert body.get_json()["error_description"].startswith(f"AADSTS{code}: ")
+
+
 def test_a_rule_for_every_operation_leaves_the_token_endpoint_alone(client, tenant):
     add_rule(client, tenant["id"], operation="*", status=503)
     response = client.post(f"/{tenant['id']}/oauth2/token", data=token_form(tenant, None))

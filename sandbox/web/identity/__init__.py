@@ -457,6 +457,18 @@ def _refusal(exc) -> EntraError:
     return EntraError(400, "invalid_grant", 50126, exc.description)
 
 
+def _fault_error(status: int) -> EntraError:
+    """What Entra answers with a status like the rule's: 429 and 5xx its transient 90033, 401 the client's
+    refusal (an expired secret, the credential a daemon most often loses), anything else invalid_request."""
+    if status == 429 or status >= 500:
+        return EntraError(status, "temporarily_unavailable", 90033, "A transient error has occurred. Please try again.")
+    if status == 401:
+        return EntraError(401, "invalid_client", 7000222, "The provided client secret keys for the app are expired. "
+                          "Create new keys for your app, or consider using certificate credentials for added security "
+                          "(the sandbox answered so, as a fault rule asked).")
+    return EntraError(status, "invalid_request", 90014, "The sandbox answered this request with an error, as a fault rule asked.")
+
+
 def _fault(workspace_id: str) -> Response | None:
     """A fault rule of the tenant's for ``token``: its delay, then its error in Entra's shape (429 and 5xx as
     Entra's transient AADSTS90033, with Retry-After), so that a client rehearses failing to get a token."""
@@ -466,12 +478,7 @@ def _fault(workspace_id: str) -> Response | None:
     rule = traffic.fire_fault(store.live_rules(workspace_id, traffic.TOKEN_OPERATION), store)
     if rule is None:
         return None
-    transient = rule.status == 429 or rule.status >= 500
-    response = _entra_response(EntraError(
-        rule.status, "temporarily_unavailable" if transient else "invalid_request", 90033 if transient else 90014,
-        "A transient error has occurred. Please try again." if transient
-        else "The sandbox answered this request with an error, as a fault rule asked.",
-    ))
+    response = _entra_response(_fault_error(rule.status))
     if rule.retry_after is not None:
         response.headers["Retry-After"] = str(rule.retry_after)
     return response
