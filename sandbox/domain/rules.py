@@ -320,6 +320,16 @@ def ensure_may_add_customers(role: Role | None, partner_kind: PartnerKind) -> No
         )
 
 
+def ensure_may_associate_reseller(partner_kind: PartnerKind) -> None:
+    """A new customer's ``associatedPartnerId``: "This value can be set only by indirect CSP partners", an
+    indirect provider naming one of its indirect resellers (the partnership is the service's to check)."""
+    if partner_kind is not PartnerKind.INDIRECT_PROVIDER:
+        raise InvalidProperty(
+            "associatedPartnerId can be set only by an indirect provider, for one of its indirect resellers.",
+            field="associatedPartnerId",
+        )
+
+
 def may_buy(partner_kind: PartnerKind) -> bool:
     """Whether the partner places orders and changes subscriptions itself: an indirect reseller doesn't, its
     indirect provider does for it (as for attesting, R-RES-1: only direct partners work through the API)."""

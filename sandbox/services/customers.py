@@ -16,7 +16,6 @@ from sandbox.domain.model import (
     Customer,
     Invitation,
     InvitationKind,
-    PartnerKind,
     Relationship,
 )
 from sandbox.domain.rules import CustomerSearchField
@@ -121,11 +120,7 @@ def _create_customer(ctx: ServiceContext, actor: Actor, new: NewCustomer, agreem
         rules.ensure_customer_profile(new.country, new.organization_registration_number, new.phone_number)
         associated = None
         if new.associated_partner_id:
-            if partner.kind is not PartnerKind.INDIRECT_PROVIDER:  # "can be set only by indirect CSP partners"
-                raise InvalidProperty(
-                    "associatedPartnerId can be set only by an indirect provider, for one of its indirect resellers.",
-                    field="associatedPartnerId",
-                )
+            rules.ensure_may_associate_reseller(partner.kind)
             reseller = uow.repo.partner(actor.workspace_id, new.associated_partner_id)
             if reseller is None or reseller.provider_id != partner.id:
                 raise InvalidProperty(
