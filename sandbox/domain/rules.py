@@ -128,8 +128,9 @@ class CustomerSearchField(enum.Enum):
 
 
 def parse_customer_filter(field: str, operator: str, value: str) -> tuple[CustomerSearchField, str]:
-    """A customer search filter: ``starts_with`` is the only operation the customers endpoint supports."""
-    if operator.lower() != "starts_with":
+    """A customer search filter: ``starts_with`` is the only operation the customers endpoint supports, spelled
+    as the docs do or as the .NET SDK writes its enum (``StartsWith``), in any case."""
+    if operator.replace("_", "").lower() != "startswith":
         raise InvalidProperty(f"Unsupported filter operator: {operator[:40]}. Use starts_with.", field="filter")
     found = next((member for member in CustomerSearchField if member.value.lower() == field.lower()), None)
     if found is None:

@@ -44,6 +44,14 @@ def test_company_name_and_domain_prefixes_find_only_the_customers_that_start_wit
     assert {c["id"] for c in search(client, headers, "CompanyName", prefix).get_json()["items"]} == expected
 
 
+def test_the_dotnet_sdk_s_spelling_of_the_operator_is_the_same_filter(client, partner, headers):
+    """The SDK's EnumJsonConverter writes FieldFilterOperation.StartsWith as "StartsWith" (Get-PartnerCustomer -Domain)."""
+    first = partner["customers"][0]
+    found = [search(client, headers, "Domain", first["domain"], operator=spelling) for spelling in ("StartsWith", "starts_with")]
+    assert [r.status_code for r in found] == [200, 200]
+    assert found[0].get_json()["items"] == found[1].get_json()["items"] != []
+
+
 def test_a_filtered_list_pages_with_its_filter_in_the_next_link(client, partner, headers):
     for n in range(3):
         body = customer_body(domain=f"pagedfilter{n}.onmicrosoft.com")

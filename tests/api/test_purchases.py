@@ -130,6 +130,9 @@ SDK_SUBSCRIPTION_EXTRAS = {  # what the SDK's Subscription carries beyond the sa
     "IsMicrosoftProduct": True, "PartnerId": None, "SuspensionReasons": None, "ContractType": "subscription",
     "PublisherName": None, "MigratedFromSubscriptionId": None, "RefundableQuantity": None,
     "ScheduledNextTermInstructions": None, "NextChargeInstructions": None,
+    # the SDK inside the PowerShell module (Partner-Center-PowerShell, src/PartnerCenter): two non-nullable bools,
+    # always sent (Set-PartnerCustomerSubscription PATCHes the whole object)
+    "ActionTaken": False, "AttentionNeeded": False,
 }
 
 

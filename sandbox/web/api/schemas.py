@@ -300,7 +300,7 @@ class OrderIn(InSchema):
           "hasPurchasableAddons", "actions", "renewalTermDuration", "refundOptions", "isMicrosoftProduct",
           "partnerId", "suspensionReasons", "contractType", "publisherName", "promotionId",
           "migratedFromSubscriptionId", "refundableQuantity", "scheduledNextTermInstructions",
-          "nextChargeInstructions", "links", "attributes")
+          "nextChargeInstructions", "actionTaken", "attentionNeeded", "links", "attributes")
 class SubscriptionPatchIn(InSchema):
     """A seat change, a new nickname, or both: the Subscription resource back with a new ``quantity`` and/or
     ``friendlyName``; either may be absent or null (unchanged; a blank name too), not both. ``id``, ``offerId``
