@@ -177,10 +177,28 @@ def confirm_and_order(ctx: ServiceContext, actor: Actor, customer_id: str, line_
         return None
 
 
-def list_subscriptions(ctx: ServiceContext, actor: Actor, customer_id: str) -> list[Subscription]:
+def list_subscriptions(ctx: ServiceContext, actor: Actor, customer_id: str, *, order_id: str | None = None,
+                       partner_mpn_id: str | None = None) -> list[Subscription]:
+    """The customer's subscriptions the caller sees; those of one order (``order_id``), or those one partner
+    provided, by its MPN id (``partner_mpn_id``: the partner of record, an indirect provider's reseller for the
+    customers they share), as the SDK's ``ByOrder`` and ``ByPartner`` ask. Either names nothing: none."""
     with ctx.unit_of_work() as uow:
         customer = _customer_or_404(uow, actor, customer_id)
-        return uow.repo.subscriptions(customer.id, partners=_partners(uow, actor, customer))
+        found = uow.repo.subscriptions(customer.id, partners=_partners(uow, actor, customer))
+        if order_id is not None:
+            found = [s for s in found if s.order_id == order_id]
+        if partner_mpn_id is not None:
+            found = [s for s in found if _partner_of_record_mpn_id(uow, s) == partner_mpn_id]
+        return found
+
+
+def _partner_of_record_mpn_id(uow: UnitOfWork, subscription: Subscription) -> str | None:
+    """The MPN id of who provided the subscription: the partner that bought it or, when an indirect provider
+    bought it for a customer it shares with an indirect reseller, that reseller."""
+    relationship = uow.repo.relationship(subscription.customer_id, subscription.partner_id)
+    provider = (relationship.associated_partner_id if relationship is not None else None) or subscription.partner_id
+    partner = uow.repo.partner(subscription.workspace_id, provider)
+    return partner.mpn_id if partner is not None else None
 
 
 def get_subscription(ctx: ServiceContext, actor: Actor, customer_id: str, subscription_id: str) -> Subscription:

@@ -498,3 +498,51 @@ def test_an_azure_plan_seeded_with_seats_before_is_patched_back_as_it_is(app, cl
     assert renamed.status_code == 200, renamed.get_data(as_text=True)
     assert (renamed.get_json()["quantity"], renamed.get_json()["friendlyName"]) == (17, "Cloud spend")
     assert_classic_error(patch(client, headers, customer, plan, 18), 400, 3000)
+
+
+# --- the SDK's Subscriptions.ByOrder and .ByPartner ------------------------------------------------
+
+
+def confirmed_orders(client, headers, customer_id, *offers) -> list[dict]:
+    assert client.post(f"/v1/customers/{customer_id}/agreements", headers=headers,
+                       json=agreement_body(dateAgreed="2020-06-01T00:00:00Z")).status_code == 201
+    placed = [order(client, headers, customer_id, offer) for offer in offers]
+    assert [p.status_code for p in placed] == [201] * len(offers)
+    return [p.get_json() for p in placed]
+
+
+def listed(client, headers, customer_id, query: str) -> dict:
+    return client.get(f"/v1/customers/{customer_id}/subscriptions?{query}", headers=headers)
+
+
+def test_subscriptions_by_order_are_that_order_s_only(client, headers, customer_id):
+    first, second = confirmed_orders(client, headers, customer_id, M365_BUSINESS_STANDARD, OFFICE_365_E3)
+    assert len(subscriptions(client, headers, customer_id)) == 2
+    for query in (f"order_id={first['id']}", f"Order_Id={first['id'].upper()}"):  # any case, as the API reads them
+        body = listed(client, headers, customer_id, query).get_json()
+        assert [s["id"] for s in body["items"]] == [first["lineItems"][0]["subscriptionId"]], query
+        assert body["totalCount"] == 1 and body["links"]["self"]["uri"].endswith(f"subscriptions?order_id={first['id']}")
+    assert listed(client, headers, customer_id, f"order_id={uuid.uuid4()}").get_json()["items"] == []
+    assert_classic_error(listed(client, headers, customer_id, "order_id=not-a-guid"), 400, 800002)
+
+
+def test_subscriptions_by_partner_are_those_its_mpn_id_provided(client):
+    """The partner of record: a direct partner's own; for a customer an indirect provider shares with an
+    indirect reseller, the reseller, whose MPN id finds what the provider bought for it."""
+    shared = client.post("/_sandbox/tenants", json={"kind": "IndirectReseller", "customers": 1}).get_json()
+    mpn = {p["kind"]: p["mpnId"] for p in client.get(f"/_sandbox/tenants/{shared['id']}").get_json()["partners"]}
+    provider = bearer(request_token(client, shared["provider"]))
+    customer_id = shared["customers"][0]["id"]
+    [placed] = confirmed_orders(client, provider, customer_id, M365_BUSINESS_STANDARD)
+    by_reseller = listed(client, provider, customer_id, f"mpn_id={mpn['IndirectReseller']}").get_json()
+    assert [s["id"] for s in by_reseller["items"]] == [placed["lineItems"][0]["subscriptionId"]]
+    assert listed(client, provider, customer_id, f"mpn_id={mpn['IndirectProvider']}").get_json()["items"] == []
+
+    direct = client.post("/_sandbox/tenants", json={"customers": 1}).get_json()
+    headers = bearer(request_token(client, direct))
+    own = client.get(f"/_sandbox/tenants/{direct['id']}").get_json()["partners"][0]["mpnId"]
+    [placed] = confirmed_orders(client, headers, direct["customers"][0]["id"], OFFICE_365_E3)
+    assert [s["id"] for s in listed(client, headers, placed["referenceCustomerId"], f"mpn_id={own}").get_json()["items"]] == [
+        placed["lineItems"][0]["subscriptionId"]]
+    assert listed(client, headers, placed["referenceCustomerId"], "mpn_id=1").get_json()["items"] == []
+    assert_classic_error(listed(client, headers, placed["referenceCustomerId"], "mpn_id=abc"), 400, 800002)

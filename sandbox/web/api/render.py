@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from datetime import datetime
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from marshmallow import Schema
 
@@ -278,7 +278,10 @@ def subscription(sub: Subscription, now: datetime) -> dict:
     return _dump(schemas.SubscriptionOut, _subscription(sub, now))
 
 
-def subscriptions(items: list[Subscription], customer_id: str, now: datetime) -> dict:
+def subscriptions(items: list[Subscription], customer_id: str, now: datetime, *, order_id: str | None = None,
+                  mpn_id: str | None = None) -> dict:
+    asked = urlencode([(name, value) for name, value in (("order_id", order_id), ("mpn_id", mpn_id)) if value is not None])
     body = {"totalCount": len(items), "items": [_subscription(s, now) for s in items],
-            "links": {"self": link(f"/customers/{customer_id}/subscriptions")}, "attributes": attributes("Collection")}
+            "links": {"self": link(f"/customers/{customer_id}/subscriptions" + (f"?{asked}" if asked else ""))},
+            "attributes": attributes("Collection")}
     return _dump(schemas.SubscriptionCollectionOut, body)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 
 import orjson
 from flask import Blueprint, Response, current_app, request
@@ -29,6 +30,10 @@ CUSTOMER_ID = Param("customer-tenant-id", "path", "The customer's tenant id (a G
                     schema={"type": "string", "format": "uuid"})
 SUBSCRIPTION_ID = Param("subscription-id", "path", "The subscription id (a GUID).", required=True)
 ORDER_ID = Param("order-id", "path", "The order id (a GUID).", required=True)
+ORDER_FILTER = Param("order_id", "query", "Only the subscriptions of this order (a GUID): the SDK's Subscriptions.ByOrder.")
+MPN_FILTER = Param("mpn_id", "query", "Only the subscriptions this partner provided, by its MPN id (an indirect provider's "
+                                      "reseller for the customers they share): the SDK's Subscriptions.ByPartner.")
+MPN_ID = re.compile(r"^[0-9]{1,20}$")
 AGREEMENT_TYPE = Param(
     "agreementType", "query",
     "MicrosoftCustomerAgreement, MicrosoftCloudAgreement or * (all). Default: MicrosoftCloudAgreement.",
@@ -344,13 +349,18 @@ def list_orders(customer_id):
 
 @operation(bp, Operation(
     "listSubscriptions", "GET", "/customers/<customer_id>/subscriptions", "/v1/customers/{customer-tenant-id}/subscriptions",
-    "Get a customer's subscriptions", APP_OR_APP_USER, "R-OPT2-CANT", params=(CUSTOMER_ID,),
-    responses={200: ("The subscriptions.", schemas.SubscriptionCollectionOut)},
+    "Get a customer's subscriptions", APP_OR_APP_USER, "R-OPT2-CANT", params=(CUSTOMER_ID, ORDER_FILTER, MPN_FILTER),
+    responses={200: ("The subscriptions (of one order, or of one partner, when asked).", schemas.SubscriptionCollectionOut)},
 ))
 def list_subscriptions(customer_id):
     customer_id = customer_id_from(customer_id)
-    return answer(render.subscriptions(purchases.list_subscriptions(services(), caller().actor, customer_id), customer_id,
-                                       caller().now))
+    order_id, mpn_id = query_arg("order_id"), query_arg("mpn_id")
+    if order_id is not None:
+        order_id = id_from(order_id, ORDER_FILTER)
+    if mpn_id is not None and not MPN_ID.match(mpn_id):
+        raise InvalidRequestInput(f"Invalid mpn_id: '{mpn_id[:64]}' is not an MPN id (digits).", data=["mpn_id: not an MPN id"])
+    found = purchases.list_subscriptions(services(), caller().actor, customer_id, order_id=order_id, partner_mpn_id=mpn_id)
+    return answer(render.subscriptions(found, customer_id, caller().now, order_id=order_id, mpn_id=mpn_id))
 
 
 @operation(bp, Operation(

@@ -174,7 +174,8 @@ def get_tenant(tenant_id):
     ws = summary.workspace
     return jsonify(
         id=ws.id, name=ws.name, kind=ws.kind.value, seed=ws.seed, createdAt=_created(ws),
-        partners=[{"id": p.id, "name": p.name, "kind": p.kind.value, "providerId": p.provider_id} for p in summary.partners],
+        partners=[{"id": p.id, "name": p.name, "kind": p.kind.value, "providerId": p.provider_id, "mpnId": p.mpn_id}
+                  for p in summary.partners],
         users=[{"userName": u.user_name, "role": u.role.value, "partnerId": u.partner_id} for u in summary.users],
         applications=[{"clientId": a.client_id, "partnerId": a.partner_id,
                        "allowPublicClientFlows": a.allow_public_client_flows,
