@@ -82,6 +82,22 @@ Feature: Confirm a customer's acceptance through the API
     Then the API answers 201
     And the customer has 2 confirmations of type "MicrosoftCustomerAgreement"
 
+  @R-API-1 @R-API-2
+  Scenario Outline: A confirmation must name its agreement's current template (<template>)
+    When the partner's integration confirms the customer's acceptance through the API with:
+      | First name  | Tania               |
+      | Last name   | Carr                |
+      | Email       | someone@example.com |
+      | Template id | <template id>       |
+    Then the API refuses it with 400 and code 3000
+    And the customer has no confirmations of type "MicrosoftCustomerAgreement"
+
+    Examples:
+      | template                              | template id                          |
+      | the Cloud Agreement's                 | 998b88de-aa99-4388-a42c-1b3517d49490 |
+      | one the metadata never gave           | 00000000-0000-0000-0000-000000000000 |
+      | the MCA's in capitals (ids are exact) | 117A77B0-9360-443B-8795-C6DEDC750CF9 |
+
   @R-API-2
   Scenario Outline: The acceptance date can't be after the partner's date (<date agreed>)
     When the partner's integration confirms the customer's acceptance through the API with:

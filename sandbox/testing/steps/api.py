@@ -146,7 +146,7 @@ def _confirm(api_world: ApiWorld, tenant, customer: CustomerAccount, person: dic
     api_world.last_contact = dict(person)
     return api_world.call("POST", f"/customers/{customer.id}/agreements", {
         "primaryContact": contact,
-        "templateId": api_world.template_id(tenant, agreement_type),
+        "templateId": person.get("Template id") or api_world.template_id(tenant, agreement_type),
         "dateAgreed": f"{scenario_date(day).date().isoformat()}T00:00:00.000Z",
         "type": agreement_type,
     })
@@ -166,8 +166,9 @@ def _(api_world, tenant, customer):
 @when("the partner's integration confirms the customer's acceptance through the API with:")
 def _(api_world, tenant, customer, datatable):
     """Rows: First name, Last name, Email, Phone number (optional), Date agreed (YYYY-MM-DD, default the
-    partner's date), Agreement (default Microsoft Customer Agreement); the portal form's labels (Email address,
-    Agreement acceptance date) work too."""
+    partner's date), Agreement (default Microsoft Customer Agreement), Template id (default the agreement's
+    current template, from the metadata); the portal form's labels (Email address, Agreement acceptance date)
+    work too."""
     _confirm(api_world, tenant, customer, _rows(datatable))
 
 

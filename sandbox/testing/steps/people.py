@@ -33,6 +33,7 @@ PERSON_NAMES = {
     "Date agreed": "Date agreed",
     "Agreement acceptance date": "Date agreed",
     "Agreement": "Agreement",
+    "Template id": "Template id",
 }
 PORTAL_LABELS = {"Email": "Email address", "Phone number": "Phone number (optional)", "Date agreed": "Agreement acceptance date"}
 
@@ -55,8 +56,9 @@ def person_table(rows: dict[str, str]) -> dict[str, str]:
 
 def portal_label(name: str) -> str:
     """The portal form's label of a person table's row (given under the REST API's name)."""
-    if name == "Agreement":
-        raise AssertionError("The portal's agreement form has no Agreement field: it confirms the Microsoft Customer Agreement.")
+    if name in ("Agreement", "Template id"):
+        raise AssertionError(f"The portal's agreement form has no {name} field: it confirms the Microsoft Customer "
+                             "Agreement's current template.")
     return PORTAL_LABELS.get(name, name)
 
 
