@@ -92,10 +92,19 @@ class SandboxRequest(Request):
     @cached_property
     def stream(self):
         """The body, with MAX_CONTENT_LENGTH applied to a chunked body too: Werkzeug's own stream stops
-        reading such a body at the limit and says nothing, so a body over it was read cut short."""
+        reading such a body at the limit and says nothing, so a body over it was read cut short. Where the
+        server ends the stream with the body (granian), a body with a Content-Length must bring all of it:
+        a client gone before its last byte leaves a body cut short, which Werkzeug's stream (a maximum there,
+        not an exact length) would hand over as whole; here it is a 400 (``ClientDisconnected``), and nothing
+        of it is acted on."""
         limit = self.max_content_length
-        if limit is not None and "wsgi.input_terminated" in self.environ and get_content_length(self.environ) is None:
-            return _CappedBody(self.environ["wsgi.input"], limit)
+        if "wsgi.input_terminated" in self.environ:
+            length = get_content_length(self.environ)
+            if length is None:
+                return _CappedBody(self.environ["wsgi.input"], limit) if limit is not None else self.environ["wsgi.input"]
+            if limit is not None and length > limit:
+                raise RequestEntityTooLarge()
+            return LimitedStream(self.environ["wsgi.input"], length)  # exactly: fewer bytes raise ClientDisconnected
         return get_input_stream(self.environ, max_content_length=limit)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import uuid
@@ -270,6 +271,26 @@ def test_a_chunked_body_over_1_mib_is_413_too_and_stores_nothing(client, headers
     fits = client.post("/v1/customers", headers=headers, data=valid.ljust(1024 * 1024),
                        content_type="application/json", environ_overrides=chunked)
     assert fits.status_code == 201, fits.get_data(as_text=True)
+
+
+class _CutShort(io.BytesIO):
+    """A body as granian hands it over when the client goes before its last byte: what came, then nothing."""
+
+
+@pytest.mark.parametrize("missing", [1, 10])
+def test_a_body_cut_short_of_its_content_length_is_refused_and_stores_nothing(client, headers, missing):
+    """The client promised more bytes than it sent, then went: the JSON that came may even be whole, but the
+    request is not, and it is not acted on (RFC 9112: an incomplete message)."""
+    before = count_customers(client, headers)
+    valid = json.dumps(customer_body()).encode()
+    sent = valid + b" " * 5
+    cut = client.post("/v1/customers", headers=headers, content_type="application/json", data=b"", environ_overrides={
+        "wsgi.input": _CutShort(sent), "CONTENT_LENGTH": str(len(sent) + missing), "wsgi.input_terminated": True})
+    assert_classic_error(cut, 400)
+    assert count_customers(client, headers) == before
+    whole = client.post("/v1/customers", headers=headers, content_type="application/json", data=b"", environ_overrides={
+        "wsgi.input": _CutShort(sent), "CONTENT_LENGTH": str(len(sent)), "wsgi.input_terminated": True})
+    assert whole.status_code == 201, whole.get_data(as_text=True)
 
 
 def test_the_413_names_the_limit_the_sandbox_was_given(app, client, headers):
