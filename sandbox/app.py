@@ -24,23 +24,32 @@ from .web.errors import register_error_handlers
 from .web.pages import init_pages
 from .web.paths import init_case_insensitive_paths
 
+WHOLE_FILE_LIMIT = 8 * 1024 * 1024  # the largest file answer handed to the server in memory (the static assets)
+
 
 class SandboxResponse(Response):
     """Flask's response, handed to the WSGI server as a list holding the whole body when the body is
-    already in memory (every API answer and page): granian sends a list in one go, while an iterator
-    (what Werkzeug hands over) has it take the GIL again from its own thread for every chunk and for the
-    close. A streamed body (a generator, a file) is handed over as Werkzeug hands it."""
+    already in memory (every API answer and page) or is a file of known size up to ``WHOLE_FILE_LIMIT``:
+    granian sends a list in one go, without a thread of the app, while an iterator (what Werkzeug hands
+    over) has it take the GIL again from its own thread for every chunk and for the close, and holds that
+    thread while the client is slow to read. A generator is handed over as Werkzeug hands it."""
 
     def get_app_iter(self, environ):
-        if not self.is_sequence or self.direct_passthrough:
+        size = self.content_length
+        whole_file = self.direct_passthrough and size is not None and size <= WHOLE_FILE_LIMIT
+        if not whole_file and (not self.is_sequence or self.direct_passthrough):
             return super().get_app_iter(environ)
         # Werkzeug's rule for an answer without a body, without its ClosingIterator around the list
         status = self.status_code
         empty = environ["REQUEST_METHOD"] == "HEAD" or 100 <= status < 200 or status in (204, 304)
         try:
-            return [b"" if empty else b"".join(self.iter_encoded())]
+            if empty:
+                return [b""]
+            # a file (Swagger UI's 1 MB bundle) read whole: walked by the server, it held a thread for as long as
+            # the client took to read it, and eight clients that read nothing stopped the server
+            return [b"".join(self.response if whole_file else self.iter_encoded())]
         finally:
-            self.close()  # what the server would have called: the response's close callbacks
+            self.close()  # what the server would have called: the response's close callbacks (the file's close)
 
 
 DRAIN_LIMIT = 32 * 1024 * 1024

@@ -61,6 +61,18 @@ def test_an_answer_in_memory_reaches_the_server_whole_as_a_list(app, client):
     assert head == [b""]
 
 
+def test_a_static_file_reaches_the_server_whole_so_a_slow_reader_holds_no_thread(app, client):
+    """Walked chunk by chunk, Swagger UI's 1 MB bundle held a server thread for as long as its client took to
+    read it: eight clients reading nothing stopped the server. Whole, the server sends it without the app."""
+    body, (status, sent_headers) = _served(app, "/docs/swagger-ui-bundle.js")
+    assert status.startswith("200")
+    assert type(body) is list and len(body) == 1
+    assert body[0] == client.get("/docs/swagger-ui-bundle.js").data and len(body[0]) > 500_000
+    assert dict(sent_headers)["Content-Length"] == str(len(body[0]))
+    head, _ = _served(app, "/docs/swagger-ui-bundle.js", method="HEAD")
+    assert head == [b""]
+
+
 def test_an_answer_that_may_not_have_a_body_reaches_the_server_without_one(app):
     """HTTP forbids a body on 204 and 304 (and on any answer to HEAD), whatever the view put in it."""
     from flask import Response
