@@ -42,3 +42,19 @@ Feature: A new customer buys nothing until the Microsoft Customer Agreement is a
     When the partner's integration confirms the customer's acceptance through the API
     And the partner's integration orders 10 "Office 365 E3" for the customer
     Then the order goes through
+
+  @option1 @R-TL-4
+  Scenario Outline: A customer added on <added> is <which> customer when it buys with the Cloud Agreement on 2019-11-15
+    Given a direct-bill partner whose clock reads <added>
+    And the partner's integration signs in as the partner's Admin agent
+    When the partner's integration creates a new customer through the API
+    And the partner's integration confirms the customer's acceptance of the Microsoft Cloud Agreement through the API
+    And the partner's clock moves on to 2019-11-15
+    And the partner's integration signs in as the partner's Admin agent
+    And the partner's integration orders 10 "Office 365 E3" for the customer
+    Then <outcome>
+
+    Examples:
+      | added      | which       | outcome                                                                |
+      | 2019-09-30 | an existing | the order goes through                                                 |
+      | 2019-10-01 | a new       | the API refuses it because the Microsoft Customer Agreement is missing |

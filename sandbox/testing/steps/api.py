@@ -99,6 +99,13 @@ def _(control, tenant, minutes, seconds):
     control.advance_clock(tenant, int(minutes or 0) * 60 + int(seconds or 0))
 
 
+@when(parsers.re(r"^the partner's clock moves on to (?P<day>\d{4}-\d{2}-\d{2})$"))
+def _(control, tenant, day):
+    """Set the tenant's clock to noon UTC of that day (frozen), through the control API; a token got before
+    may have expired on it (sign in again)."""
+    control.set_clock(tenant, scenario_date(day))
+
+
 # --- R-API-1: agreement metadata ------------------------------------------------------------
 
 
