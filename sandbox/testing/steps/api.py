@@ -393,6 +393,15 @@ def _(api_world):
     assert "Accepting the Microsoft Customer Agreement here is not available yet." in page.text
 
 
+@then("the admin center tells the customer to reach out to its partner")
+def _(api_world):
+    """After a step "..., without a browser": the admin center refused the acceptance (403) because the
+    customer can't accept itself (R-OPT2-CANT): its partner confirms instead."""
+    page = api_world.admin_center.last
+    assert page.status_code == 403, describe(page)
+    assert "Please reach out to your Partner to confirm your acceptance of the Microsoft Customer Agreement." in page.text
+
+
 @then("the admin center confirms the acceptance")
 def _(api_world):
     """After a step "..., without a browser": the admin center's answer confirmed it."""
