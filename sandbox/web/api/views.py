@@ -33,7 +33,7 @@ ORDER_ID = Param("order-id", "path", "The order id (a GUID).", required=True)
 ORDER_FILTER = Param("order_id", "query", "Only the subscriptions of this order (a GUID): the SDK's Subscriptions.ByOrder.")
 MPN_FILTER = Param("mpn_id", "query", "Only the subscriptions this partner provided, by its MPN id (an indirect provider's "
                                       "reseller for the customers they share): the SDK's Subscriptions.ByPartner.")
-MPN_ID = re.compile(r"^[0-9]{1,20}$")
+MPN_ID = re.compile(r"[0-9]{1,20}")
 AGREEMENT_TYPE = Param(
     "agreementType", "query",
     "MicrosoftCustomerAgreement, MicrosoftCloudAgreement or * (all). Default: MicrosoftCloudAgreement.",
@@ -71,7 +71,7 @@ def customer_id_from(value: str) -> str:
 def id_from(value: str, param: Param) -> str:
     """A subscription or order id: a GUID, else 400 / 800002."""
     if not schemas.is_guid(value):
-        name = param.name.removesuffix("-id")
+        name = param.name.removesuffix("-id").removesuffix("_id")
         raise InvalidRequestInput(f"Invalid {name} id: '{value[:64]}' is not a GUID.", data=[f"{param.name}: not a GUID"])
     return value.lower()
 
@@ -357,7 +357,7 @@ def list_subscriptions(customer_id):
     order_id, mpn_id = query_arg("order_id"), query_arg("mpn_id")
     if order_id is not None:
         order_id = id_from(order_id, ORDER_FILTER)
-    if mpn_id is not None and not MPN_ID.match(mpn_id):
+    if mpn_id is not None and not MPN_ID.fullmatch(mpn_id):
         raise InvalidRequestInput(f"Invalid mpn_id: '{mpn_id[:64]}' is not an MPN id (digits).", data=["mpn_id: not an MPN id"])
     found = purchases.list_subscriptions(services(), caller().actor, customer_id, order_id=order_id, partner_mpn_id=mpn_id)
     return answer(render.subscriptions(found, customer_id, caller().now, order_id=order_id, mpn_id=mpn_id))
