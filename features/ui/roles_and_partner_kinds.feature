@@ -21,6 +21,8 @@ Feature: Who may confirm acceptance, add customers and request relationships: pa
     And the partner's Admin agent is signed in to Partner Center
     When the partner opens Customers
     Then the partner can request a reseller relationship but cannot add a customer
+    When the partner goes straight to the address of Add customer
+    Then the partner is refused with "Indirect resellers can't create customers here; your indirect provider adds them for you."
 
   @R-RES-1 @R-OPT1-EX-3 @R-OPT1-EX-5
   Scenario: The indirect provider confirms acceptance for its indirect reseller's customer
