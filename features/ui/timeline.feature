@@ -92,6 +92,18 @@ Feature: The agreement a purchase needs depends on the sandbox's date
       | 2020-02-02 | the customer is told that accepting here is not available yet |
       | 2020-02-03 | the customer can accept the Microsoft Customer Agreement |
 
+  @option2 @R-TL-6 @R-OPT2-NEW-3
+  Scenario Outline: Adding a customer who accepts in the admin center opens on 2020-02-03 (sandbox date <date>)
+    Given the sandbox date is <date>
+    And the partner's Admin agent is signed in to Partner Center
+    When the partner adds a customer from the Customers page
+    Then the option that the customer accepts in the Microsoft 365 admin center is <state>
+
+    Examples:
+      | date       | state                                                |
+      | 2020-02-02 | disabled, saying it is available from 2020-02-03     |
+      | 2020-02-03 | enabled                                              |
+
   @option2 @R-TL-6 @R-OPT2-REL-7
   Scenario: Before 2020-02-03 a reseller relationship link asks for the relationship alone
     Given the sandbox date is 2020-01-15

@@ -197,6 +197,20 @@ def _(partner_page, note):
     expect(partner_page.get_by_text(note, exact=True)).to_be_visible()
 
 
+@then(parsers.parse('the option that the customer accepts in the Microsoft 365 admin center is {state}'))
+def _(partner_page, state):
+    """``enabled``, or ``disabled, saying it is available from YYYY-MM-DD`` (before 2020-02-03, R-TL-6: an
+    invitation the customer couldn't answer isn't offered; the partner confirms instead)."""
+    wizard = NewCustomerPage(partner_page)
+    if state == "enabled":
+        expect(wizard.customer_will_accept).to_be_enabled()
+        return
+    day = state.removeprefix("disabled, saying it is available from ")
+    assert day != state, f'Write "enabled" or "disabled, saying it is available from YYYY-MM-DD", not {state!r}'
+    expect(wizard.customer_will_accept).to_be_disabled()
+    expect(partner_page.get_by_text(re.compile(rf"admin center is available from {re.escape(day)}")).first).to_be_visible()
+
+
 @then("the partner can request a reseller relationship but cannot add a customer")
 def _(partner_page):
     customers = CustomersPage(partner_page)
