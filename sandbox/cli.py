@@ -190,14 +190,22 @@ def _print_banner(public_url: str, demo: dict, created: bool, db: str, control: 
     print("\n".join(lines), flush=True)
 
 
-def tenants_create(args: argparse.Namespace) -> int:
+def _instant(text: str):
+    """``--now``: an ISO-8601 instant, else argparse's usage error (exit 2), not a traceback."""
     from datetime import datetime
 
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO-8601 instant: {text!r} (for one, 2020-01-15T00:00:00+00:00)") from None
+
+
+def tenants_create(args: argparse.Namespace) -> int:
     from . import seed
     from .domain.model import PartnerKind
 
     app = _app(args.db)
-    clock_now = datetime.fromisoformat(args.now) if args.now else None
+    clock_now = args.now
     result = seed.create_tenant(
         app.extensions["services"], kind=PartnerKind(args.kind), seed=args.seed, clock_now=clock_now,
         clock_frozen=args.frozen, customers=args.customers,
@@ -263,7 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--kind", default="DirectBill", choices=["DirectBill", "IndirectProvider", "IndirectReseller"])
     c.add_argument("--seed", type=int)
     c.add_argument("--customers", type=int, default=3)
-    c.add_argument("--now", help="ISO-8601 instant for the tenant's clock")
+    c.add_argument("--now", type=_instant, help="ISO-8601 instant for the tenant's clock")
     c.add_argument("--frozen", action="store_true", help="freeze the tenant's clock")
     c.set_defaults(func=tenants_create)
 

@@ -182,6 +182,12 @@ def test_tenants_create_and_reset_print_json(tmp_path):
     assert json.loads(reset_all.stdout) == {"deleted": 1}
 
 
+def test_a_clock_that_is_no_instant_is_a_usage_error(tmp_path):
+    result = run("tenants", "create", "--db", f"sqlite:///{tmp_path / 'x.db'}", "--now", "notadate")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "--now: not an ISO-8601 instant: 'notadate'" in result.stderr
+
+
 def test_cli_errors_are_json_on_stderr(tmp_path):
     result = run("reset", "--db", f"sqlite:///{tmp_path / 'x.db'}", "--tenant", "nope")
     assert result.returncode == 2
