@@ -67,6 +67,41 @@ def test_the_plugin_starts_and_imports_nothing_for_a_test_that_does_not_ask(tmp_
     assert json.loads((tmp_path / "state.json").read_text()) == {"plugin": True, "loaded": [], "threads": []}
 
 
+def test_a_teams_own_playwright_tests_keep_their_base_url_beside_the_plugin(tmp_path):
+    """In the same environment, a Playwright test of the team's own app (its --base-url) neither starts a
+    sandbox nor gets pointed at one (it did: its page opened the sandbox, or failed on "not a sandbox");
+    a test that asks for a tenant still gets ``page`` at the sandbox."""
+    own_app = tmp_path / "own-app"
+    own_app.mkdir()
+    (own_app / "index.html").write_text("<title>Our own app</title>")
+    (tmp_path / "test_both.py").write_text(
+        "def test_own_app(page):\n"
+        "    page.goto('/index.html')\n"
+        "    assert page.title() == 'Our own app'\n"
+        "def test_sandbox_page(page, sandbox_tenant):\n"
+        "    page.goto('/_sandbox/health')\n"
+        "    assert 'mca-sandbox' in page.content()\n"
+    )
+    (tmp_path / "conftest.py").write_text(
+        "import sys, json\n"
+        "def pytest_sessionfinish(session):\n"
+        "    open('loaded.json', 'w').write(json.dumps('sandbox.app' in sys.modules))\n"
+    )
+    server = subprocess.Popen([sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "0"], cwd=own_app,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        port = server.stdout.readline().split(" port ")[1].split()[0]  # "Serving HTTP on 127.0.0.1 port N (...)"
+        own = run_pytest(tmp_path, "-q", "-k", "own_app", "--base-url", f"http://127.0.0.1:{port}")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert own.returncode == 0, own.stdout[-3000:] + own.stderr[-2000:]
+    assert json.loads((tmp_path / "loaded.json").read_text()) is False  # no sandbox started, nor imported
+
+    sandbox_test = run_pytest(tmp_path, "-q", "-k", "sandbox_page")
+    assert sandbox_test.returncode == 0, sandbox_test.stdout[-3000:] + sandbox_test.stderr[-2000:]
+
+
 FAILING_FEATURE = """\
 Feature: A scenario that fails
   Scenario: The partner looks for a customer that is not there

@@ -5,9 +5,12 @@ that these fixtures override its own).
   plus, for Chromium, the system's Chromium (``MCA_SANDBOX_CHROMIUM``, else Debian's
   ``/usr/bin/chromium-headless-shell`` for headless runs, else ``/usr/bin/chromium``, see :mod:`.browser`)
   and its quiet flags;
-- ``browser_context_args``: ``base_url`` is the sandbox's URL, ``locale`` en-US, ``timezone_id`` UTC;
-- ``new_context`` (and so ``context`` and ``page``): the one place where screenshots, Playwright traces
-  and videos are recorded and kept, as ``--screenshot``, ``--tracing`` and ``--video`` ask: a trace is
+- ``new_context`` (and so ``context`` and ``page``): for a test that drives the sandbox (it asks for
+  ``sandbox``, itself or through another fixture), contexts open at the sandbox's URL (``base_url``), in
+  ``locale`` en-US and ``timezone_id`` UTC; any other Playwright test in the environment keeps
+  pytest-playwright's ``browser_context_args`` (its ``--base-url``) and starts no sandbox. It is the one
+  place where screenshots, Playwright traces and videos are recorded and kept, as ``--screenshot``,
+  ``--tracing`` and ``--video`` ask: a trace is
   written only when it is kept and a screenshot is taken only when kept, which makes
   ``--tracing=retain-on-failure --screenshot=only-on-failure`` nearly free for passing tests;
 - ``partner_context``/``partner_page`` and ``customer_context``/``customer_page``: two people in two
@@ -40,12 +43,6 @@ def browser_type_launch_args(browser_type_launch_args, browser_name):
     return options
 
 
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args, sandbox):
-    """pytest-playwright's context options, pointed at the sandbox (in English, on UTC)."""
-    return {"locale": "en-US", "timezone_id": "UTC", **browser_context_args, "base_url": sandbox.url}
-
-
 @pytest.fixture(scope="session", autouse=True)
 def delete_output_dir():
     """Replaces pytest-playwright's: ``--output`` is emptied once per run by the plugin's session start."""
@@ -62,7 +59,10 @@ def new_context(browser, browser_context_args, request, pytestconfig):
     timeout = int(pytestconfig.getini("sandbox_action_timeout"))
     expect.set_options(timeout=timeout)
     marker = next(request.node.iter_markers("browser_context_args"), None)
-    defaults = {**browser_context_args, **(marker.kwargs if marker else {})}
+    # a test that drives the sandbox gets its contexts pointed at it (in English, on UTC); any other Playwright
+    # test of the environment keeps pytest-playwright's own options, its --base-url among them
+    base = _sandbox_options(request, browser_context_args) if "sandbox" in request.fixturenames else browser_context_args
+    defaults = {**base, **(marker.kwargs if marker else {})}
     recorder = _Recorder(request.node)
 
     def make(name: str | None = None, **options):
@@ -74,6 +74,11 @@ def new_context(browser, browser_context_args, request, pytestconfig):
 
     yield make
     recorder.finish_all(failed_before_teardown(request.node))
+
+
+def _sandbox_options(request, browser_context_args: dict) -> dict:
+    return {"locale": "en-US", "timezone_id": "UTC", **browser_context_args,
+            "base_url": request.getfixturevalue("sandbox").url}
 
 
 class _Recorder:
@@ -200,7 +205,7 @@ def partner_page(partner_context, partner_dialogs):
 
 
 @pytest.fixture
-def customer_context(new_context):
+def customer_context(new_context, sandbox):
     """The customer's browser: a separate context, as on another machine."""
     return new_context(name="customer")
 

@@ -14,8 +14,10 @@ Fixtures:
 - ``partner_api``: :class:`~sandbox.testing.partner_api.PartnerApi` of that tenant, App+User as its
   Admin agent (``.app_only()``, ``.as_user("SalesAgent")``, ``.as_provider()``);
 - ``sandbox_url``, ``control``: what the step library uses;
-- browser (built on pytest-playwright, see :mod:`.browsing`): ``page``/``context`` against the sandbox,
-  ``partner_page`` and ``customer_page`` (two people, two browser contexts).
+- browser (built on pytest-playwright, see :mod:`.browsing`): ``page``/``context`` against the sandbox in a
+  test that asks for it (``sandbox_tenant``, say: another Playwright test in the environment keeps
+  pytest-playwright's own ``--base-url``), ``partner_page`` and ``customer_page`` (two people, two browser
+  contexts).
 
 The step library is imported into a ``conftest.py`` (``from sandbox.testing.steps import *``); the page
 objects are in :mod:`sandbox.testing.pages`. Rule-id tags of the feature files (``@R-OPT2-REL-7``) are
