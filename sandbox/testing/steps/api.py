@@ -229,27 +229,38 @@ def _confirmations(api_world: ApiWorld, body: dict | None = None) -> list[dict]:
     return body["items"]
 
 
+CONFIRMATION_COLUMNS = ("type", "firstName", "lastName", "email", "phoneNumber", "dateAgreed", "confirmed by")
+
+
 @then("the API lists these confirmations:")
 def _(api_world, tenant, datatable):
-    """Columns: type, firstName, lastName, email, phoneNumber (empty for none), dateAgreed (as the API writes it),
-    confirmed by (a role of the partner: Admin agent, ...); in any order."""
-    items = _confirmations(api_world)
-    got = [
-        {
-            "type": item["type"], **{k: item["primaryContact"].get(k) or "" for k in ("firstName", "lastName", "email", "phoneNumber")},
-            "dateAgreed": item["dateAgreed"], "userId": item["userId"],
-        }
-        for item in items
-    ]
-    expected = []
-    for row in _table(datatable):
-        row = dict(row)
-        row["userId"] = api_world.user_id(tenant, role_of(row.pop("confirmed by")))
-        expected.append(row)
-    def order(rows):  # confirmations made at one instant of a frozen clock come back in no documented order
-        return sorted(rows, key=lambda row: json.dumps(row, sort_keys=True))
+    """Columns, any of them in any order: type, firstName, lastName, email, phoneNumber (empty for none),
+    dateAgreed (YYYY-MM-DD for that day at midnight UTC, or as the API writes it: 2020-05-04T00:00:00.000Z),
+    confirmed by (a role of the partner: Admin agent, ...). The confirmations come in any order; a difference
+    is shown with role names."""
+    rows = _table(datatable)
+    columns = list(rows[0]) if rows else ["type"]
+    unknown = [c for c in columns if c not in CONFIRMATION_COLUMNS]
+    if unknown:
+        raise AssertionError(f"Unknown column(s) {unknown}; the columns: {', '.join(CONFIRMATION_COLUMNS)}")
+    labels = {api_world.user_id(tenant, role_of(row["confirmed by"])): row["confirmed by"] for row in rows
+              if "confirmed by" in row}
+    # a day is that day at midnight UTC, as the steps and the portal send it
+    rows = [{**row, "dateAgreed": f"{row['dateAgreed']}T00:00:00.000Z"} if len(row.get("dateAgreed", "")) == 10 else row
+            for row in rows]
 
-    assert order(got) == order(expected), items
+    def shown(item: dict) -> dict:
+        contact = item["primaryContact"]
+        full = {"type": item["type"], **{k: contact.get(k) or "" for k in ("firstName", "lastName", "email", "phoneNumber")},
+                "dateAgreed": item["dateAgreed"],
+                "confirmed by": labels.get(item["userId"], f"another user (userId {item['userId']})")}
+        return {c: full[c] for c in columns}
+
+    def order(listed):  # confirmations made at one instant of a frozen clock come back in no documented order
+        return sorted(listed, key=lambda row: json.dumps(row, sort_keys=True))
+
+    got = [shown(item) for item in _confirmations(api_world)]
+    assert order(got) == order(rows), f"expected {order(rows)}, the API listed {order(got)}"
 
 
 @then(parsers.re(r'^the API lists (?P<count>no|\d+) confirmations?(?: of type "(?P<agreement_type>[^"]+)")?$'))
