@@ -59,3 +59,18 @@ def test_the_account_info_step_lists_every_field_it_takes():
 
     [step] = [s for s in steps_of(browser_steps) if s.sentence == "the partner enters the account info of a new customer:"]
     assert [label for label in AccountInfo.LABELS.values() if label not in step.doc] == []
+
+
+def test_a_failing_steps_traceback_shows_no_sign_in_secret():
+    """pytest prints a failing step's arguments in the CI log: the tenant, users and customers the steps pass
+    around show who they are, not their passwords or the app's secret."""
+    from sandbox.testing.control import Tenant
+    from sandbox.testing.pages.common import Credentials
+    from sandbox.testing.steps.people import PartnerUser
+
+    tenant = Tenant({"id": "t-1", "name": "Contoso", "kind": "DirectBill", "application": {"clientSecret": "app-secret"},
+                     "users": [{"userName": "admin@contoso", "password": "user-secret", "role": "AdminAgent"}]})
+    shown = " ".join(map(repr, (tenant, PartnerUser("admin@contoso", "user-secret", "AdminAgent"),
+                                Credentials("owner@customer", "customer-secret"))))
+    assert "t-1" in shown and "admin@contoso" in shown and "owner@customer" in shown
+    assert not any(secret in shown for secret in ("app-secret", "user-secret", "customer-secret"))

@@ -30,6 +30,10 @@ class Tenant:
     raw: dict
     customers: list[dict] = field(default_factory=list)
 
+    def __repr__(self) -> str:
+        """Without its sign-ins: a failing step's traceback, which pytest prints in the CI log, shows this."""
+        return f"Tenant(id={self.id!r}, name={self.name!r}, kind={self.kind!r})"
+
     @property
     def id(self) -> str:
         return self.raw["id"]

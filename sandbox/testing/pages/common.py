@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 from playwright.sync_api import Locator, Page
 
@@ -36,7 +36,7 @@ class Credentials:
     """A customer admin's sign-in, as the Confirmation page or the control API gives it."""
 
     user_name: str
-    password: str
+    password: str = field(repr=False)  # not in a failing step's traceback, which pytest prints in the CI log
     must_change_password: bool = False
 
 

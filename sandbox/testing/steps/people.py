@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from sandbox.domain.model import PartnerKind, Role
 from sandbox.domain.template_countries import MCA_COUNTRIES
@@ -65,7 +65,7 @@ def portal_label(name: str) -> str:
 @dataclass(frozen=True)
 class PartnerUser:
     user_name: str
-    password: str
+    password: str = field(repr=False)  # not in a failing step's traceback (the CI log)
     role: str
 
     @classmethod
