@@ -166,8 +166,8 @@ class ControlClient:
         except urllib3.exceptions.HTTPError as exc:  # nothing answers there (refused, unknown host, timeout)
             self._gave_up = True
             reason = getattr(exc, "reason", None) or exc
-            raise ControlError(f"No sandbox answers at {self.base_url} ({reason}): start one (mca-sandbox serve) or "
-                               "give its address with --sandbox-url or MCA_SANDBOX_URL") from None
+            raise ControlError(f"No sandbox answers at {self.base_url} ({reason}): is it running (mca-sandbox serve), "
+                               "and is that its address (--sandbox-url, MCA_SANDBOX_URL or --base-url)?") from None
         self._gave_up = False
         text = response.data.decode(errors="replace")
         if response.status >= 400:
