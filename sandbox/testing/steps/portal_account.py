@@ -128,6 +128,10 @@ def _(partner_page, typed):
 
 @then("the customer's Microsoft Customer Agreement section shows:")
 def _(partner_page, datatable):
+    """Rows: a term of the section as the page writes it (Partner attestation, Agreement acceptance date,
+    Accepted by, Accepted by: phone number, Confirmed by, Customer acceptance through Microsoft, Accepted on,
+    Invitation, Microsoft Cloud Agreement) and its text exactly as shown: dates as the page shows them,
+    MM/DD/YYYY (05/04/2020), a user by its user name."""
     account = AccountPage(partner_page)
     for term, value in table_rows(datatable).items():
         expect(account.agreement_status(term)).to_have_text(value)
