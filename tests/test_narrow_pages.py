@@ -48,3 +48,19 @@ def test_the_portal_reflows_at_320_pixels(sandbox, sandbox_tenant, partner_page)
         partner_page.goto(sandbox.url + path)
         expect(partner_page.locator("main h1")).to_be_visible()
         assert _sideways(partner_page) == 0, path
+
+
+@pytest.mark.browser
+def test_long_names_and_addresses_stay_inside_their_cards(sandbox, sandbox_tenant, partner_page):
+    """A customer's admin user name and e-mail are long words (admin@holtfisherandcarfbddcf.onmicrosoft.com):
+    they ran past the right edge of the Account page's cards."""
+    customer = sandbox.control.add_customer(sandbox_tenant, state="MCAAttested")
+    partner_page.set_viewport_size({"width": 1280, "height": 800})
+    user = sandbox_tenant.user("AdminAgent")
+    PartnerCenterSignIn(partner_page).open().sign_in(user["userName"], user["password"])
+    partner_page.goto(f"{sandbox.url}/dashboard/customers/{customer['id']}/account")
+    expect(partner_page.locator("main h1")).to_be_visible()
+    spilled = partner_page.evaluate("""[...document.querySelectorAll('.card dd')]
+        .filter(dd => dd.getBoundingClientRect().right > dd.closest('.card').getBoundingClientRect().right + 1)
+        .map(dd => dd.textContent.trim())""")
+    assert spilled == []
