@@ -34,6 +34,14 @@ def test_the_page_names_who_asks_and_no_one_for_a_customer_without_a_partner(adm
     assert "A Microsoft partner needs you to accept" in " ".join(alone.split()) and "Your partner" not in alone
 
 
+def test_once_the_partner_has_confirmed_the_page_no_longer_says_the_partner_waits(admin, tenant, add_customer):
+    """A customer whose partner confirmed its acceptance may still accept itself, but no partner needs it to: the
+    page said both."""
+    page = " ".join(admin.open_signed_in(add_customer(tenant["id"], "MCAAttested"), AGREEMENT_URL).get_data(as_text=True).split())
+    assert "Your partner has already confirmed your acceptance of the Microsoft Customer Agreement." in page
+    assert "needs you to accept" not in page and ">Accept</button>" in page
+
+
 def test_the_agreement_link_opens_a_fresh_document_link_for_the_customer_s_country(admin, services, tenant, add_customer):
     customer = add_customer(tenant["id"], country="NL")
     admin.open_signed_in(customer, AGREEMENT_URL)
