@@ -15,7 +15,7 @@ Feature: When the customer cannot accept directly, the partner attests on its be
     And the customer signs in to the Microsoft 365 admin center
     Then the customer is told to reach out to its partner and cannot accept
     When the partner tries to buy 1 "Microsoft 365 E3" for the customer
-    Then it is refused because the Microsoft Customer Agreement is missing
+    Then it is refused, and the partner is told to attest on behalf of the customer
     When the partner opens the customer's account
     Then the partner is told to attest on behalf of the customer
     When the partner updates the customer's agreement with:

@@ -61,6 +61,17 @@ def test_purchase_refused_until_attested_then_allowed(portal, admin):
     assert re.search(rf'id="q-{match.group(1)}"[^>]*value="12"', text)
 
 
+def test_a_purchase_for_a_customer_who_cannot_accept_itself_says_the_partner_attests(portal, client, admin):
+    """R-OPT2-CANT: the API's 13605 also offers "the customer must accept ... in the Admin Center", which this
+    customer can't; the portal gives the docs' remedy instead, and still nothing is bought."""
+    customer = client.post(f"/_sandbox/tenants/{admin['id']}/customers", json={"state": "CannotAcceptDirectly"}).get_json()
+    response = portal.post(subscriptions_url(customer["id"]), {"offer": BUSINESS_STANDARD, "quantity": "3"})
+    assert response.status_code == 403
+    text = page_text(response)
+    assert f'<div class="notice notice--error" role="alert">{texts.MUST_ATTEST_TO_BUY}</div>' in text
+    assert "Microsoft Admin Center" not in text and "Business Standard</td>" not in text
+
+
 def test_seat_change_refused_for_a_cloud_agreement_customer_after_2020_01_31(portal, client, admin):
     """R-TL-5: the MCA is needed from 2020-02-01 also for existing customers and their seat changes."""
     made = client.post(f"/_sandbox/tenants/{admin['id']}/customers", json={"state": "PurchaseBlocked"}).get_json()

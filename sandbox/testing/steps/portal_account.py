@@ -202,6 +202,13 @@ def _(partner_page):
     expect(SubscriptionsPage(partner_page).refusal.filter(has_text=MISSING_AGREEMENT)).to_be_visible()
 
 
+@then("it is refused, and the partner is told to attest on behalf of the customer")
+def _(partner_page):
+    """R-OPT2-CANT: the customer can't accept in the admin center, so the refusal gives the docs' remedy."""
+    expect(SubscriptionsPage(partner_page).refusal.filter(has_text="To resolve: You must attest on behalf of the customer.")
+           ).to_be_visible()
+
+
 @then("the partner is told to attest on behalf of the customer")
 def _(partner_page):
     expect(AccountPage(partner_page).attest_for_customer).to_be_visible()

@@ -829,7 +829,8 @@ def subscription_add(customer_id):
         # "If you try to create a new order for an existing customer who you have not confirmed before, you'll
         # receive a prompt to complete the confirmation": where this user may confirm it (R-RES-1, roles, R-TL-1)
         prompt = _order_prompt(customer_id) if _may_confirm_here() else None
-        return _render_subscriptions(customer_id, add=parsed, prompt=prompt, alert=error.description, status=error.status)
+        return _render_subscriptions(customer_id, add=parsed, prompt=prompt, alert=_purchase_refusal(customer_id, error),
+                                     status=error.status)
     except PartnerCenterError as error:
         name, message = forms.field_error(error, ORDER_FIELDS)
         if name:
@@ -837,6 +838,14 @@ def subscription_add(customer_id):
         return _render_subscriptions(customer_id, add=parsed, alert="" if name else message, status=error.status)
     flash("Subscription added.")
     return redirect(url_for("portal.subscriptions", customer_id=customer_id))
+
+
+def _purchase_refusal(customer_id: str, error: AgreementRequired) -> str:
+    """A purchase refused for want of the agreement (13605): the API's words, or, where the customer can't accept
+    in the admin center (R-OPT2-CANT), the remedy: the partner attests."""
+    if agreements.get_agreement_status(services(), g.actor, customer_id).must_attest:
+        return texts.MUST_ATTEST_TO_BUY
+    return error.description
 
 
 def _may_confirm_here() -> bool:
@@ -928,6 +937,7 @@ def subscription_quantity(customer_id, subscription_id):
     except PartnerCenterError as error:
         # next to the row it refused, whatever the reason (13605 too): with several rows of one offer, the page's
         # own alert didn't say which
-        return _render_subscriptions(customer_id, row=(subscription_id, typed, error.description), status=error.status)
+        message = _purchase_refusal(customer_id, error) if isinstance(error, AgreementRequired) else error.description
+        return _render_subscriptions(customer_id, row=(subscription_id, typed, message), status=error.status)
     flash("Quantity updated.")
     return redirect(url_for("portal.subscriptions", customer_id=customer_id))
