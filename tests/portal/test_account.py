@@ -109,6 +109,19 @@ def test_update_refuses_a_future_date_and_keeps_the_values(portal, admin, servic
     assert agreements.get_customer_agreements(services, actor_for(admin), customer["id"], "*") == []
 
 
+def test_update_names_a_future_date_and_a_bad_email_at_once(portal, admin, services):
+    """Both mistakes in one go, as the Add customer wizard names them: the future date came only after the e-mail
+    was put right and the form sent again."""
+    customer = admin["customers"][0]
+    response = portal.post(f"/dashboard/customers/{customer['id']}/agreement", {
+        "first_name": "Ann", "last_name": "Lee", "email": "ann@", "date_agreed": "2020-03-16"})
+    assert response.status_code == 400
+    text = page_text(response)
+    assert f'id="f-date_agreed-error" role="alert">{FUTURE}</p>' in text
+    assert 'id="f-email-error" role="alert">Enter an email address like someone@example.com.</p>' in text
+    assert agreements.get_customer_agreements(services, actor_for(admin), customer["id"], "*") == []
+
+
 @pytest.mark.parametrize(
     ("form", "field", "message"),
     [

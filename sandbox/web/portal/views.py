@@ -485,16 +485,22 @@ def _precheck(parsed: forms.Parsed) -> None:
         if off:  # R-RES-1, roles, R-TL-1
             e["agreement"] = off
         elif "date_agreed" not in e:
-            try:  # R-OPT1-NEW-4: not in the future on the tenant's clock
-                rules.ensure_valid_confirmation(
-                    template_id=rules.MCA.template_id,
-                    agreement_type=AgreementType.MICROSOFT_CUSTOMER_AGREEMENT,
-                    date_agreed=forms.utc_midnight(forms.parse_date(v["date_agreed"])),
-                    now=g.clock.now,
-                )
-            except PartnerCenterError as error:
-                name, message = forms.field_error(error, WIZARD_FIELDS)
-                e[name or "date_agreed"] = message
+            _check_date_agreed(v, e, WIZARD_FIELDS)
+
+
+def _check_date_agreed(values: dict, errors: dict, fields) -> None:
+    """R-OPT1-NEW-4, R-OPT1-EX-4: the acceptance date by the rule (not in the future on the tenant's clock), so
+    that a form names it beside its other mistakes at once."""
+    try:
+        rules.ensure_valid_confirmation(
+            template_id=rules.MCA.template_id,
+            agreement_type=AgreementType.MICROSOFT_CUSTOMER_AGREEMENT,
+            date_agreed=forms.utc_midnight(forms.parse_date(values["date_agreed"])),
+            now=g.clock.now,
+        )
+    except PartnerCenterError as error:
+        name, message = forms.field_error(error, fields)
+        errors[name or "date_agreed"] = message
 
 
 def _session_too_big() -> bool:
@@ -736,6 +742,8 @@ def agreement_update_post(customer_id):
         return _update_refused(state)
     parsed = forms.parse_agreement_update(request.form)
     if not parsed.ok:
+        if "date_agreed" not in parsed.errors:
+            _check_date_agreed(parsed.values, parsed.errors, UPDATE_FIELDS)
         return _render_account(customer_id, update=parsed, status=400)
     try:  # R-OPT1-EX-4, R-OPT1-EX-5
         agreements.confirm_customer_acceptance(
