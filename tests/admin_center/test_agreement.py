@@ -194,6 +194,16 @@ def test_the_home_page_leads_to_the_agreement_and_the_partners(admin, tenant, ad
     assert '<nav class="ms-nav" aria-label="Admin center menu">' in page
 
 
+def test_once_accepted_the_home_page_says_so_instead_of_asking_again(admin, tenant, add_customer):
+    customer = add_customer(tenant["id"], "MCAAcceptedDirectly")
+
+    page = " ".join(admin.open_signed_in(customer, "/AdminPortal/Home").get_data(as_text=True).split())
+
+    assert "You accepted the Microsoft Customer Agreement on " in page
+    assert '<a href="/AdminPortal/Home?ref=/BillingAccounts/agreement">View agreement</a>' in page
+    assert "Accept agreement</a>" not in page and "asked you to accept" not in page
+
+
 def test_the_notice_of_an_accept_shows_on_its_own_page_only(admin, tenant, add_customer):
     """An accept's redirect not followed (another tab, an interrupted load): the next page opened elsewhere doesn't
     show it, nor does it lose the form it offers; the agreement page shows it once."""

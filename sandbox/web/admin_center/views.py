@@ -66,7 +66,8 @@ def home():
         return partner_list()
     if ref.lower().startswith(PARTNERS_REF + "/"):
         return partner_details(ref[len(PARTNERS_REF) + 1 :].strip("/"))
-    return render_template("admin_center/home.html", status=_notice())
+    offer = admin_center.get_agreement_offer(services(), g.customer.id)
+    return render_template("admin_center/home.html", status=_notice(), accepted=offer.accepted)
 
 
 @bp.get("/AdminPortal/agreement-document")
