@@ -98,27 +98,19 @@ def test_update_prefills_the_primary_contact(portal, admin):
     assert re.search(r'id="f-email" name="email" type="email" value="[^"]+@', text)
 
 
-def test_update_refuses_a_future_date_and_keeps_the_values(portal, admin, services):
+@pytest.mark.parametrize("email", ["ann@example.com", "ann@"])
+def test_update_refuses_a_future_date_and_keeps_the_values(portal, admin, services, email):
+    """With another mistake beside it (a bad e-mail), both are named at once, as the Add customer wizard names
+    them: the future date used to come only after the e-mail was put right and the form sent again."""
     customer = admin["customers"][0]
     response = portal.post(f"/dashboard/customers/{customer['id']}/agreement", {
-        "first_name": "Ann", "last_name": "Lee", "email": "ann@example.com", "date_agreed": "2020-03-16"})
+        "first_name": "Ann", "last_name": "Lee", "email": email, "date_agreed": "2020-03-16"})
     assert response.status_code == 400
     text = page_text(response)
     assert f'id="f-date_agreed-error" role="alert">{FUTURE}</p>' in text
     assert 'value="2020-03-16"' in text and 'value="Ann"' in text
-    assert agreements.get_customer_agreements(services, actor_for(admin), customer["id"], "*") == []
-
-
-def test_update_names_a_future_date_and_a_bad_email_at_once(portal, admin, services):
-    """Both mistakes in one go, as the Add customer wizard names them: the future date came only after the e-mail
-    was put right and the form sent again."""
-    customer = admin["customers"][0]
-    response = portal.post(f"/dashboard/customers/{customer['id']}/agreement", {
-        "first_name": "Ann", "last_name": "Lee", "email": "ann@", "date_agreed": "2020-03-16"})
-    assert response.status_code == 400
-    text = page_text(response)
-    assert f'id="f-date_agreed-error" role="alert">{FUTURE}</p>' in text
-    assert 'id="f-email-error" role="alert">Enter an email address like someone@example.com.</p>' in text
+    bad_email = 'id="f-email-error" role="alert">Enter an email address like someone@example.com.</p>'
+    assert (bad_email in text) == (email == "ann@")
     assert agreements.get_customer_agreements(services, actor_for(admin), customer["id"], "*") == []
 
 
