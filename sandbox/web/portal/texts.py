@@ -13,11 +13,11 @@ from urllib.parse import quote
 CANNOT_ADD_CUSTOMERS = "Only a Global admin, an Admin agent or a Sales agent can add customers."
 CANNOT_REQUEST_RELATIONSHIP = "Only an Admin agent or a Sales agent can request a reseller relationship."
 # Why an indirect reseller's Subscriptions tab offers no purchase nor seat change (rules.may_buy)
+PROVIDER_BUYS = "Your indirect provider places orders and changes subscriptions for your customers."
 # R-OPT2-CANT: a purchase refused (13605) for a customer who can't accept in the admin center: the remedy the
 # docs give the partner, instead of the API's "or the customer must accept ..."
 MUST_ATTEST_TO_BUY = ("This customer can't accept the Microsoft Customer Agreement in the Microsoft 365 admin center: "
                       "it has bought through a partner already. To resolve: You must attest on behalf of the customer.")
-PROVIDER_BUYS = "Your indirect provider places orders and changes subscriptions for your customers."
 
 # A4 "PLAUSIBLE template": two paragraphs plus the link (R-OPT2-REL-2).
 RESELLER_SUBJECT = "Request for a reseller relationship with {partner}"

@@ -848,10 +848,10 @@ def subscription_add(customer_id):
     return redirect(url_for("portal.subscriptions", customer_id=customer_id))
 
 
-def _purchase_refusal(customer_id: str, error: AgreementRequired) -> str:
-    """A purchase refused for want of the agreement (13605): the API's words, or, where the customer can't accept
-    in the admin center (R-OPT2-CANT), the remedy: the partner attests."""
-    if agreements.get_agreement_status(services(), g.actor, customer_id).must_attest:
+def _purchase_refusal(customer_id: str, error: PartnerCenterError) -> str:
+    """What a refused purchase or seat change says: the error's words, except a refusal for want of the agreement
+    (13605) where the customer can't accept in the admin center (R-OPT2-CANT): the remedy, the partner attests."""
+    if isinstance(error, AgreementRequired) and agreements.get_agreement_status(services(), g.actor, customer_id).must_attest:
         return texts.MUST_ATTEST_TO_BUY
     return error.description
 
@@ -945,7 +945,7 @@ def subscription_quantity(customer_id, subscription_id):
     except PartnerCenterError as error:
         # next to the row it refused, whatever the reason (13605 too): with several rows of one offer, the page's
         # own alert didn't say which
-        message = _purchase_refusal(customer_id, error) if isinstance(error, AgreementRequired) else error.description
-        return _render_subscriptions(customer_id, row=(subscription_id, typed, message), status=error.status)
+        return _render_subscriptions(customer_id, row=(subscription_id, typed, _purchase_refusal(customer_id, error)),
+                                     status=error.status)
     flash("Quantity updated.")
     return redirect(url_for("portal.subscriptions", customer_id=customer_id))
